@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Release builds of the hot kernels are what users run; debug builds are far slower.
+let unchecked: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "trq",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "trq", targets: ["trq"]),
+        .executable(name: "trq-datagen", targets: ["trq-datagen"]),
+        .library(name: "TRQEngine", targets: ["TRQEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "TRQFrame", swiftSettings: unchecked),
+        .target(name: "TRQLanguage"),
+        .target(name: "TRQModels", dependencies: ["TRQFrame", "COpenBLAS"], swiftSettings: unchecked),
+        .target(name: "TRQPlot", dependencies: ["TRQFrame"]),
+        .target(name: "TRQEngine", dependencies: ["TRQFrame", "TRQLanguage", "TRQModels", "TRQPlot"]),
+        .executableTarget(
+            name: "trq",
+            dependencies: [
+                "TRQEngine", "CLibedit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "trq-datagen",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame"]),
+        .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
+        .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
+        .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot"]),
+        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Scripts")]),
+        .testTarget(name: "DatagenTests", dependencies: ["trq-datagen"]),
+        .testTarget(name: "CLITests", dependencies: ["trq"]),
+    ]
+)
