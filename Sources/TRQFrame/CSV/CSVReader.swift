@@ -26,7 +26,7 @@ import Darwin
 public enum CSVReader {
     /// Reads one file. `path` is not a glob; see `load` for that.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
-        try read(path: path, options: options, parallel: true)
+        try read(path: path, options: options, chunks: nil)
     }
 
     /// Reads CSV text held in memory; `name` is used in errors and as the delimiter hint.
@@ -34,7 +34,7 @@ public enum CSVReader {
         if let limit = options.memoryLimit {
             try checkMemory(bytes, name: name, options: options, limit: limit, alreadyUsed: 0)
         }
-        return try parse(bytes, name: name, options: options, parallel: true)
+        return try parse(bytes, name: name, options: options, chunks: nil)
     }
 
     public static func read(bytes: [UInt8], name: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
@@ -106,7 +106,7 @@ public enum CSVReader {
         }
         if sizes.reduce(0, +) / paths.count >= 8 << 20 {
             var tables: [Table] = []
-            for path in paths { tables.append(try read(path: path, options: options, parallel: true)) }
+            for path in paths { tables.append(try read(path: path, options: options, chunks: nil)) }
             return tables
         }
         let results = UnsafeMutableBufferPointer<Result<Table, CSVError>?>.allocate(capacity: paths.count)
@@ -117,19 +117,20 @@ public enum CSVReader {
         }
         let box = UncheckedSendable(results)
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            box.value[i] = Result { () throws(CSVError) -> Table in try read(path: paths[i], options: options, parallel: false) }
+            box.value[i] = Result { () throws(CSVError) -> Table in try read(path: paths[i], options: options, chunks: 1) }
         }
         var tables: [Table] = []
         for result in results { tables.append(try result!.get()) }
         return tables
     }
 
-    static func read(path: String, options: CSVOptions, parallel: Bool) throws(CSVError) -> Table {
+    /// `chunks`: how many pieces to parse in parallel; nil picks one per core for large inputs.
+    static func read(path: String, options: CSVOptions, chunks: Int?) throws(CSVError) -> Table {
         let input = try InputBuffer(path: path)
         if let limit = options.memoryLimit {
             try checkMemory(input.bytes, name: path, options: options, limit: limit, alreadyUsed: 0)
         }
-        return try parse(input.bytes, name: path, options: options, parallel: parallel)
+        return try parse(input.bytes, name: path, options: options, chunks: chunks)
     }
 
     /// Estimates the memory a load needs from the file size and the first rows, and throws if
@@ -180,7 +181,7 @@ public enum CSVReader {
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, parallel: Bool) throws(CSVError) -> Table {
+    static func parse(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, chunks: Int?) throws(CSVError) -> Table {
         guard let raw = bytes.baseAddress, !bytes.isEmpty else { return Table() }
         var base = raw.assumingMemoryBound(to: UInt8.self)
         var end = bytes.count
@@ -211,7 +212,7 @@ public enum CSVReader {
             forcedTypes[i] = type
         }
 
-        let boundaries = chunkStarts(scanner, from: dataStart, parallel: parallel)
+        let boundaries = chunkStarts(scanner, from: dataStart, count: chunks)
         let parsers = UnsafeMutableBufferPointer<ChunkParser>.allocate(capacity: boundaries.count)
         let nulls = NullTokens(options.nulls)
         defer { nulls.release() }
@@ -279,13 +280,13 @@ public enum CSVReader {
         }
     }
 
-    /// Row starts that split the data into about equal chunks, one per core (or just the first
-    /// for small inputs). Each is the position after a line break; whether it is really a row
+    /// Row starts that split the data into about equal chunks, by default one per core and at
+    /// least 1 MB each. Each is the position after a line break; whether it is really a row
     /// start (not inside a quoted field) is checked after parsing.
-    private static func chunkStarts(_ scanner: CSVScanner, from dataStart: Int, parallel: Bool) -> [Int] {
+    private static func chunkStarts(_ scanner: CSVScanner, from dataStart: Int, count requested: Int?) -> [Int] {
         let size = scanner.end &- dataStart
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let count = parallel ? min(cores, max(1, size / (1 << 20))) : 1
+        let count = max(1, min(requested ?? min(cores, size / (1 << 20)), max(size, 1)))
         var starts = [dataStart]
         for k in 1..<max(count, 1) {
             let guess = scanner.nextRowStart(from: dataStart &+ size / count &* k)
