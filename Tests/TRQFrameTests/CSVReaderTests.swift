@@ -206,6 +206,30 @@ struct CSVTypeTests {
         }
     }
 
+    @Test func fastTimestampPathAgreesWithParseISO8601() {
+        var random = SplitMix(state: 3)
+        func two(_ range: ClosedRange<Int>) -> String {
+            let v = Int.random(in: range, using: &random)
+            return v < 10 ? "0\(v)" : "\(v)"
+        }
+        var checked = 0
+        for _ in 0..<20_000 {
+            let year = String(Int.random(in: 1000...9999, using: &random))
+            var text = "\(year)-\(two(0...13))-\(two(0...32))"
+            if Bool.random(using: &random) {
+                text += ["T", " ", "x"].randomElement(using: &random)! + "\(two(0...25)):\(two(0...61)):\(two(0...62))"
+                text += ["", "Z", "+01:00", ".5"].randomElement(using: &random)!
+            }
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                guard let (value, next) = scanISO8601Fast(b.baseAddress!, 0, b.count), next == b.count else { return }
+                #expect(parseISO8601(b) == value, "\(text)")
+                checked += 1
+            }
+        }
+        #expect(checked > 5000)
+    }
+
     @Test func headerOffNamesColumnsByPosition() throws {
         let table = try parse("1,x\n2,y\n", CSVOptions(header: false))
         expectTable(table, [("column1", .int, [.int(1), .int(2)]), ("column2", .string, [.string("x"), .string("y")])])

@@ -34,7 +34,7 @@ public enum CSVReader {
         if let limit = options.memoryLimit {
             try checkMemory(bytes, name: name, options: options, limit: limit, alreadyUsed: 0)
         }
-        return try parse(bytes, name: name, options: options, chunks: nil)
+        return try parse(bytes, name: name, options: options, chunks: nil, fileMapping: false)
     }
 
     public static func read(bytes: [UInt8], name: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
@@ -130,7 +130,7 @@ public enum CSVReader {
         if let limit = options.memoryLimit {
             try checkMemory(input.bytes, name: path, options: options, limit: limit, alreadyUsed: 0)
         }
-        return try parse(input.bytes, name: path, options: options, chunks: chunks)
+        return try parse(input.bytes, name: path, options: options, chunks: chunks, fileMapping: input.isMapped)
     }
 
     /// Estimates the memory a load needs from the file size and the first rows, and throws if
@@ -181,7 +181,9 @@ public enum CSVReader {
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, chunks: Int?) throws(CSVError) -> Table {
+    /// `fileMapping`: `bytes` is a private read-only mapping of a file (see `ChunkParser`).
+    static func parse(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, chunks: Int?,
+                      fileMapping: Bool = false) throws(CSVError) -> Table {
         guard let raw = bytes.baseAddress, !bytes.isEmpty else { return Table() }
         var base = raw.assumingMemoryBound(to: UInt8.self)
         var end = bytes.count
@@ -217,11 +219,12 @@ public enum CSVReader {
         let nulls = NullTokens(options.nulls)
         defer { nulls.release() }
         let validates = options.encoding == .utf8
+        let releasesPages = fileMapping && transcoded == nil
         for (i, chunkStart) in boundaries.enumerated() {
             let limit = i &+ 1 < boundaries.count ? boundaries[i &+ 1] : end
             (parsers.baseAddress! + i).initialize(to: ChunkParser(
                 scanner: scanner, columnCount: names.count, forcedTypes: forcedTypes, nulls: nulls,
-                validatesUTF8: validates, start: chunkStart, limit: limit))
+                validatesUTF8: validates, start: chunkStart, limit: limit, releasesParsedPages: releasesPages))
         }
         let box = UncheckedSendable(parsers)
         if parsers.count == 1 {
@@ -256,7 +259,8 @@ public enum CSVReader {
                 }
                 chunk = ChunkParser(
                     scanner: scanner, columnCount: names.count, forcedTypes: forcedTypes, nulls: nulls,
-                    validatesUTF8: validates, start: position, limit: next < parsers.count ? parsers[next].start : end)
+                    validatesUTF8: validates, start: position, limit: next < parsers.count ? parsers[next].start : end,
+                    releasesParsedPages: releasesPages)
                 chunk.run()
                 i = next
             }
@@ -442,13 +446,20 @@ public enum CSVReader {
                     if n > 0 { out.baseAddress!.initialize(from: builder.codes.base!, count: n) }
                 } else {
                     let remap = (0..<builder.strings.count).map { master.pointee.strings.intern(builder.strings.value($0)) }
-                    for i in 0..<n { (out.baseAddress! + (offset &+ i)).initialize(to: remap[Int(builder.codes[i])]) }
+                    for i in 0..<n {
+                        // Null rows hold code 0, which a chunk without values does not have.
+                        let code = Int(builder.codes[i])
+                        (out.baseAddress! + (offset &+ i)).initialize(to: code < remap.count ? remap[code] : 0)
+                    }
                 }
                 offset &+= n
             }
             initialized = total
         }
-        return .string(codes: codes, dictionary: StringDictionary(master.pointee.strings.strings()))
+        var values = master.pointee.strings.strings()
+        // Every code, null rows' included, must index the dictionary.
+        if values.isEmpty, total > 0 { values = [""] }
+        return .string(codes: codes, dictionary: StringDictionary(values))
     }
 
     private static func mergedValidity(_ c: Int, _ chunks: [ChunkParser], total: Int) -> Validity? {
