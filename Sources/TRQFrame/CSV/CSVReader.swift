@@ -152,7 +152,10 @@ public enum CSVReader {
                        hint: "raise the memory limit, or split the file and load the parts you need")
     }
 
-    /// The file's bytes, plus 8 bytes per value and one extra column for the final copy.
+    /// About 8 bytes per value (typed values while parsing, then the final columns, built one
+    /// at a time), plus one column of slack, plus the UTF-8 copy of a Latin-1 file. The rows are
+    /// estimated from the first rows' length. A mapped file's pages are not counted: they are
+    /// released as they are parsed.
     static func estimateMemory(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions) -> Int {
         guard let raw = bytes.baseAddress, !bytes.isEmpty else { return 0 }
         let base = raw.assumingMemoryBound(to: UInt8.self)
@@ -170,7 +173,7 @@ public enum CSVReader {
         let bytesPerRow = max(1, p / max(rows, 1))
         let estimatedRows = end / bytesPerRow &+ 1
         let latin1Copy = options.encoding == .latin1 ? end &* 2 : 0
-        return end &+ latin1Copy &+ estimatedRows &* (columns &+ 1) &* 8
+        return latin1Copy &+ estimatedRows &* (columns &+ 1) &* 8
     }
 
     private static func formatBytes(_ n: Int) -> String {

@@ -124,7 +124,7 @@ struct ChunkParser {
     /// Returns false, leaving `p` alone, when the field needs the general path (quoted, null,
     /// a different type, ...).
     @inline(__always)
-    private mutating func fastField(_ b: UnsafeMutablePointer<ColumnBuilder>, _ p: inout Int) -> Bool {
+    private func fastField(_ b: UnsafeMutablePointer<ColumnBuilder>, _ p: inout Int) -> Bool {
         let base = scanner.base
         let end = scanner.end
         switch b.pointee.kind {

@@ -20,13 +20,9 @@ final class InputBuffer {
             throw CSVError(file: path, message: "is a folder, not a file",
                            hint: "load \"\(path)/*.csv\" stacks the CSV files in it")
         }
-        if info.st_mode & S_IFMT == S_IFREG {
-            let size = Int(info.st_size)
-            if size == 0 {
-                bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-                isMapped = false
-                return
-            }
+        // Files that report size 0 (empty, or /proc-like) are read, which handles both.
+        let size = Int(info.st_size)
+        if info.st_mode & S_IFMT == S_IFREG, size > 0 {
             if let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
                 madvise(map, size, MADV_WILLNEED)
                 bytes = UnsafeRawBufferPointer(start: map, count: size)

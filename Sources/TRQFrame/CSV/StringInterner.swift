@@ -120,7 +120,8 @@ struct StringInterner {
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
         starts.append(record &+ StringInterner.headerSize)
         table[slot] = tag | UInt64(record &+ 1)
-        if starts.count &* 2 > slotMask { resize(to: (slotMask &+ 1) &* 2) }
+        // Up to 3/4 full: probes stay short, and a smaller table stays in cache.
+        if starts.count &* 4 > slotMask &* 3 { resize(to: (slotMask &+ 1) &* 2) }
         return Int32(truncatingIfNeeded: code)
     }
 
