@@ -22,6 +22,7 @@ import Darwin
 /// - Nulls: unquoted fields equal to one of `options.nulls`. A quoted field is text, so `""` is
 ///   the empty string in a string column (and null in any other column), as in DuckDB; this is
 ///   what lets `TableWriter.csv` output read back with nulls and empty strings intact.
+/// - An empty file is a table without columns; a header alone gives string columns, no rows.
 /// - Strings are dictionary-encoded. A file is parsed in chunks on all cores.
 public enum CSVReader {
     /// Reads one file. `path` is not a glob; see `load` for that.

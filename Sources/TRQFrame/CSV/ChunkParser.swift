@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a chunk stopped; offsets are into the scanned buffer and become lines in `CSVError`.
 enum ParseFailure: Sendable {
     case unterminatedQuote(offset: Int, column: Int)
@@ -6,12 +12,6 @@ enum ParseFailure: Sendable {
     case typeMismatch(offset: Int, column: Int, value: [UInt8], type: DataType)
     case cancelled
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Parses the rows that start in `start..<limit` (the last one may run past `limit`) into one
 /// `ColumnBuilder` per column. Chunks of one file run on separate threads; `stop` (where the
@@ -113,7 +113,8 @@ struct ChunkParser {
     /// Releases the whole pages of this chunk in `from..<to`.
     private func releasePages(from: Int, to: Int) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = (from &+ page &- 1) / page &* page
+        // Whole pages only; the chunk's first page may hold the previous chunk's last row.
+        let first = Swift.max((start &+ page &- 1) / page &* page, from / page &* page)
         let last = Swift.min(to, limit) / page &* page
         if last > first {
             madvise(UnsafeMutableRawPointer(mutating: scanner.base + first), last &- first, MADV_DONTNEED)
