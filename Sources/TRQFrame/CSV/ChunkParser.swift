@@ -54,6 +54,9 @@ struct ChunkParser {
     }
 
     mutating func run() {
+        // Locals, so the per-field calls below take a few words, not a copy of `self`.
+        let scanner = self.scanner
+        let nulls = self.nulls
         let base = scanner.base
         let end = scanner.end
         let delimiter = scanner.delimiter
@@ -81,7 +84,7 @@ struct ChunkParser {
             let rowStart = p
             var column = 0
             while true {
-                if !fastField(first + column, &p) {
+                if !ChunkParser.fastField(first + column, &p, scanner, nulls) {
                     guard slowField(column, &p) else {
                         stop = p
                         return
@@ -125,7 +128,8 @@ struct ChunkParser {
     /// Returns false, leaving `p` alone, when the field needs the general path (quoted, null,
     /// a different type, ...).
     @inline(__always)
-    private func fastField(_ b: UnsafeMutablePointer<ColumnBuilder>, _ p: inout Int) -> Bool {
+    private static func fastField(_ b: UnsafeMutablePointer<ColumnBuilder>, _ p: inout Int,
+                                  _ scanner: CSVScanner, _ nulls: NullTokens) -> Bool {
         let base = scanner.base
         let end = scanner.end
         switch b.pointee.kind {

@@ -59,19 +59,36 @@ func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) 
     return true
 }
 
-/// Assigns dense Int32 codes to distinct byte strings: an open-addressing (linear probing)
-/// table over an arena holding each distinct value once, as a record (code: UInt32,
-/// length: UInt32, bytes). A slot holds the record's offset and 24 bits of the hash, so a
-/// lookup touches one slot and, when the bits match, one record: two cache misses at most
-/// for a large dictionary. New values are checked to be valid UTF-8 when `validates` is set,
-/// so a column is validated once per distinct value. The owner must call `release()`.
+/// The bytes of a string of at most 8 bytes as one word, zero-extended: two overlapping loads
+/// (which agree where they overlap) or single bytes, never reading past the string.
+@inline(__always)
+func packShort(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+    if n >= 4 { return load32(p, 0) | load32(p, n &- 4) << UInt64((n &- 4) &* 8) }
+    if n == 0 { return 0 }
+    return UInt64(p[0]) | UInt64(p[n >> 1]) << UInt64((n >> 1) &* 8) | UInt64(p[n &- 1]) << UInt64((n &- 1) &* 8)
+}
+
+/// Assigns dense Int32 codes to distinct byte strings, keeping each distinct value once in an
+/// arena as a record (code: UInt32, length: UInt32, bytes). Two open-addressing tables with
+/// linear probing find values:
+/// - values of up to 8 bytes (country codes, categories) by their bytes packed into a word:
+///   an entry is (word, length << 32 | code + 1), so a lookup is one probe and no arena access;
+/// - longer values by hash: an entry is (24 hash bits, record offset + 1), so a lookup touches
+///   one slot and, when the bits match, one record.
+/// New values are checked to be valid UTF-8 when `validates` is set, so a column is validated
+/// once per distinct value. The owner must call `release()`.
 struct StringInterner {
     private var arena = GrowableBuffer<UInt8>()
     /// Offset in `arena` of each value's bytes, by code.
     private var starts = GrowableBuffer<Int>()
+    /// Pairs of words; meta 0 = empty.
+    private var shortTable: UnsafeMutablePointer<UInt64>?
+    private var shortMask = 0
+    private var shortCount = 0
     /// 0 = empty, else hash >> 40 << 40 | (record offset + 1).
-    private var slots: UnsafeMutablePointer<UInt64>?
-    private var slotMask = 0
+    private var longTable: UnsafeMutablePointer<UInt64>?
+    private var longMask = 0
+    private var longCount = 0
     let validates: Bool
 
     private static let tagMask: UInt64 = 0xFFFF_FF00_0000_0000
@@ -81,24 +98,63 @@ struct StringInterner {
 
     var count: Int { starts.count }
 
-    @inline(__always) private func length(atRecord record: Int) -> Int {
-        Int(UnsafeRawPointer(arena.base.unsafelyUnwrapped).loadUnaligned(fromByteOffset: record &+ 4, as: UInt32.self))
-    }
-
     func value(_ code: Int) -> UnsafeBufferPointer<UInt8> {
         let start = starts[code]
         let base = UnsafePointer(arena.base.unsafelyUnwrapped)
-        return UnsafeBufferPointer(start: base + start, count: length(atRecord: start &- StringInterner.headerSize))
+        let length = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: start &- 4, as: UInt32.self)
+        return UnsafeBufferPointer(start: base + start, count: Int(length))
     }
 
     /// The code of the value, adding it if new; -1 if it is new and not valid UTF-8.
     @inline(__always)
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
-        if slots == nil { resize(to: 1024) }
+        n <= 8 ? internShort(p, n) : internLong(p, n)
+    }
+
+    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        guard let p = bytes.baseAddress else {
+            var empty: UInt8 = 0
+            return intern(&empty, 0)
+        }
+        return intern(p, bytes.count)
+    }
+
+    @inline(__always) private static func shortSlot(_ word: UInt64, _ n: Int, _ mask: Int) -> Int {
+        var h = (word ^ UInt64(truncatingIfNeeded: n) << 61) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 32
+        return Int(truncatingIfNeeded: h) & mask
+    }
+
+    @inline(__always)
+    private mutating func internShort(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        if shortTable == nil { resizeShort(to: 64) }
+        let word = packShort(p, n)
+        let table = shortTable.unsafelyUnwrapped
+        var slot = StringInterner.shortSlot(word, n, shortMask)
+        while true {
+            let meta = table[slot &* 2 &+ 1]
+            if meta == 0 { break }
+            if table[slot &* 2] == word, Int(truncatingIfNeeded: meta >> 32) == n {
+                return Int32(truncatingIfNeeded: (meta & 0xFFFF_FFFF) &- 1)
+            }
+            slot = (slot &+ 1) & shortMask
+        }
+        guard let code = add(p, n) else { return -1 }
+        table[slot &* 2] = word
+        table[slot &* 2 &+ 1] = UInt64(n) << 32 | UInt64(code &+ 1)
+        shortCount &+= 1
+        // Up to 3/4 full: probes stay short, and a smaller table stays in cache.
+        if shortCount &* 4 > shortMask &* 3 { resizeShort(to: (shortMask &+ 1) &* 2) }
+        return Int32(truncatingIfNeeded: code)
+    }
+
+    @inline(__always)
+    private mutating func internLong(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        if longTable == nil { resizeLong(to: 1024) }
         let h = hashBytes(p, n)
         let tag = h & StringInterner.tagMask
-        var slot = Int(truncatingIfNeeded: h) & slotMask
-        let table = slots.unsafelyUnwrapped
+        var slot = Int(truncatingIfNeeded: h) & longMask
+        let table = longTable.unsafelyUnwrapped
         while true {
             let entry = table[slot]
             if entry == 0 { break }
@@ -110,43 +166,64 @@ struct StringInterner {
                     return Int32(bitPattern: header.loadUnaligned(as: UInt32.self))
                 }
             }
-            slot = (slot &+ 1) & slotMask
+            slot = (slot &+ 1) & longMask
         }
-        if validates, firstInvalidUTF8(p, n) != nil { return -1 }
+        let record = arena.count
+        guard add(p, n) != nil else { return -1 }
+        table[slot] = tag | UInt64(record &+ 1)
+        longCount &+= 1
+        if longCount &* 4 > longMask &* 3 { resizeLong(to: (longMask &+ 1) &* 2) }
+        return Int32(truncatingIfNeeded: starts.count &- 1)
+    }
+
+    /// Appends a new value's record; nil if it is not valid UTF-8 (and `validates`).
+    private mutating func add(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        if validates, firstInvalidUTF8(p, n) != nil { return nil }
         let code = starts.count
         let record = arena.count
         var header = UInt64(UInt32(truncatingIfNeeded: code)) | UInt64(UInt32(truncatingIfNeeded: n)) << 32
         withUnsafeBytes(of: &header) { arena.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
         starts.append(record &+ StringInterner.headerSize)
-        table[slot] = tag | UInt64(record &+ 1)
-        // Up to 3/4 full: probes stay short, and a smaller table stays in cache.
-        if starts.count &* 4 > slotMask &* 3 { resize(to: (slotMask &+ 1) &* 2) }
-        return Int32(truncatingIfNeeded: code)
+        return code
     }
 
-    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        guard let p = bytes.baseAddress else {
-            var empty: UInt8 = 0
-            return intern(&empty, 0)
-        }
-        return intern(p, bytes.count)
-    }
-
-    /// A table of `capacity` slots (a power of two) holding every value, re-hashed from the arena.
-    private mutating func resize(to capacity: Int) {
-        if let slots { free(slots) }
-        guard let raw = calloc(capacity, MemoryLayout<UInt64>.stride) else {
+    private static func allocateTable(words: Int) -> UnsafeMutablePointer<UInt64> {
+        guard let raw = calloc(words, MemoryLayout<UInt64>.stride) else {
             fatalError("out of memory growing a string dictionary")
         }
-        let table = raw.bindMemory(to: UInt64.self, capacity: capacity)
-        slots = table
-        slotMask = capacity &- 1
+        return raw.bindMemory(to: UInt64.self, capacity: words)
+    }
+
+    /// Re-slots every short value into a table of `capacity` entries (a power of two).
+    private mutating func resizeShort(to capacity: Int) {
+        if let shortTable { free(shortTable) }
+        let table = StringInterner.allocateTable(words: capacity &* 2)
+        shortTable = table
+        shortMask = capacity &- 1
         for code in 0..<starts.count {
             let bytes = value(code)
-            let h = hashBytes(bytes.baseAddress!, bytes.count)
-            var slot = Int(truncatingIfNeeded: h) & slotMask
-            while table[slot] != 0 { slot = (slot &+ 1) & slotMask }
+            guard bytes.count <= 8, let p = bytes.baseAddress else { continue }
+            let word = packShort(p, bytes.count)
+            var slot = StringInterner.shortSlot(word, bytes.count, shortMask)
+            while table[slot &* 2 &+ 1] != 0 { slot = (slot &+ 1) & shortMask }
+            table[slot &* 2] = word
+            table[slot &* 2 &+ 1] = UInt64(bytes.count) << 32 | UInt64(code &+ 1)
+        }
+    }
+
+    /// Re-slots every long value into a table of `capacity` slots (a power of two).
+    private mutating func resizeLong(to capacity: Int) {
+        if let longTable { free(longTable) }
+        let table = StringInterner.allocateTable(words: capacity)
+        longTable = table
+        longMask = capacity &- 1
+        for code in 0..<starts.count {
+            let bytes = value(code)
+            guard bytes.count > 8, let p = bytes.baseAddress else { continue }
+            let h = hashBytes(p, bytes.count)
+            var slot = Int(truncatingIfNeeded: h) & longMask
+            while table[slot] != 0 { slot = (slot &+ 1) & longMask }
             table[slot] = (h & StringInterner.tagMask) | UInt64(starts[code] &- StringInterner.headerSize &+ 1)
         }
     }
@@ -159,8 +236,13 @@ struct StringInterner {
     mutating func release() {
         arena.release()
         starts.release()
-        if let slots { free(slots) }
-        slots = nil
-        slotMask = 0
+        if let shortTable { free(shortTable) }
+        if let longTable { free(longTable) }
+        shortTable = nil
+        longTable = nil
+        shortMask = 0
+        longMask = 0
+        shortCount = 0
+        longCount = 0
     }
 }
