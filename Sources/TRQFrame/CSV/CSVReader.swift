@@ -296,13 +296,14 @@ public enum CSVReader {
         }
     }
 
-    /// Row starts that split the data into about equal chunks, by default one per core and at
-    /// least 1 MB each. Each is the position after a line break; whether it is really a row
+    /// Row starts that split the data into about equal chunks, by default two per core (a core
+    /// that finishes early, e.g. because the other is busy with another program, takes the next)
+    /// and at least 1 MB each. Each is the position after a line break; whether it is really a row
     /// start (not inside a quoted field) is checked after parsing.
     private static func chunkStarts(_ scanner: CSVScanner, from dataStart: Int, count requested: Int?) -> [Int] {
         let size = scanner.end &- dataStart
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let count = max(1, min(requested ?? min(cores, size / (1 << 20)), max(size, 1)))
+        let count = max(1, min(requested ?? min(cores * 2, size / (1 << 20)), max(size, 1)))
         var starts = [dataStart]
         for k in 1..<max(count, 1) {
             let guess = scanner.nextRowStart(from: dataStart &+ size / count &* k)

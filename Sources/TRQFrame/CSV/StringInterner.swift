@@ -12,31 +12,42 @@ import Darwin
     UInt64(UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt32.self))
 }
 
-/// A 64-bit hash of a byte string: eight bytes per step with multiply-xorshift mixing. The tail
-/// is read with loads that overlap bytes already read (never past the end), as wyhash does.
+/// The folded 128-bit product of two words (wyhash's mixing step).
+@inline(__always) private func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let product = a.multipliedFullWidth(by: b)
+    return product.high ^ product.low
+}
+
+/// A 64-bit hash of a byte string in the style of wyhash: sixteen bytes per multiplication;
+/// the last sixteen (or fewer) are read with loads that may overlap bytes already read, never
+/// past the end.
 @inline(__always)
 func hashBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
-    var tail: UInt64
-    if n >= 8 {
+    let secret0: UInt64 = 0xA076_1D64_78BD_642F, secret1: UInt64 = 0xE703_7ED1_A0B4_28DB
+    var seed = secret0 ^ UInt64(truncatingIfNeeded: n)
+    let a: UInt64, b: UInt64
+    if n > 16 {
         var i = 0
-        while i &+ 8 < n {
-            h = (h ^ load64(p, i)) &* 0xBF58_476D_1CE4_E5B9
-            h ^= h >> 31
-            i &+= 8
+        while i &+ 16 < n {
+            seed = mum(load64(p, i) ^ secret1, load64(p, i &+ 8) ^ seed)
+            i &+= 16
         }
-        tail = load64(p, n &- 8)
+        a = load64(p, n &- 16)
+        b = load64(p, n &- 8)
+    } else if n >= 8 {
+        a = load64(p, 0)
+        b = load64(p, n &- 8)
     } else if n >= 4 {
-        tail = load32(p, 0) << 32 | load32(p, n &- 4)
+        a = load32(p, 0)
+        b = load32(p, n &- 4)
     } else if n > 0 {
-        tail = UInt64(p[0]) << 16 | UInt64(p[n >> 1]) << 8 | UInt64(p[n &- 1])
+        a = UInt64(p[0]) << 16 | UInt64(p[n >> 1]) << 8 | UInt64(p[n &- 1])
+        b = 0
     } else {
-        tail = 0
+        a = 0
+        b = 0
     }
-    h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
-    h ^= h >> 29
-    h = h &* 0xBF58_476D_1CE4_E5B9
-    return h ^ (h >> 32)
+    return mum(secret1 ^ UInt64(truncatingIfNeeded: n), mum(a ^ secret1, b ^ seed))
 }
 
 /// Byte equality, inlined: most fields are short, where calling memcmp costs more than comparing.
