@@ -5,8 +5,9 @@ Usage: scripts/bench/load.py [--repeat N] [--rows 1000000,10000000] [FILE ...]
 Without files, listening-event CSVs of the given row counts are generated into /tmp/trq-bench/
 by make_listening.py (if missing). trq is timed with .build/release/trq-bench (build it with
 `swift build -c release --product trq-bench`). Each tool runs in its own process, timing only
-the load call, best of N runs; peak RSS is the whole process's (/usr/bin/time), interpreter
-and libraries included. The tools run interleaved so machine load affects them alike.
+the load call, best of N runs. Peak RSS comes from a separate process that loads once (so
+memory an allocator keeps between repeated loads does not count); it is the whole process's
+(/usr/bin/time), interpreter and libraries included.
 """
 import argparse
 import os
@@ -51,10 +52,17 @@ def timed(command):
 
 
 def bench(path, repeat):
-    runs = {"trq": [TRQ, "load", "--repeat", str(repeat), path]}
-    for name, setup in PYTHON_TOOLS.items():
-        runs[name] = [sys.executable, "-c", PYTHON_TIMER.format(setup=setup), path, str(repeat)]
-    return {name: timed(command) for name, command in runs.items()}
+    """{tool: (best seconds of `repeat` loads, peak RSS MB of one load)}."""
+    def command(name, n):
+        if name == "trq":
+            return [TRQ, "load", "--repeat", str(n), path]
+        return [sys.executable, "-c", PYTHON_TIMER.format(setup=PYTHON_TOOLS[name]), path, str(n)]
+    results = {}
+    for name in ["trq", *PYTHON_TOOLS]:
+        seconds, _ = timed(command(name, repeat))
+        _, rss = timed(command(name, 1))
+        results[name] = (seconds, rss)
+    return results
 
 
 def main():
