@@ -342,7 +342,7 @@ extension Parser {
         let plural: (Int) -> String = { $0 == 1 ? "1 argument" : "\($0) arguments" }
         guard let high = signature.maxArguments else { return "at least \(plural(low))" }
         if high == low { return plural(low) }
-        return "\(low) \(high == low &+ 1 ? "or" : "to") \(plural(high))"
+        return "\(low) \(high == low &+ 1 ? "or" : "to") \(high) arguments"
     }
 
     // MARK: Literals in fixed places

@@ -87,6 +87,8 @@ struct Lexer {
     private(set) var openBrackets = 0
     /// Set when lexing stopped because a string literal was still open at the end of the text.
     private(set) var endedInsideString = false
+    /// The first lexical error; the tokens end there.
+    private(set) var error: Diagnostic?
     /// Cache for `nextLineStartsWithPipe`: every newline before `end` has the same answer.
     private var pipeLookahead: (end: Int, answer: Bool)?
 
@@ -118,7 +120,19 @@ struct Lexer {
         return false
     }
 
-    mutating func tokenize() throws(Diagnostic) -> [Token] {
+    /// The tokens up to the end of the text or up to the first lexical error (see `error`),
+    /// always ending with `.endOfInput`. The parser reports whichever error comes first.
+    mutating func tokenize() -> [Token] {
+        do {
+            try lexAll()
+        } catch {
+            self.error = error
+            tokens.append(Token(kind: .endOfInput, at: error.at ?? location))
+        }
+        return tokens
+    }
+
+    private mutating func lexAll() throws(Diagnostic) {
         while let c = peek() {
             let start = location
             switch c {
@@ -154,7 +168,6 @@ struct Lexer {
             }
         }
         tokens.append(Token(kind: .endOfInput, at: location))
-        return tokens
     }
 
     private mutating func appendEnd(isNewline: Bool, at: SourceLocation) {

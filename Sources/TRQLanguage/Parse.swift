@@ -5,8 +5,22 @@
 /// Throws the first error, located at its line and column (1-based, in Unicode scalars).
 public func parse(_ source: String, variables: [String: String] = [:]) throws(Diagnostic) -> [Statement] {
     var lexer = Lexer(source)
-    var parser = Parser(tokens: try lexer.tokenize(), variables: variables)
-    return try parser.parseProgram()
+    var parser = Parser(tokens: lexer.tokenize(), variables: variables)
+    let statements: [Statement]
+    do {
+        statements = try parser.parseProgram()
+    } catch {
+        // The tokens stop at a lexical error: a syntax error before it comes first.
+        if let lexical = lexer.error, !isBefore(error.at, lexical.at) { throw lexical }
+        throw error
+    }
+    if let lexical = lexer.error { throw lexical }
+    return statements
+}
+
+private func isBefore(_ a: SourceLocation?, _ b: SourceLocation?) -> Bool {
+    guard let a, let b else { return false }
+    return (a.line, a.column) < (b.line, b.column)
 }
 
 /// For the REPL: whether `source` needs another line before it can be parsed, because a string,
@@ -14,12 +28,8 @@ public func parse(_ source: String, variables: [String: String] = [:]) throws(Di
 /// text makes this false, so that the error is reported at once.
 public func isIncomplete(_ source: String) -> Bool {
     var lexer = Lexer(source)
-    let tokens: [Token]
-    do {
-        tokens = try lexer.tokenize()
-    } catch {
-        return lexer.endedInsideString
-    }
+    let tokens = lexer.tokenize()
+    if lexer.error != nil { return lexer.endedInsideString }
     if lexer.openBrackets > 0 { return true }
     guard tokens.count >= 2 else { return false }
     let last = tokens[tokens.count - 2]
