@@ -1,8 +1,33 @@
-/// Parses trq source text into statements.
+/// Parses trq source text into statements. Throws the first error in the text (lexical or
+/// syntactic), located at its line and column (1-based, in Unicode scalars).
+///
+/// What the tree guarantees, beyond language.md:
+/// - Positions: a node is at its first token, except operators, which are at the operator
+///   (`a + b` at `+`, `x in [..]` at `in`, `x not in [..]` / `x not like p` at `not`,
+///   `x is null` at `is`); `-3` is one literal at its `-`. `ChainLink.at` is its operator.
+/// - Three or more operands of one precedence level (`a + b - c`, `p and q and r`) form one
+///   flat `Expr.chain`, evaluated left to right; two form a `.binary`. Parentheses start a new
+///   expression: `(a + b) + c` is binary(binary, c).
+/// - Nesting (parentheses, calls, lists, maps, unary `-`/`not`) is limited to
+///   `Parser.maxNesting` (256) levels, so trees are shallow: recursive walks are safe.
+/// - Function names are lower-cased and known (`Vocabulary`), with a valid argument count;
+///   `quantile`'s second argument is a literal in [0, 1].
+/// - Aggregate calls appear only in `agg` / `groupby ... agg` items, never nested in another
+///   aggregate; each item has at least one, and columns only inside aggregate arguments
+///   (`share = sum(x) / count()` is allowed). Item names are unique and differ from the keys.
+/// - `limit`, `top`, `k`, `bins`, `seed` are `.int` literals (k, bins >= 1; others >= 0) and
+///   `test` a `.float` literal in (0, 1); a string there (as `$1` gives) is converted.
+/// - Option names are lower-cased and unique; values are literals, `.column` names
+///   (`{ streams: int }`, `model = als`), `.list`s or `.map`s. Which options exist is the
+///   engine's to check.
+/// - `select` names are unique; `select a + 1` without a name is an error. `fillna` values
+///   are literals (a negative number folded), one per column.
+/// - Shell command names are lower-cased and known; arguments are checked (`.mode` and `.timer`
+///   values lower-cased, `.rows` a whole number); an unquoted `$X` argument is substituted.
 ///
 /// `$1`, `$2`, ... and `$NAME` are replaced by string literals from `variables` (keys "1", "2",
 /// "NAME", without the dollar sign); an unknown one is an error that lists the known ones.
-/// Throws the first error, located at its line and column (1-based, in Unicode scalars).
+/// Inside quotes, `$` is an ordinary character.
 public func parse(_ source: String, variables: [String: String] = [:]) throws(Diagnostic) -> [Statement] {
     var lexer = Lexer(source)
     var parser = Parser(tokens: lexer.tokenize(), variables: variables)

@@ -212,7 +212,7 @@ struct Parser {
         case "dropna":
             kind = .dropna(atName ? try parseColumnList("a column") : [])
         case "fillna":
-            kind = .fillna(try parseNamedExpressions(stage: "fillna", allowBareColumns: false))
+            kind = .fillna(try parseFills())
         case "join":
             kind = try parseJoin()
         case "describe":
@@ -288,6 +288,24 @@ struct Parser {
             items.append(item)
         } while accept(.comma)
         return items
+    }
+
+    /// `col = LITERAL, ...`
+    mutating func parseFills() throws(Diagnostic) -> [NamedExpr] {
+        var fills: [NamedExpr] = []
+        var seen: [String: SourceLocation] = [:]
+        repeat {
+            guard let (name, at) = parseAssignedName() else { throw unexpected("'column = VALUE' in fillna") }
+            try checkUnique(name, at: at, in: &seen, stage: "fillna")
+            let value = try parseScalarOptionValue()
+            guard case .literal = value else {
+                throw Diagnostic(
+                    "fillna takes a literal value, like fillna \(name) = 0; to fill from another column use derive \(name) = coalesce(\(name), OTHER)",
+                    at: value.location)
+            }
+            fills.append(NamedExpr(name: name, expr: value))
+        } while accept(.comma)
+        return fills
     }
 
     func checkUnique(_ name: String, at: SourceLocation, in seen: inout [String: SourceLocation], stage: String) throws(Diagnostic) {

@@ -263,6 +263,8 @@ import TRQLanguage
         #expect(Src("load \"a\" with header = true, Header = false").diagnostic() == Diagnostic("option 'header' is given twice (first at 1:15)", at: loc(1, 30)))
         #expect(Src("T | select a, a").diagnostic() == Diagnostic("column 'a' is named twice in select (first at 1:12)", at: loc(1, 15)))
         #expect(Src("load \"a\" with types = { a: int, a: float }").diagnostic() == Diagnostic("'a' appears twice in the map (first at 1:25)", at: loc(1, 33)))
+        #expect(Src("T | fillna x = 0, x = 1").diagnostic() == Diagnostic("column 'x' is named twice in fillna (first at 1:12)", at: loc(1, 19)))
+        #expect(Src("T | fillna x = y").diagnostic() == Diagnostic("fillna takes a literal value, like fillna x = 0; to fill from another column use derive x = coalesce(x, OTHER)", at: loc(1, 16)))
         #expect(Src("T | select a + 1").diagnostic() == Diagnostic("this select item needs a name: write 'name = EXPR'", at: loc(1, 14)))
     }
 }

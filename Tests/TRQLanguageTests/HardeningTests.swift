@@ -75,3 +75,19 @@ import TRQLanguage
         #expect(try parse(statements).count == 100_000)
     }
 }
+
+/// Inputs found by scripts/fuzz/run, kept as regression tests.
+@Suite struct FuzzRegressions {
+    /// crash-9069eeb0: with CRLF line ends, `rendered` split on Characters ("\r\n" is one)
+    /// and lost the source line; the fuzz harness had the same mistake.
+    @Test func crlfSourceLinesAreRendered() throws {
+        let bytes: [UInt8] = [0x23, 0x6e, 0x73, 0x32, 0x47, 0x0d, 0x0a, 0x20, 0x22, 0x70, 0x6c, 0x22, 0x60]
+        let text = try decodeSource(bytes, file: "t.trq")
+        #expect(Src(text).failure() == """
+            t.trq:2:2: error: expected a statement (load "PATH", a table name, let NAME = ..., or a .command), found string "pl"
+             "pl"`
+             ^
+            """)
+        #expect(Diagnostic("x", at: loc(2, 3)).rendered(file: "f", source: "a\r\nbcd\r\ne") == "f:2:3: error: x\nbcd\n  ^")
+    }
+}
