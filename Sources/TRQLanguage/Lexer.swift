@@ -9,7 +9,7 @@ enum Symbol: String, Sendable {
 }
 
 /// A word of a shell command line (`.read "my file.trq"`), quotes removed.
-struct CommandArgument: Sendable, Equatable {
+struct CommandArgument: Sendable {
     var text: String
     var at: SourceLocation
     /// `$NAME` written unquoted: substituted by the parser.
@@ -17,7 +17,7 @@ struct CommandArgument: Sendable, Equatable {
 }
 
 struct Token: Sendable {
-    enum Kind: Sendable, Equatable {
+    enum Kind: Sendable {
         /// An identifier or keyword, as written (keywords are matched case-insensitively).
         case word(String)
         /// A backtick-quoted name: always a name, never a keyword.

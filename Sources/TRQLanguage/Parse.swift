@@ -20,7 +20,8 @@
 /// - Option names are lower-cased and unique; values are literals, `.column` names
 ///   (`{ streams: int }`, `model = als`), `.list`s or `.map`s. Which options exist is the
 ///   engine's to check.
-/// - `select` names are unique; `select a + 1` without a name is an error. `fillna` values
+/// - Names are unique within one `select`, `derive`, `rename` or `fillna`; `select a + 1`
+///   without a name is an error. `fillna` values
 ///   are literals (a negative number folded), one per column.
 /// - Shell command names are lower-cased and known; arguments are checked (`.mode` and `.timer`
 ///   values lower-cased, `.rows` a whole number); an unquoted `$X` argument is substituted.

@@ -73,6 +73,14 @@ struct Parser {
         return Diagnostic(message, at: current.at)
     }
 
+    /// `unexpected`, plus the nearest of `candidates` when the token is a misspelt word.
+    @inline(never)
+    func unexpected(_ expected: String, suggesting candidates: [String]) -> Diagnostic {
+        var diagnostic = unexpected(expected)
+        if case .word(let word) = current.kind { diagnostic.message += suggestion(for: word, in: candidates) }
+        return diagnostic
+    }
+
     var atName: Bool {
         switch current.kind {
         case .word, .quotedName: return true
@@ -282,9 +290,9 @@ struct Parser {
                 item = NamedExpr(name: name, expr: expr)
                 nameAt = at
             } else {
-                throw unexpected("'name = EXPR' in \(stage)")
+                throw unexpected(allowBareColumns ? "a column or 'name = EXPR' in \(stage)" : "'name = EXPR' in \(stage)")
             }
-            if stage == "select" { try checkUnique(item.name, at: nameAt, in: &seen, stage: stage) }
+            try checkUnique(item.name, at: nameAt, in: &seen, stage: stage)
             items.append(item)
         } while accept(.comma)
         return items
@@ -333,21 +341,18 @@ struct Parser {
         let keys = try parseColumnList("a key column after 'groupby'")
         var aggregates: [NamedExpr] = []
         if accept(keyword: "agg") {
-            aggregates = try parseAggregateItems(stage: "groupby")
-            var seen: [String: SourceLocation] = [:]
-            for key in keys { seen[key.name] = key.at }
-            for item in aggregates where seen[item.name] != nil {
-                throw Diagnostic("agg item '\(item.name)' has the name of a groupby key; choose another name", at: item.expr.location)
-            }
+            aggregates = try parseAggregateItems(stage: "groupby", keys: keys)
         }
         return .groupby(keys: keys, aggregates: aggregates)
     }
 
     /// `name = AGGREGATE-EXPR, ...`: each item uses at least one aggregate, and columns only
-    /// inside aggregates (`share = sum(x) / count()` is fine, `y = x + sum(x)` is not).
-    mutating func parseAggregateItems(stage: String) throws(Diagnostic) -> [NamedExpr] {
+    /// inside aggregates (`share = sum(x) / count()` is fine, `y = x + sum(x)` is not). Names
+    /// differ from each other and from the groupby `keys`, which are output columns too.
+    mutating func parseAggregateItems(stage: String, keys: [ColumnRef] = []) throws(Diagnostic) -> [NamedExpr] {
         var items: [NamedExpr] = []
         var seen: [String: SourceLocation] = [:]
+        for key in keys where seen[key.name] == nil { seen[key.name] = key.at }
         repeat {
             guard let (name, at) = parseAssignedName() else {
                 throw unexpected("'name = AGGREGATE' in \(stage), like n = count() or total = sum(x)")
@@ -397,7 +402,7 @@ struct Parser {
         var kind = JoinKind.inner
         // `join left on k` joins a table named left; a kind is followed by the table name.
         if !peek(1).isWord("on") {
-            if accept(keyword: "left") { kind = .left } else if accept(keyword: "inner") { kind = .inner }
+            if accept(keyword: "left") { kind = .left } else { _ = accept(keyword: "inner") }
         }
         let tableAt = current.at
         guard case .word(let table) = current.kind else {
@@ -436,9 +441,7 @@ struct Parser {
     mutating func parseRecommend() throws(Diagnostic) -> Stage.Kind {
         let modes = ["for", "similar", "eval"]
         guard case .word(let word) = current.kind, modes.contains(word.lowercased()) else {
-            var message = "expected 'for', 'similar' or 'eval' after 'recommend', found \(current.description)"
-            if case .word(let word) = current.kind { message += suggestion(for: word, in: modes) }
-            throw Diagnostic(message, at: current.at)
+            throw unexpected("'for', 'similar' or 'eval' after 'recommend'", suggesting: modes)
         }
         let modeWord = word.lowercased()
         advance()
@@ -495,9 +498,7 @@ struct Parser {
         var seen = Set<String>()
         repeat {
             guard case .word(let word) = current.kind, roles.contains(word.lowercased()), peek(1).isSymbol(.assign) else {
-                var message = "expected 'user = COL', 'item = COL' or 'weight = COL' after 'using', found \(current.description)"
-                if case .word(let word) = current.kind { message += suggestion(for: word, in: roles) }
-                throw Diagnostic(message, at: current.at)
+                throw unexpected("'user = COL', 'item = COL' or 'weight = COL' after 'using'", suggesting: roles)
             }
             let role = word.lowercased()
             try checkClauseOnce(role, &seen)
@@ -565,9 +566,7 @@ struct Parser {
     mutating func parsePlot() throws(Diagnostic) -> Stage.Kind {
         let kinds = PlotKind.allCases.map(\.rawValue)
         guard case .word(let word) = current.kind, let kind = PlotKind(rawValue: word.lowercased()) else {
-            var message = "expected a plot kind (\(kinds.joined(separator: ", "))) after 'plot', found \(current.description)"
-            if case .word(let word) = current.kind { message += suggestion(for: word, in: kinds) }
-            throw Diagnostic(message, at: current.at)
+            throw unexpected("a plot kind (\(kinds.joined(separator: ", "))) after 'plot'", suggesting: kinds)
         }
         advance()
         let usage: String

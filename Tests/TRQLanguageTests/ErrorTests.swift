@@ -148,7 +148,7 @@ import TRQLanguage
             """)
         #expect(Src("T | agg n = count(*)").diagnostic() == Diagnostic("write count() to count rows, or count(x) to count the non-null values of x", at: loc(1, 19)))
         #expect(Src("T | agg q = quantile(x, 2)").diagnostic() == Diagnostic("the second argument of quantile must be a number from 0 to 1, like quantile(x, 0.9)", at: loc(1, 25)))
-        #expect(Src("T | groupby g agg g = count()").diagnostic() == Diagnostic("agg item 'g' has the name of a groupby key; choose another name", at: loc(1, 23)))
+        #expect(Src("T | groupby g agg g = count()").diagnostic() == Diagnostic("column 'g' is named twice in groupby (first at 1:13)", at: loc(1, 19)))
         #expect(Src("T | groupby agg n = count()").diagnostic() == Diagnostic("groupby needs at least one key column; to aggregate the whole table use 'agg' alone", at: loc(1, 13)))
     }
 
@@ -263,6 +263,9 @@ import TRQLanguage
         #expect(Src("load \"a\" with header = true, Header = false").diagnostic() == Diagnostic("option 'header' is given twice (first at 1:15)", at: loc(1, 30)))
         #expect(Src("T | select a, a").diagnostic() == Diagnostic("column 'a' is named twice in select (first at 1:12)", at: loc(1, 15)))
         #expect(Src("load \"a\" with types = { a: int, a: float }").diagnostic() == Diagnostic("'a' appears twice in the map (first at 1:25)", at: loc(1, 33)))
+        #expect(Src("T | derive b = 1, b = 2").diagnostic() == Diagnostic("column 'b' is named twice in derive (first at 1:12)", at: loc(1, 19)))
+        #expect(Src("T | rename b = a, b = c").diagnostic() == Diagnostic("column 'b' is named twice in rename (first at 1:12)", at: loc(1, 19)))
+        #expect(Src("T | select").diagnostic() == Diagnostic("expected a column or 'name = EXPR' in select, found end of input", at: loc(1, 11)))
         #expect(Src("T | fillna x = 0, x = 1").diagnostic() == Diagnostic("column 'x' is named twice in fillna (first at 1:12)", at: loc(1, 19)))
         #expect(Src("T | fillna x = y").diagnostic() == Diagnostic("fillna takes a literal value, like fillna x = 0; to fill from another column use derive x = coalesce(x, OTHER)", at: loc(1, 16)))
         #expect(Src("T | select a + 1").diagnostic() == Diagnostic("this select item needs a name: write 'name = EXPR'", at: loc(1, 14)))
