@@ -167,7 +167,9 @@ struct ChartData {
         }
         if lo > hi { (lo, hi) = (0, 1) }
         if xKind == .numeric { return Axis.nice(lo: lo, hi: hi, maxTicks: maxTicks, integerStep: false) }
-        return Axis.time(lo: Int64(lo), hi: Int64(hi), maxTicks: maxTicks)
+        // x came from Int64 microseconds, but Double(Int64.max) itself does not convert back.
+        func micros(_ v: Double) -> Int64 { Int64(exactly: v.rounded()) ?? (v < 0 ? .min : .max) }
+        return Axis.time(lo: micros(lo), hi: micros(hi), maxTicks: maxTicks)
     }
 }
 
