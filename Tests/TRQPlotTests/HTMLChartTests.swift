@@ -82,7 +82,7 @@ enum Chromium {
         let file = directory.appendingPathComponent("chart.html")
         try page.write(to: file, atomically: true, encoding: .utf8)
         let dump = directory.appendingPathComponent("dom.html")
-        FileManager.default.createFile(atPath: dump.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: dump.path, contents: nil)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path!)
