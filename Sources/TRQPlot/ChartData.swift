@@ -1,5 +1,6 @@
 /// A `PlotSpec` reduced to what every renderer draws: finite points in axis units, their
-/// display texts, and axis scales. Terminal and SVG output share it so both show the same data.
+/// display texts (made on demand: a terminal scatter of a million points needs none), and axis
+/// scales. Terminal and SVG output share it so both show the same data.
 struct ChartData {
     enum XKind { case categorical, numeric, time }
     enum TimeStyle { case date, dateTime }
@@ -8,7 +9,6 @@ struct ChartData {
         /// Axis units: category index, number, or microseconds since the epoch.
         let x: Double
         let y: Double
-        let xText: String
     }
 
     struct Series {
@@ -25,6 +25,7 @@ struct ChartData {
     let series: [Series]
     /// For hist.
     let histogram: Histogram?
+    let timeStyle: TimeStyle
 
     init(_ spec: PlotSpec, histogramBins: Int? = nil) {
         self.spec = spec
@@ -34,17 +35,15 @@ struct ChartData {
             let histogram = Histogram(values: values, targetBins: histogramBins ?? spec.bins)
             self.histogram = histogram
             xKind = .numeric
+            timeStyle = .date
             categories = []
-            var points: [Point] = []
-            for (i, count) in histogram.counts.enumerated() {
-                let text = "[\(NiceScale.formatValue(histogram.edges[i])), \(NiceScale.formatValue(histogram.edges[i + 1])))"
-                points.append(Point(x: histogram.edges[i], y: Double(count), xText: text))
-            }
+            let points = zip(histogram.edges, histogram.counts).map { Point(x: $0, y: Double($1)) }
             series = [Series(name: spec.series.first?.name ?? "", segments: [points])]
             return
         }
         histogram = nil
         let timeStyle = Self.timeStyle(of: spec.series)
+        self.timeStyle = timeStyle
         let firstX = spec.series.first?.x
         if spec.kind == .bar || firstX.map({ if case .categories = $0 { true } else { false } }) == true {
             xKind = .categorical
@@ -54,26 +53,52 @@ struct ChartData {
         xKind = if case .times? = firstX { .time } else { .numeric }
         categories = []
         series = spec.series.map { one in
-            var points: [(x: Double, y: Double, text: String)] = []
+            var points: [Point] = []
             switch one.x {
             case .numbers(let xs):
-                for (x, y) in zip(xs, one.y) where x.isFinite { points.append((x, y, NiceScale.formatValue(x))) }
+                for (x, y) in zip(xs, one.y) where x.isFinite { points.append(Point(x: x, y: y)) }
             case .times(let xs):
-                for (x, y) in zip(xs, one.y) { points.append((Double(x), y, TimeScale.format(x, dateOnly: timeStyle == .date))) }
+                for (x, y) in zip(xs, one.y) { points.append(Point(x: Double(x), y: y)) }
             case .categories:
                 break
             }
-            if spec.kind == .line { points.sort { $0.x < $1.x } }  // stable: equal x keep row order
-            return Series(name: one.name, segments: Self.segments(points.map { Point(x: $0.x, y: $0.y, xText: $0.text) }))
+            return Series(name: one.name, segments: Self.segments(spec.kind == .line ? Self.sortedByX(points) : points))
         }
     }
+
+    /// A line joins its points from left to right; points with equal x keep their row order.
+    private static func sortedByX(_ points: [Point]) -> [Point] {
+        let order = points.indices.sorted { points[$0].x < points[$1].x || (points[$0].x == points[$1].x && $0 < $1) }
+        return order.map { points[$0] }
+    }
+
+    /// The x of `point` as people read it: its label, number, date, or a histogram bin "[lo, hi)".
+    func xText(_ point: Point) -> String {
+        if let histogram {
+            let bin = Int(histogram.step.quotient(point.x) - histogram.firstMultiple)
+            guard bin >= 0, bin + 1 < histogram.edges.count else { return NiceScale.formatValue(point.x) }
+            return "[\(NiceScale.formatValue(histogram.edges[bin])), \(NiceScale.formatValue(histogram.edges[bin + 1])))"
+        }
+        switch xKind {
+        case .categorical:
+            let index = Int(point.x)
+            return categories.indices.contains(index) ? categories[index] : ""
+        case .numeric:
+            return NiceScale.formatValue(point.x)
+        case .time:
+            return TimeScale.format(Self.micros(point.x), dateOnly: timeStyle == .date)
+        }
+    }
+
+    /// x came from Int64 microseconds, but Double(Int64.max) itself does not convert back.
+    static func micros(_ v: Double) -> Int64 { Int64(exactly: v.rounded()) ?? (v < 0 ? .min : .max) }
 
     /// Bars are one per row for a single series (repeated labels allowed); several series are
     /// aligned on the union of their labels, in order of first appearance.
     private static func categorical(_ spec: PlotSpec, timeStyle: TimeStyle) -> ([String], [Series]) {
         if spec.kind == .bar && spec.series.count == 1, let only = spec.series.first {
             let labels = xLabels(of: only.x, timeStyle: timeStyle)
-            let points = zip(labels, only.y).enumerated().map { Point(x: Double($0.offset), y: $0.element.1, xText: $0.element.0) }
+            let points = only.y.enumerated().map { Point(x: Double($0.offset), y: $0.element) }
             return (labels, [Series(name: only.name, segments: segments(points))])
         }
         var categories: [String] = []
@@ -86,9 +111,8 @@ struct ChartData {
             }
         }
         let series = zip(spec.series, labelled).map { one, labels in
-            var points = zip(labels, one.y).map { Point(x: Double(positions[$0] ?? 0), y: $1, xText: $0) }
-            if spec.kind == .line { points.sort { $0.x < $1.x } }
-            return Series(name: one.name, segments: segments(points))
+            let points = zip(labels, one.y).map { Point(x: Double(positions[$0] ?? 0), y: $1) }
+            return Series(name: one.name, segments: segments(spec.kind == .line ? sortedByX(points) : points))
         }
         return (categories, series)
     }
@@ -167,7 +191,7 @@ struct ChartData {
         }
         if lo > hi { (lo, hi) = (0, 1) }
         if xKind == .numeric { return Axis.nice(lo: lo, hi: hi, maxTicks: maxTicks, integerStep: false) }
-        return Axis.time(lo: Int64(lo), hi: Int64(hi), maxTicks: maxTicks)
+        return Axis.time(lo: Self.micros(lo), hi: Self.micros(hi), maxTicks: maxTicks)
     }
 }
 

@@ -25,7 +25,8 @@ public struct Histogram: Sendable, Equatable {
         var hi = -Double.infinity
         var finite = 0
         var allIntegers = true
-        for v in values where v.isFinite {
+        for raw in values where raw.isFinite {
+            let v = NiceScale.clampedForScale(raw)
             lo = min(lo, v)
             hi = max(hi, v)
             finite &+= 1
@@ -45,7 +46,7 @@ public struct Histogram: Sendable, Equatable {
         let binCount = Int(floor(step.quotient(hi)) - first) + 1
         var counts = [Int](repeating: 0, count: binCount)
         for v in values where v.isFinite {
-            let index = Int(floor(step.quotient(v)) - first)
+            let index = Int(floor(step.quotient(NiceScale.clampedForScale(v))) - first)
             counts[min(max(index, 0), binCount - 1)] &+= 1
         }
         self.counts = counts
@@ -77,8 +78,8 @@ public struct Histogram: Sendable, Equatable {
         }
         let span = hi - lo
         let magnitude = max(abs(lo), abs(hi))
-        // One distinct value (or a span below Double's resolution there): one bin around it.
-        if span <= magnitude * 1e-12 {
+        // One distinct value: one bin starting at it.
+        if span == 0 {
             if integerWidth || magnitude == 0 { return NiceScale.Step(mantissa: 1, exponent: 0) }
             return NiceScale.Step(mantissa: 1, exponent: Int(floor(log10(magnitude))))
         }

@@ -53,7 +53,7 @@ public enum NiceScale {
 
     static func niceTicks(lo: Double, hi: Double, maxTicks: Int, integerStep: Bool) -> (ticks: [Double], step: Step) {
         guard lo.isFinite && hi.isFinite else { return ([0, 1], Step(mantissa: 1, exponent: 0)) }
-        let (lo, hi) = widened(lo: min(lo, hi), hi: max(lo, hi))
+        let (lo, hi) = widened(lo: clampedForScale(min(lo, hi)), hi: clampedForScale(max(lo, hi)))
         let limit = Double(max(3, maxTicks))
         var step = Step.atMost((hi - lo) / limit)
         if integerStep && step.exponent < 0 { step = Step(mantissa: 1, exponent: 0) }
@@ -66,6 +66,11 @@ public enum NiceScale {
             }
             step = step.next
         }
+    }
+
+    /// Beyond this, spans and steps would overflow or underflow Double; no real data is there.
+    static func clampedForScale(_ v: Double) -> Double {
+        abs(v) < 1e-280 ? 0 : min(max(v, -1e300), 1e300)
     }
 
     /// A range of width zero (one distinct value) cannot be scaled; give it room around the value.
@@ -82,6 +87,7 @@ public enum NiceScale {
     /// suffixes once numbers reach 10 000, e.g. 0, 0.5M, 1M, 1.5M.
     static func labels(for ticks: [Double], step: Step) -> [String] {
         let largest = ticks.reduce(0) { max($0, abs($1)) }
+        if largest >= 1e15 { return ticks.map(formatValue) }
         var scaleExponent = 0
         var suffix = ""
         if largest >= 1e4 {

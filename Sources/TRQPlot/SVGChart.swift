@@ -265,11 +265,12 @@ private struct SVGWriter {
 
     /// Closes a mark's start tag with its data attributes (and a native tooltip).
     mutating func markData(element: String, name: String, point: ChartData.Point) {
+        let x = XML.escape(data.xText(point))
         let y = NiceScale.formatValue(point.y)
-        out += " data-series=\"\(XML.escape(name))\" data-x=\"\(XML.escape(point.xText))\" data-y=\"\(y)\""
+        out += " data-series=\"\(XML.escape(name))\" data-x=\"\(x)\" data-y=\"\(y)\""
         if nativeTooltips {
             let who = name.isEmpty ? "" : XML.escape(name) + ": "
-            out += "><title>\(who)\(XML.escape(point.xText)), \(y)</title></\(element)>\n"
+            out += "><title>\(who)\(x), \(y)</title></\(element)>\n"
         } else {
             out += "/>\n"
         }

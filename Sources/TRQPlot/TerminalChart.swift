@@ -77,8 +77,8 @@ public enum TerminalChart {
             let plotStart = labelWidth + 2
             let barWidth = max(1, width - plotStart - 1 - valueWidth)
             let axis = Axis.nice(lo: lo, hi: hi, maxTicks: max(3, barWidth / 8), integerStep: false)
-            let zero = axis.fraction(0) * Double(barWidth)
-            let zeroCell = Int(zero.rounded())
+            // Bars are measured from the zero cell so that none leaves the plotting area.
+            let zeroCell = Int((axis.fraction(0) * Double(barWidth)).rounded())
 
             if !spec.xLabel.isEmpty { grid.addLine(TextGrid.truncated(spec.xLabel, to: width)) }
             for category in 0..<shown {
@@ -88,7 +88,7 @@ public enum TerminalChart {
                     grid.set(row: row, column: labelWidth + 1, "│")
                     var valueColumn = plotStart + zeroCell + 1
                     if let v = values[s][category] {
-                        let cells = barCells(length: (axis.fraction(v) * Double(barWidth) - zero), series: s)
+                        let cells = barCells(length: axis.fraction(v) * Double(barWidth) - Double(zeroCell), series: s)
                         let first = v >= 0 ? plotStart + zeroCell : plotStart + zeroCell - cells.count
                         for (i, glyph) in cells.enumerated() { grid.set(row: row, column: first + i, glyph, color: seriesColor(s)) }
                         if v >= 0 { valueColumn = plotStart + zeroCell + cells.count + 1 }
@@ -99,7 +99,7 @@ public enum TerminalChart {
             drawHorizontalAxis(axis, plotStart: plotStart, cells: barWidth + 1) { Int((axis.fraction($0) * Double(barWidth)).rounded()) }
             if !spec.yLabel.isEmpty { addCentered(spec.yLabel, start: plotStart, span: barWidth) }
             if shown < data.categories.count {
-                grid.addLine("… \(data.categories.count - shown) more not shown; narrow the table with 'top N by …' or 'limit N'")
+                addWrapped("… \(data.categories.count - shown) more not shown; narrow the table with 'top N by …' or 'limit N'")
             }
         }
 
@@ -175,7 +175,7 @@ public enum TerminalChart {
             }
             if !spec.xLabel.isEmpty { addCentered(spec.xLabel, start: plotStart, span: plotWidth) }
             if bins < requested {
-                grid.addLine("note: \(requested) bins do not fit in \(width) columns; showing \(bins)")
+                addWrapped("note: \(requested) bins do not fit in \(width) columns; showing \(bins)")
             }
         }
 
@@ -277,6 +277,19 @@ public enum TerminalChart {
                     nextFree = start + labelWidth + 1
                 }
             }
+        }
+
+        /// A note, broken at spaces to fit the width.
+        mutating func addWrapped(_ text: String) {
+            var line = ""
+            for word in text.split(separator: " ") {
+                if !line.isEmpty && TextGrid.displayWidth(line) + 1 + TextGrid.displayWidth(String(word)) > width {
+                    grid.addLine(TextGrid.truncated(line, to: width))
+                    line = ""
+                }
+                line += (line.isEmpty ? "" : " ") + word
+            }
+            if !line.isEmpty { grid.addLine(TextGrid.truncated(line, to: width)) }
         }
 
         mutating func addCentered(_ text: String, start: Int, span: Int) {

@@ -13,16 +13,14 @@ struct TextGrid {
 
     init(width: Int) { self.width = width }
 
-    var lineCount: Int { lines.count }
-
     mutating func addLine() -> Int {
         lines.append(Array(repeating: Cell(), count: width))
         return lines.count - 1
     }
 
-    mutating func addLine(_ text: String, color: Int? = nil, bold: Bool = false) {
+    mutating func addLine(_ text: String, bold: Bool = false) {
         let row = addLine()
-        put(text, row: row, column: 0, color: color, bold: bold)
+        put(text, row: row, column: 0, bold: bold)
     }
 
     /// Writes `text` from `column`, clipped at the grid's width. Returns the column after it.
@@ -43,8 +41,6 @@ struct TextGrid {
         guard row >= 0, row < lines.count, column >= 0, column < width else { return }
         lines[row][column] = Cell(text: text, color: color)
     }
-
-    func cell(row: Int, column: Int) -> Cell { lines[row][column] }
 
     /// Lines joined by newlines (ending with one), without trailing blanks; ANSI SGR colours
     /// only when `color`.
