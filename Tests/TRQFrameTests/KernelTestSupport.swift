@@ -22,7 +22,7 @@ func dates(_ values: [Int32?]) -> Column {
 func strings(_ values: [String?], dictionary: [String]? = nil) -> Column {
     var dict = dictionary ?? []
     if dictionary == nil {
-        for case let v? in values where !dict.contains(v) { dict.append(v) }
+        for case let v? in values where !dict.contains(where: { $0.utf8.elementsEqual(v.utf8) }) { dict.append(v) }
     }
     let codes = values.map { v in Int32(v.flatMap { s in dict.firstIndex { $0.utf8.elementsEqual(s.utf8) } } ?? 0) }
     return Column(.string(codes: codes, dictionary: StringDictionary(dict.isEmpty ? [""] : dict)),
