@@ -32,6 +32,8 @@ let package = Package(
         .executableTarget(
             name: "trq-datagen",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "trq-bench", dependencies: ["TRQFrame"], path: "scripts/bench/trq-bench",
+                          swiftSettings: unchecked),
         .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame"]),
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
