@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
         .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot"]),
-        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Scripts")]),
+        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatagenTests", dependencies: ["trq-datagen"]),
         .testTarget(name: "CLITests", dependencies: ["trq"]),
     ]
