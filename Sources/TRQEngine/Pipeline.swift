@@ -13,6 +13,13 @@ extension Session {
     /// Runs a pipeline. With `sampleRows`, only the first rows of the source are used (completion).
     func evaluate(_ pipeline: Pipeline, sampleRows: Int? = nil) throws(Diagnostic) -> PipelineResult {
         var result = PipelineResult(table: try source(pipeline.source))
+        if let needed = pipeline.sourceColumnsNeeded {
+            // One column always stays: a table without columns would lose its row count.
+            for name in result.table.names.dropFirst() where !needed.contains(name) { result.table.remove(name) }
+            if let first = result.table.names.first, !needed.contains(first), result.table.columnCount > 1 {
+                result.table.remove(first)
+            }
+        }
         if let sampleRows, result.table.rowCount > sampleRows {
             result.table = result.table.take(Array(0..<sampleRows))
         }

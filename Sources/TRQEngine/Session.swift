@@ -72,7 +72,7 @@ public final class Session {
                 writeError(error.rendered(file: file, source: source) + "\n")
                 return .failed
             }
-            if settings.timer {
+            if settings.timer, case .command = statement {} else if settings.timer {
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 writeError("Run Time: \(String(format: "%.3f", seconds)) s\n")
             }

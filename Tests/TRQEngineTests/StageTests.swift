@@ -112,3 +112,9 @@ import TRQEngine
     #expect(session.execute("load $plays | rename listener = user | drop track, genre, skipped, played_at | limit 1\n_ | select listener", file: "t") == .success)
     #expect(lines(out) == ["listener,ms", "u1,1000", "listener", "u1"])
 }
+
+@Test func columnPruningKeepsResultsOfDerivedAndFilteredColumns() {
+    #expect(lines(run("plays | derive x = ms * 2 | filter x > 4000 | agg n = count(), s = sum(x)").out) == ["n,s", "4,44000"])
+    #expect(lines(run("plays | filter genre == \"pop\" | groupby user | sort user").out) == ["user,count", "u1,1", "u2,1", "u3,1"])
+    #expect(lines(run("plays | select one = 1 | agg n = count()").out) == ["n", "7"])
+}
