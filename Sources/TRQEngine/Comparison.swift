@@ -78,20 +78,32 @@ extension Evaluator {
     }
 
     private func apply<T: Comparable>(_ op: BinaryOp, _ a: Either<T>, _ b: Either<T>) -> [Bool] {
-        let test: (T, T) -> Bool
-        switch op {
-        case .eq: test = (==)
-        case .ne: test = (!=)
-        case .lt: test = (<)
-        case .le: test = (<=)
-        case .gt: test = (>)
-        default: test = (>=)
-        }
         switch (a, b) {
-        case (.column(let x), .scalar(let s)): return x.map { test($0, s) }
-        case (.scalar(let s), .column(let y)): return y.map { test(s, $0) }
-        case (.column(let x), .column(let y)): return zip(x, y).map { test($0, $1) }
-        case (.scalar(let s), .scalar(let t)): return [Bool](repeating: test(s, t), count: rowCount)
+        case (.column(let x), .scalar(let s)): return Self.compare(x, op, s)
+        case (.scalar(let s), .column(let y)): return Self.compare(y, op.mirrored, s)
+        case (.column(let x), .column(let y)):
+            switch op {
+            case .eq: return zip(x, y).map { $0 == $1 }
+            case .ne: return zip(x, y).map { $0 != $1 }
+            case .lt: return zip(x, y).map { $0 < $1 }
+            case .le: return zip(x, y).map { $0 <= $1 }
+            case .gt: return zip(x, y).map { $0 > $1 }
+            default: return zip(x, y).map { $0 >= $1 }
+            }
+        case (.scalar(let s), .scalar(let t)):
+            return [Bool](repeating: Self.compare([s], op, t)[0], count: rowCount)
+        }
+    }
+
+    /// One loop per operator, so each is a tight, vectorizable loop rather than a call per row.
+    private static func compare<T: Comparable>(_ x: [T], _ op: BinaryOp, _ s: T) -> [Bool] {
+        switch op {
+        case .eq: return x.map { $0 == s }
+        case .ne: return x.map { $0 != s }
+        case .lt: return x.map { $0 < s }
+        case .le: return x.map { $0 <= s }
+        case .gt: return x.map { $0 > s }
+        default: return x.map { $0 >= s }
         }
     }
 
@@ -131,4 +143,17 @@ extension Evaluator {
 enum Either<T> {
     case scalar(T)
     case column([T])
+}
+
+extension BinaryOp {
+    /// The operator with its operands swapped: `5 < x` is `x > 5`.
+    var mirrored: BinaryOp {
+        switch self {
+        case .lt: .gt
+        case .le: .ge
+        case .gt: .lt
+        case .ge: .le
+        default: self
+        }
+    }
 }
