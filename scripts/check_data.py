@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Independent check (pandas) of the structure data/README.md promises for the bundled dataset.
 
-Usage: python3 scripts/check_data.py [DATA_DIR]     (default: data/ next to this script's parent)
+Usage: python3 scripts/check_data.py [DATA_DIR [--scaled]]
+DATA_DIR defaults to the repository's data/; --scaled skips the checks tied to the default size
+(row counts, 5-8 emerging artists) for output of `trq-datagen --listens N` with N != 10,000.
 Prints each property with its measured value and exits 1 if any check fails. Optional extras
 run when scipy / scikit-learn are installed (chi-square test, genre classifier accuracy).
 Not part of CI; the Swift tests in Tests/DatagenTests check the same properties.
@@ -143,8 +145,9 @@ def main():
     check("overall skip rate", f"{listens.skipped.mean():.3f}", 0.1 < listens.skipped.mean() < 0.45)
 
     # --- Collaborative filtering vs popularity (item-kNN, leave-last-20%-out per user).
-    cf, pop = cf_vs_popularity(listens.drop_duplicates())
-    check("item-kNN hit rate@10 vs popularity", f"{cf:.3f} vs {pop:.3f}", cf > pop)
+    if tracks.shape[0] <= 5_000:  # dense item-item similarity
+        cf, pop = cf_vs_popularity(listens.drop_duplicates())
+        check("item-kNN hit rate@10 vs popularity", f"{cf:.3f} vs {pop:.3f}", cf > pop)
 
     # --- Genre overlap: a random forest on the audio features.
     try:

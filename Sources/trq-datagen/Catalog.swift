@@ -23,8 +23,7 @@ struct DatagenConfig: Sendable {
 let firstDay2023 = daysFromCivil(2023, 1, 1)
 let daysIn2023 = 365
 
-/// Tracks in 2023 debuts' catalogues; everyone else's tracks came out before 2023, so a listen
-/// never precedes its track's release.
+/// Genres the 2023 debuts are dealt from, in turn.
 private let emergingGenres = ["latin", "k-pop", "hip-hop", "pop", "indie", "electronic", "r&b"]
 
 final class Catalog: Sendable {

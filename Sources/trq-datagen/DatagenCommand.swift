@@ -1,10 +1,5 @@
 import ArgumentParser
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 @main
 struct DatagenCommand: ParsableCommand {
@@ -39,8 +34,10 @@ struct DatagenCommand: ParsableCommand {
     }
 
     func run() throws {
-        if mkdir(out, 0o755) != 0 && errno != EEXIST {
-            throw OutputError(description: "cannot create directory \(out): \(String(cString: strerror(errno)))")
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        } catch {
+            throw OutputError(description: "cannot create directory \(out): \(error.localizedDescription)")
         }
         let config = DatagenConfig(listens: listens, users: users, seed: seed)
         try Dataset(config).write(to: out)

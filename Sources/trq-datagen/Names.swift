@@ -93,6 +93,13 @@ private extension Xoshiro {
     mutating func one(_ words: [String]) -> String {
         words[below(words.count)]
     }
+
+    /// "A of B" with B != A.
+    mutating func pair(_ words: [String], joinedBy link: String) -> String {
+        let i = below(words.count)
+        let j = (i + 1 + below(words.count - 1)) % words.count
+        return words[i] + link + words[j]
+    }
 }
 
 private let bandAdjectives = ["Velvet", "Silver", "Electric", "Golden", "Wild", "Midnight", "Neon", "Paper", "Hollow",
@@ -215,16 +222,16 @@ func trackTitle(_ rng: inout Xoshiro, genre: String, country: String, featuring:
             + "\(rng.one(movements)). \(rng.one(tempi))"
         return title
     case "k-pop" where rng.chance(0.3):
-        title = rng.one(koreanWords) + (rng.chance(0.4) ? " " + rng.one(koreanWords) : "")
+        title = rng.chance(0.4) ? rng.pair(koreanWords, joinedBy: " ") : rng.one(koreanWords)
     default:
         if lang == "es" && rng.chance(0.8) {
             switch rng.below(3) {
             case 0: title = rng.one(spanishPhrases)
             case 1: title = rng.one(spanishWords) + " " + rng.one(spanishAdjectives)
-            default: title = rng.one(spanishWords) + " de " + rng.one(spanishWords)
+            default: title = rng.pair(spanishWords, joinedBy: " de ")
             }
         } else if lang == "pt" && rng.chance(0.7) {
-            title = rng.one(portugueseWords) + (rng.chance(0.5) ? " de " + rng.one(portugueseWords) : "")
+            title = rng.chance(0.5) ? rng.pair(portugueseWords, joinedBy: " de ") : rng.one(portugueseWords)
         } else {
             let u = rng.uniform()
             if u < 0.35 {
@@ -238,7 +245,7 @@ func trackTitle(_ rng: inout Xoshiro, genre: String, country: String, featuring:
             } else if u < 0.9 {
                 title = rng.one(titleAdjectives) + " " + rng.one(titleNouns) + " in " + rng.one(titlePlaces)
             } else {
-                title = rng.one(titleNouns) + " of " + rng.one(titleNouns)
+                title = rng.pair(titleNouns, joinedBy: " of ")
             }
         }
     }

@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func theCommandLineWritesTheSameFiles() throws {
-        let dir = try makeTemporaryDirectory() + "/nested"
+        let dir = try makeTemporaryDirectory() + "/nested/deeper"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let command = try DatagenCommand.parse(["--out", dir, "--listens", "3000", "--users", "200", "--seed", "11"])
         try command.run()
