@@ -38,7 +38,6 @@ final class Catalog: Sendable {
     /// Indices of the 2023 debuts and, per debut, its tracks in release order.
     let emergingArtists: [Int]
     let emergingTracks: [[Int32]]
-    let emergingDebutDay: [Int]  // day of 2023, 0 = January 1
     /// emergingPull[day * emergingArtists.count + i]: chance a listen on `day` goes to debut i.
     let emergingPull: [Double]
     /// Total over the debuts of `emergingPull` per day.
@@ -316,7 +315,6 @@ final class Catalog: Sendable {
         artistFollowers = followers
         emergingArtists = emergingList
         emergingTracks = emergingTrackLists
-        emergingDebutDay = emergingDebut
         emergingPull = pull
         emergingPullPerDay = pullPerDay
         trackNames = tNames

@@ -172,7 +172,6 @@ struct AliasTable {
     private(set) var probability: [Double]
     private(set) var alias: [Int32]
 
-    var count: Int { probability.count }
 
     /// `weights` must be non-empty; zero or negative weights are never drawn unless all are zero.
     init(_ weights: [Double]) {
