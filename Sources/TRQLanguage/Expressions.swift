@@ -256,13 +256,7 @@ extension Parser {
         }
     }
 
-    @inline(never)
     mutating func parseColumn(_ name: String) throws(Diagnostic) -> Expr {
-        if case .aggregateItem(let item) = aggregateRule {
-            throw Diagnostic(
-                "column '\(name)' must be inside an aggregate function in agg item '\(item)', like first(\(name)) or max(\(name))",
-                at: current.at)
-        }
         let at = current.at
         advance()
         return .column(name, at: at)
@@ -309,7 +303,6 @@ extension Parser {
         case .insideAggregate(let outer):
             throw Diagnostic("aggregate function '\(name)' cannot be used inside '\(outer)'", at: at)
         case .aggregateItem:
-            aggregatesInItem &+= 1
             aggregateRule = .insideAggregate(name: name)
         }
         return (name, aggregate)

@@ -12,9 +12,9 @@
 ///   `Parser.maxNesting` (256) levels, so trees are shallow: recursive walks are safe.
 /// - Function names are lower-cased and known (`Vocabulary`), with a valid argument count;
 ///   `quantile`'s second argument is a literal in [0, 1].
-/// - Aggregate calls appear only in `agg` / `groupby ... agg` items, never nested in another
-///   aggregate; each item has at least one, and columns only inside aggregate arguments
-///   (`share = sum(x) / count()` is allowed). Item names are unique and differ from the keys.
+/// - Each `agg` / `groupby ... agg` item is exactly one aggregate call (`NamedExpr.expr` is a
+///   `.call` of an aggregate) whose arguments hold no aggregate; aggregates appear nowhere
+///   else. Item names are unique and differ from the groupby keys.
 /// - `limit`, `top`, `k`, `bins`, `seed` are `.int` literals (k, bins >= 1; others >= 0) and
 ///   `test` a `.float` literal in (0, 1); a string there (as `$1` gives) is converted.
 /// - Option names are lower-cased and unique; values are literals, `.column` names

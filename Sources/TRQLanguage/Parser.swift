@@ -16,14 +16,12 @@ struct Parser {
     var nesting = 0
     /// Where aggregate calls are allowed in the expression being parsed.
     var aggregateRule: AggregateRule = .forbidden(where: "an expression")
-    /// Aggregate calls seen in the current agg item.
-    var aggregatesInItem = 0
 
     enum AggregateRule {
         case forbidden(where: String)
-        /// At the top of an agg item: aggregates allowed, bare columns not.
-        case aggregateItem(name: String)
-        /// Inside the arguments of an aggregate: columns allowed, aggregates not.
+        /// An agg item, which must be one aggregate call.
+        case aggregateItem
+        /// Inside the arguments of an aggregate: no other aggregate.
         case insideAggregate(name: String)
     }
 
@@ -346,9 +344,9 @@ struct Parser {
         return .groupby(keys: keys, aggregates: aggregates)
     }
 
-    /// `name = AGGREGATE-EXPR, ...`: each item uses at least one aggregate, and columns only
-    /// inside aggregates (`share = sum(x) / count()` is fine, `y = x + sum(x)` is not). Names
-    /// differ from each other and from the groupby `keys`, which are output columns too.
+    /// `name = AGGREGATE(...), ...`: each item is one aggregate call, whose arguments are scalar
+    /// expressions. Names differ from each other and from the groupby `keys`, which are output
+    /// columns too.
     mutating func parseAggregateItems(stage: String, keys: [ColumnRef] = []) throws(Diagnostic) -> [NamedExpr] {
         var items: [NamedExpr] = []
         var seen: [String: SourceLocation] = [:]
@@ -358,12 +356,12 @@ struct Parser {
                 throw unexpected("'name = AGGREGATE' in \(stage), like n = count() or total = sum(x)")
             }
             try checkUnique(name, at: at, in: &seen, stage: stage)
-            aggregateRule = .aggregateItem(name: name)
-            aggregatesInItem = 0
+            aggregateRule = .aggregateItem
             let expr = try parseExpression()
-            if aggregatesInItem == 0 {
+            guard case .call(let function, _, _) = expr, Vocabulary.aggregateByName[function] != nil else {
                 throw Diagnostic(
-                    "agg item '\(name)' needs an aggregate function (\(Vocabulary.aggregateFunctions.joined(separator: ", ")))",
+                    "agg item '\(name)' must be one aggregate call (\(Vocabulary.aggregateFunctions.joined(separator: ", "))), "
+                        + "like \(name) = sum(x); to combine aggregates, derive from them in a later stage",
                     at: expr.location)
             }
             items.append(NamedExpr(name: name, expr: expr))

@@ -88,14 +88,12 @@ import TRQLanguage
         #expect(try plain.stage() == .groupby(keys: [plain.ref("artist")], aggregates: []))
     }
 
-    @Test func aggAllowsExpressionsOverAggregates() throws {
-        let s = Src("T | agg total = sum(x), share = sum(x) / count(), p90 = quantile(x, 0.9)")
+    @Test func aggItemsAreAggregateCallsOverScalarExpressions() throws {
+        let s = Src("T | agg total = sum(x * 2), n = count(), p90 = quantile(abs(x), 0.9)")
         #expect(try s.stage() == .agg([
-            NamedExpr(name: "total", expr: .call("sum", [s.column("x")], at: s.at("sum"))),
-            NamedExpr(name: "share", expr: .binary(.div,
-                .call("sum", [s.column("x", 2)], at: s.at("sum", 2)),
-                .call("count", [], at: s.at("count")), at: s.at("/"))),
-            NamedExpr(name: "p90", expr: .call("quantile", [s.column("x", 3), s.float(0.9, "0.9")], at: s.at("quantile"))),
+            NamedExpr(name: "total", expr: .call("sum", [.binary(.mul, s.column("x"), s.int(2, "2"), at: s.at("*"))], at: s.at("sum"))),
+            NamedExpr(name: "n", expr: .call("count", [], at: s.at("count"))),
+            NamedExpr(name: "p90", expr: .call("quantile", [.call("abs", [s.column("x", 2)], at: s.at("abs")), s.float(0.9, "0.9")], at: s.at("quantile"))),
         ]))
     }
 
