@@ -3,7 +3,8 @@ import TRQFrame
 import TRQLanguage
 
 extension Evaluator {
-    /// Evaluates a scalar function. Functions are defined on single values (`scalarFunction`);
+    /// Evaluates a scalar function (the parser has checked its name and argument count).
+    /// Functions are defined on single values (`scalarFunction`);
     /// a string column with constant other arguments is evaluated once per dictionary entry, and
     /// common numeric functions have column loops.
     func callFunction(_ name: String, _ args: [Expr], at: SourceLocation, evaluated: [Operand]? = nil) throws(Diagnostic) -> Operand {
@@ -11,7 +12,6 @@ extension Evaluator {
         if let evaluated { operands = evaluated } else {
             for arg in args { operands.append(try evaluate(arg)) }
         }
-        try checkArity(name, operands.count, at: at)
         let columns = operands.indices.filter { if case .column = operands[$0] { true } else { false } }
         let call = { (values: [Value]) throws(Diagnostic) -> Value in try scalarFunction(name, values, at: at) }
         if columns.isEmpty {
@@ -47,23 +47,6 @@ extension Evaluator {
             results.append(try call(args))
         }
         return .column(Column(values: results))
-    }
-
-    private func checkArity(_ name: String, _ count: Int, at: SourceLocation) throws(Diagnostic) {
-        let arity: ClosedRange<Int>
-        switch name {
-        case "coalesce", "concat": arity = 1...Int.max
-        case "if", "replace": arity = 3...3
-        case "contains", "starts_with", "ends_with", "pow": arity = 2...2
-        case "substr": arity = 2...3
-        case "round": arity = 1...2
-        default: arity = 1...1
-        }
-        guard arity.contains(count) else {
-            let expected = arity.lowerBound == arity.upperBound ? "\(arity.lowerBound)"
-                : arity.upperBound == Int.max ? "at least \(arity.lowerBound)" : "\(arity.lowerBound) or \(arity.upperBound)"
-            throw Diagnostic("\(name)() takes \(expected) argument\(expected == "1" ? "" : "s"), got \(count)", at: at)
-        }
     }
 
     /// Column loops for one-argument math on numbers; nil when not applicable.
