@@ -34,7 +34,7 @@ let package = Package(
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "trq-bench", dependencies: ["TRQFrame"], path: "scripts/bench/trq-bench",
                           swiftSettings: unchecked),
-        .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame"]),
+        .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame"], exclude: ["Fixtures"]),
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
         .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot"]),
