@@ -33,6 +33,11 @@ final class Shell {
     func run() -> Int32 {
         // While a statement runs, Ctrl-C raises SIGINT; kernels poll the flag and stop.
         signal(SIGINT) { _ in cancellationRequested.store(true, ordering: .relaxed) }
+        // A parent may have started us with SIGINT blocked; Ctrl-C must reach the handler.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &interrupt, nil)
         for entry in history?.load() ?? [] { editor.addToHistory(entry) }
         writeAll("trq \(trqVersion)\nEnter .help for help, .quit or Ctrl-D to leave.\n", to: 1)
 
