@@ -32,11 +32,13 @@ let package = Package(
         .executableTarget(
             name: "trq-datagen",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "trq-bench", dependencies: ["TRQFrame"], path: "scripts/bench/trq-bench",
+                          swiftSettings: unchecked),
         .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame"]),
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
         .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot"]),
-        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Scripts")]),
+        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatagenTests", dependencies: ["trq-datagen"]),
         .testTarget(name: "CLITests", dependencies: ["trq"]),
     ]
