@@ -89,4 +89,51 @@ struct ShellTests {
         let recalled = try second.waitForScreen { $0.contains("trq> plays |\nlimit 2") }
         #expect(recalled.contains("trq> plays |\nlimit 2"), "\(recalled)")
     }
+
+    @Test func tabCompletesAColumnOfThePipeline() throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        try Data("name,plays\nb,2\n".utf8).write(to: home.appendingPathComponent("plays.csv"))
+        let shell = try TerminalSession(home: home)
+        try shell.waitForScreen { $0.hasSuffix("trq>") }
+        try shell.send("let p = load \"pla", "Tab")
+        try shell.waitForScreen { promptLine($0) == "trq> let p = load \"plays.csv\"" }
+        try shell.send("Enter")
+        try shell.waitForScreen { $0.components(separatedBy: "trq>").count == 3 }
+        try shell.send("p | derive x = 1 | filter pl", "Tab")
+        let completed = try shell.waitForScreen { promptLine($0) == "trq> p | derive x = 1 | filter plays" }
+        #expect(promptLine(completed) == "trq> p | derive x = 1 | filter plays", "\(completed)")
+        try shell.send("> 1 | select ", "Tab")
+        let listed = try shell.waitForScreen { $0.contains("name   plays  x") }
+        #expect(listed.contains("name   plays  x"), "\(listed)")
+    }
+
+    @Test func ctrlCCancelsARunningStatementAndTheShellGoesOn() throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        // Enough rows that a chain of 200 sorts runs for many seconds.
+        var csv = "x,y\n"
+        var state: UInt64 = 12345
+        for _ in 0..<300_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            csv += "\(state >> 40),\(state >> 44 & 1023)\n"
+        }
+        try Data(csv.utf8).write(to: home.appendingPathComponent("big.csv"))
+        let shell = try TerminalSession(home: home)
+        try shell.waitForScreen { $0.hasSuffix("trq>") }
+        try shell.send("let t = load \"big.csv\"", "Enter")
+        try shell.waitForScreen { $0.components(separatedBy: "trq>").count == 3 }
+        let sorts = Array(repeating: "sort x | sort y desc", count: 100).joined(separator: " | ")
+        try shell.send("t | \(sorts) | limit 1", "Enter")
+        Thread.sleep(forTimeInterval: 1)
+        let started = Date()
+        try shell.send("C-c")
+        let cancelled = try shell.waitForScreen(timeout: 30) { $0.contains("cancelled") && $0.hasSuffix("trq>") }
+        #expect(cancelled.contains("error: cancelled"), "\(cancelled)")
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(shell.isRunning)
+        try shell.send("t | agg n = count()", "Enter")
+        let after = try shell.waitForScreen { $0.contains("300000") }
+        #expect(after.contains("300000"))
+    }
 }
