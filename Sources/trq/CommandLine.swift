@@ -160,7 +160,9 @@ private func decodeScript(_ bytes: [UInt8], file: String) -> String? {
     do {
         return try decodeSource(bytes, file: file)
     } catch {
-        printError(error.rendered(file: file, source: String(decoding: bytes, as: UTF8.self)) + "\n")
+        // Columns count from after a byte order mark, as decodeSource does.
+        let shown = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        printError(error.rendered(file: file, source: String(decoding: shown, as: UTF8.self)) + "\n")
         return nil
     }
 }
