@@ -259,4 +259,59 @@ static inline void trq_gram_accumulate(int level, const float *F, int64_t rows, 
     else trq_gram_accumulate_c(F, rows, stride, out);
 }
 
+// ---------------------------------------------------------------------------------------------
+// trq_dot: a . b over n floats (n a multiple of 16).
+
+static inline float trq_dot_c(const float *a, const float *b, int64_t n) {
+    float s = 0;
+    for (int64_t d = 0; d < n; d++) s += a[d] * b[d];
+    return s;
+}
+
+__attribute__((target("avx2,fma")))
+static inline float trq_dot_avx2(const float *a, const float *b, int64_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    for (int64_t d = 0; d < n; d += 16) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d + 8), _mm256_loadu_ps(b + d + 8), s1);
+    }
+    __m256 s = _mm256_add_ps(s0, s1);
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_add_ss(h, _mm_movehdup_ps(h));
+    return _mm_cvtss_f32(h);
+}
+
+__attribute__((target("avx512f")))
+static inline float trq_dot_avx512(const float *a, const float *b, int64_t n) {
+    __m512 s = _mm512_setzero_ps();
+    for (int64_t d = 0; d < n; d += 16) s = _mm512_fmadd_ps(_mm512_loadu_ps(a + d), _mm512_loadu_ps(b + d), s);
+    return _mm512_reduce_add_ps(s);
+}
+
+static inline float trq_dot(int level, const float *a, const float *b, int64_t n) {
+    if (level >= 2) return trq_dot_avx512(a, b, n);
+    if (level == 1) return trq_dot_avx2(a, b, n);
+    return trq_dot_c(a, b, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// trq_cg_update: one conjugate-gradient update given ap = A p (n floats, a multiple of 16):
+//   step = rs_old / (p . ap); x += step p; r -= step ap; rs_new = r . r;
+//   if rs_new < 1e-20 stop (returns 0, implicit's rule); else p = r + (rs_new / rs_old) p.
+
+static inline int trq_cg_update(int level, float *x, float *r, float *p, const float *ap, int64_t n, float *rs_old) {
+    float step = *rs_old / trq_dot(level, p, ap, n);
+    for (int64_t d = 0; d < n; d++) {
+        x[d] += step * p[d];
+        r[d] -= step * ap[d];
+    }
+    float rs_new = trq_dot(level, r, r, n);
+    if (rs_new < 1e-20f) return 0;
+    float beta = rs_new / *rs_old;
+    for (int64_t d = 0; d < n; d++) p[d] = r[d] + beta * p[d];
+    *rs_old = rs_new;
+    return 1;
+}
+
 #endif

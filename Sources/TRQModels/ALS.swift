@@ -136,7 +136,10 @@ public final class ALSModel: Recommender, @unchecked Sendable {
         self.fallback = fallback
         self.trainSeconds = trainSeconds
         let stride = paddedStride(options.factors)
-        itemNorms = (0..<itemCount).map { i in dot(itemFactors.pointer + i &* stride, itemFactors.pointer + i &* stride, stride).squareRoot() }
+        itemNorms = (0..<itemCount).map { i in
+            let row = itemFactors.pointer + i &* stride
+            return trq_dot(simdLevel, row, row, Int64(stride)).squareRoot()
+        }
     }
 
     /// Row-major copies of the factors (users x factors, items x factors).

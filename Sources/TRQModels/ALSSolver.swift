@@ -115,7 +115,7 @@ struct ALSHalfStep {
             trq_sparse_update(simdLevel, fixed.pointer, f64, columns + lo, Int64(start[u &+ 1] &- lo),
                               confidence + lo, x + k &* f, r + k &* f, 1)
             (p + k &* f).update(from: r + k &* f, count: f)
-            let rs = dot(r + k &* f, r + k &* f, f)
+            let rs = trq_dot(simdLevel, r + k &* f, r + k &* f, f64)
             s.rsOld[k] = rs
             s.live[k] = rs >= 1e-20  // implicit's stopping rule
         }
@@ -127,45 +127,9 @@ struct ALSHalfStep {
                 let u = Int(active[first &+ k]), lo = start[u]
                 trq_sparse_update(simdLevel, fixed.pointer, f64, columns + lo, Int64(start[u &+ 1] &- lo),
                                   confidence + lo, p + k &* f, ap + k &* f, 0)
-                s.live[k] = conjugateGradientStep(x: x + k &* f, r: r + k &* f, p: p + k &* f, ap: ap + k &* f,
-                                                  rsOld: &s.rsOld[k])
+                s.live[k] = trq_cg_update(simdLevel, x + k &* f, r + k &* f, p + k &* f, ap + k &* f, f64, &s.rsOld[k]) != 0
             }
         }
         for k in 0..<count { (target.pointer + Int(active[first &+ k]) &* f).update(from: x + k &* f, count: f) }
     }
-
-    /// One CG update given ap = A p; false once converged (|r|^2 < 1e-20, implicit's rule).
-    @inline(__always)
-    private func conjugateGradientStep(x: UnsafeMutablePointer<Float>, r: UnsafeMutablePointer<Float>,
-                                       p: UnsafeMutablePointer<Float>, ap: UnsafeMutablePointer<Float>,
-                                       rsOld: inout Float) -> Bool {
-        let f = stride
-        let step = rsOld / dot(p, ap, f)
-        for d in 0..<f {
-            x[d] += step * p[d]
-            r[d] -= step * ap[d]
-        }
-        let rsNew = dot(r, r, f)
-        if rsNew < 1e-20 { return false }
-        let beta = rsNew / rsOld
-        for d in 0..<f { p[d] = r[d] + beta * p[d] }
-        rsOld = rsNew
-        return true
-    }
-}
-
-/// Dot product in a fixed summation order (8 partial sums), so results never depend on the caller.
-@inline(__always)
-func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-    var acc = SIMD8<Float>()
-    var k = 0
-    while k &+ 8 <= n {
-        // Multiply then add (not addProduct): a fused multiply-add is a libm call on baseline x86-64.
-        acc += UnsafeRawPointer(a + k).loadUnaligned(as: SIMD8<Float>.self)
-            * UnsafeRawPointer(b + k).loadUnaligned(as: SIMD8<Float>.self)
-        k &+= 8
-    }
-    var s = acc.sum()
-    while k < n { s += a[k] * b[k]; k &+= 1 }
-    return s
 }

@@ -45,12 +45,18 @@ extension Recommender {
 func topItems(_ scores: UnsafeBufferPointer<Float>, k: Int, excluding excluded: ArraySlice<Int32>) -> [ScoredItem] {
     var top = TopK(k)
     var e = excluded.startIndex
+    // Items arrive in ascending index order, so once the heap is full a candidate must beat the
+    // current k-th score strictly (a tie loses on index): most items are rejected by one compare.
+    var bar = -Float.infinity
     for j in 0..<scores.count {
         if e < excluded.endIndex, Int(excluded[e]) == j {
             e &+= 1
             continue
         }
-        top.insert(item: Int32(truncatingIfNeeded: j), score: scores[j])
+        let s = scores[j]
+        if top.isFull, !(s > bar) { continue }
+        top.insert(item: Int32(truncatingIfNeeded: j), score: s)
+        if top.isFull { bar = top.worstScore }
     }
     return top.sorted()
 }
@@ -98,6 +104,11 @@ struct TopK {
     }
 
     func sorted() -> [ScoredItem] { heap.sorted { Self.worse($1, $0) } }
+
+    var isFull: Bool { heap.count >= k }
+
+    /// The score of the k-th best so far (only meaningful when full).
+    var worstScore: Float { heap.first?.score ?? -Float.infinity }
 }
 
 /// Each user's training items (sorted), kept with a model to exclude them from recommendations.
