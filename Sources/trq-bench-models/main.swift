@@ -185,8 +185,97 @@ func fitTimeCommand(_ a: Arguments) throws {
                 ("peak_mb", peakMemoryMB())]))
 }
 
+// MARK: classifiers
+
+/// Fields of one CSV record (RFC 4180 quoting).
+func csvRecords(_ text: String) -> [[String]] {
+    var records: [[String]] = [], field = "", record: [String] = []
+    var quoted = false, atStart = true
+    var it = text.unicodeScalars.makeIterator()
+    var pending: Unicode.Scalar? = nil
+    while let ch = pending ?? it.next() {
+        pending = nil
+        if quoted {
+            if ch == "\"" {
+                if let next = it.next() {
+                    if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
+                } else { quoted = false }
+            } else { field.unicodeScalars.append(ch) }
+            continue
+        }
+        switch ch {
+        case "\"" where atStart: quoted = true; atStart = false
+        case ",": record.append(field); field = ""; atStart = true
+        case "\n":
+            record.append(field); records.append(record); record = []; field = ""; atStart = true
+        case "\r": break
+        default: field.unicodeScalars.append(ch); atStart = false
+        }
+    }
+    if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+    return records
+}
+
+let spotifyFeatures = ["danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
+                       "instrumentalness", "liveness", "valence", "tempo", "time_signature", "duration_ms", "explicit"]
+
+/// The by-genre CSVs (sorted by file name, rows in file order) as feature columns and labels.
+func readSpotify(_ dir: String, genres: Set<String>?) -> (columns: [FeatureColumn], labels: [String?]) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { fail("cannot list \(dir)") }
+    var values = [[Double]](repeating: [], count: spotifyFeatures.count)
+    var labels: [String?] = []
+    for name in names.filter({ $0.hasSuffix(".csv") }).sorted() {
+        let records = csvRecords(readText(dir + "/" + name))
+        guard let header = records.first else { continue }
+        let at = spotifyFeatures.map { f -> Int in
+            guard let i = header.firstIndex(of: f) else { fail("\(name): no column \(f)") }
+            return i
+        }
+        guard let genreAt = header.firstIndex(of: "track_genre") else { fail("\(name): no track_genre") }
+        for rec in records.dropFirst() where rec.count == header.count {
+            if let genres, !genres.contains(rec[genreAt]) { continue }
+            for (j, i) in at.enumerated() {
+                let v = rec[i]
+                values[j].append(v == "True" ? 1 : v == "False" ? 0 : Double(v) ?? .nan)
+            }
+            labels.append(rec[genreAt])
+        }
+    }
+    return (zip(spotifyFeatures, values).map { FeatureColumn.numeric(name: $0, values: $1) }, labels)
+}
+
+/// classify DIR [--genres a,b,...] [--models forest,logistic,...] [--test 0.2] [--split-seed 42]
+/// [--split-out FILE] [classifier options]: stratified split, train, score. Writes the test row
+/// indices to --split-out for the scikit-learn side.
+func classifyCommand(_ a: Arguments) throws {
+    guard a.positional.count == 1 else { fail("usage: classify DIR [--genres pop,rock] [--models forest] [--test 0.2]") }
+    let genres = a.named["genres"].map { Set($0.split(separator: ",").map(String.init)) }
+    let (columns, labels) = readSpotify(a.positional[0], genres: genres)
+    let encoder = LabelEncoder(fitting: labels)
+    let codes = labels.map { encoder.encode($0!)! }
+    let (trainRows, testRows) = stratifiedSplit(codes, classCount: encoder.classes.count,
+                                                testFraction: a.double("test", 0.2), seed: UInt64(a.int("split-seed", 42)))
+    if let out = a.named["split-out"] { writeText(out, testRows.map(String.init).joined(separator: "\n") + "\n") }
+    var options = ClassifierOptions()
+    for (name, value) in a.named where ClassifierOptions.optionNames.contains(name) {
+        try options.set(name, Double(value).map(OptionValue.number) ?? .string(value))
+    }
+    let kinds = try a.string("models", "logistic,mlp,cnn,forest").split(separator: ",").map { name -> ClassifierKind in
+        guard let kind = try ClassifierKind.named(String(name)) else { fail("auto is not a bench model") }
+        return kind
+    }
+    let reports = try evaluateClassifiers(
+        features: columns.map { $0.selecting(trainRows) }, labels: trainRows.map { labels[$0] }, models: kinds,
+        test: (columns.map { $0.selecting(testRows) }, testRows.map { labels[$0] }), options: options)
+    for r in reports {
+        print(json([("model", r.model), ("rows", labels.count), ("classes", encoder.classes.count),
+                    ("accuracy", r.accuracy), ("macro_f1", r.macroF1), ("train_seconds", r.trainSeconds),
+                    ("peak_mb", peakMemoryMB())]))
+    }
+}
+
 let args = CommandLine.arguments
-guard args.count >= 2 else { fail("usage: trq-bench-models split|eval|synth|fit-time ...") }
+guard args.count >= 2 else { fail("usage: trq-bench-models split|eval|synth|fit-time|classify ...") }
 let rest = Arguments(args.dropFirst(2))
 do {
     switch args[1] {
@@ -194,6 +283,7 @@ do {
     case "eval": try evalCommand(rest)
     case "synth": try synthCommand(rest)
     case "fit-time": try fitTimeCommand(rest)
+    case "classify": try classifyCommand(rest)
     default: fail("unknown command \(args[1])")
     }
 } catch {
