@@ -45,11 +45,14 @@ public struct ClassifierOptions: Sendable, Equatable {
 
     /// Forest: trees, depth limit (0 = none), rows per leaf at least, features tried per split
     /// (0 = sqrt of the feature count), histogram bins per feature.
-    public var trees = 100
+    public var trees = 200
     public var maxDepth = 0
     public var minLeaf = 1
     public var maxFeatures = 0
     public var bins = 255
+    /// Forest: which trees (see `RandomForest`): best-split bootstrap trees, randomized-threshold
+    /// trees, or both alternating.
+    public var split = ForestSplit.mixed
 
     /// `auto`: the fraction of training rows held out to choose the model.
     public var autoValidation = 0.2
@@ -58,7 +61,7 @@ public struct ClassifierOptions: Sendable, Equatable {
 
     public static let optionNames = ["seed", "threads", "max_categories", "l2", "iterations", "epochs", "batch_size",
                                      "learning_rate", "hidden", "layers", "patience", "validation", "channels",
-                                     "trees", "max_depth", "min_leaf", "max_features", "bins", "auto_validation"]
+                                     "trees", "max_depth", "min_leaf", "max_features", "bins", "split", "auto_validation"]
 
     /// Sets an option by its name in the language (`with trees = 200`).
     public mutating func set(_ name: String, _ value: OptionValue) throws {
@@ -80,7 +83,8 @@ public struct ClassifierOptions: Sendable, Equatable {
         case "max_depth": maxDepth = try value.int(name, in: 0...1000)
         case "min_leaf": minLeaf = try value.int(name, in: 1...1_000_000_000)
         case "max_features": maxFeatures = try value.int(name, in: 0...1_000_000)
-        case "bins": bins = try value.int(name, in: 2...255)
+        case "bins": bins = try value.int(name, in: 2...65_535)
+        case "split": split = try value.choice(name, ForestSplit.self)
         case "auto_validation": autoValidation = try value.double(name, in: 0.01...0.9)
         default: throw unknownOption(name, known: Self.optionNames, context: "classify")
         }
@@ -92,6 +96,11 @@ public struct ClassifierOptions: Sendable, Equatable {
         h.combine(seed); h.combine(maxCategories); h.combine(l2); h.combine(iterations); h.combine(epochs)
         h.combine(batchSize); h.combine(learningRate); h.combine(hidden); h.combine(layers); h.combine(patience)
         h.combine(validationFraction); h.combine(channels); h.combine(trees); h.combine(maxDepth); h.combine(minLeaf)
-        h.combine(maxFeatures); h.combine(bins); h.combine(autoValidation)
+        h.combine(maxFeatures); h.combine(bins); h.combine(split.rawValue); h.combine(autoValidation)
     }
+}
+
+/// The trees of a forest: see `RandomForest`.
+public enum ForestSplit: String, CaseIterable, Sendable {
+    case best, random, mixed
 }

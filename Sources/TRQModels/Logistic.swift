@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 
 /// A fitted classifier over prepared features (see `ClassificationModel` for the public wrapper).
@@ -50,7 +49,6 @@ final class LogisticRegression: Classifier, @unchecked Sendable {
 
     static func train(_ x: FeatureMatrix, _ y: [Int32], classCount k: Int, options: ClassifierOptions,
                       progress: ((Int, Int) -> Void)?) -> LogisticRegression {
-        useSingleThreadedBLAS()
         let d = x.columns, n = x.rows
         let chunks = (n + rowsPerChunk - 1) / rowsPerChunk
         let params = d * k + k
@@ -71,16 +69,19 @@ final class LogisticRegression: Classifier, @unchecked Sendable {
                             let xs = xv.baseAddress! + lo * d
                             z.withUnsafeMutableBufferPointer { z in
                                 for r in 0..<m { for c in 0..<k { z[r * k + c] = b[c] } }
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(k), Int32(d), 1,
-                                            xs, Int32(d), w, Int32(k), 1, z.baseAddress!, Int32(k))
+                                w.withUnsafeBufferPointer {
+                                    gemm(m: m, n: k, k: d, a: xs, lda: d, b: $0.baseAddress!, ldb: k, beta: 1, c: z.baseAddress!, ldc: k)
+                                }
                                 softmaxRows(z.baseAddress!, rows: m, classes: k)
                                 for r in 0..<m {
                                     let c = Int(y[lo + r])
                                     loss -= Double(Foundation.log(max(z[r * k + c], Float.leastNormalMagnitude)))
                                     z[r * k + c] -= 1  // dLoss/dlogits = p - onehot(y)
                                 }
-                                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(k), Int32(m), 1,
-                                            xs, Int32(d), z.baseAddress!, Int32(k), 0, &g, Int32(k))
+                                g.withUnsafeMutableBufferPointer {
+                                    gemm(m: d, n: k, k: m, a: xs, lda: d, transposeA: true, b: z.baseAddress!, ldb: k,
+                                         c: $0.baseAddress!, ldc: k)
+                                }
                             }
                         }
                         let grad = out.value.1.baseAddress! + chunk * params
@@ -116,8 +117,13 @@ final class LogisticRegression: Classifier, @unchecked Sendable {
         var z = [Float](repeating: 0, count: x.rows * k)
         for r in 0..<x.rows { for c in 0..<k { z[r * k + c] = bias[c] } }
         guard x.rows > 0 else { return z }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(x.rows), Int32(k), Int32(d), 1,
-                    x.values, Int32(d), weights, Int32(k), 1, &z, Int32(k))
+        x.values.withUnsafeBufferPointer { xv in
+            weights.withUnsafeBufferPointer { w in
+                z.withUnsafeMutableBufferPointer { z in
+                    gemm(m: x.rows, n: k, k: d, a: xv.baseAddress!, lda: d, b: w.baseAddress!, ldb: k, beta: 1, c: z.baseAddress!, ldc: k)
+                }
+            }
+        }
         z.withUnsafeMutableBufferPointer { softmaxRows($0.baseAddress!, rows: x.rows, classes: k) }
         return z
     }
@@ -135,9 +141,9 @@ final class LogisticRegression: Classifier, @unchecked Sendable {
 }
 
 /// Limited-memory BFGS (Nocedal & Wright, alg. 7.4/7.5) with a backtracking Armijo line search.
-/// Stops after `maxIterations`, when the gradient's max-norm falls below 1e-6, or when the
-/// objective improves by less than 1e-10 (relative) three times in a row.
-func minimizeLBFGS(start: [Double], maxIterations: Int, memory: Int = 10,
+/// Stops after `maxIterations`, when the gradient's max-norm falls below `gradientTolerance`, or
+/// when the objective improves by less than 1e-9 (relative) three times in a row.
+func minimizeLBFGS(start: [Double], maxIterations: Int, memory: Int = 10, gradientTolerance: Double = 1e-5,
                    objective: ([Double]) -> (Double, [Double]), progress: ((Int, Int) -> Void)?) -> [Double] {
     var x = start
     var (f, g) = objective(x)
@@ -150,7 +156,7 @@ func minimizeLBFGS(start: [Double], maxIterations: Int, memory: Int = 10,
         return s
     }
     for iteration in 0..<maxIterations {
-        if g.reduce(0, { max($0, abs($1)) }) < 1e-6 { break }
+        if g.reduce(0, { max($0, abs($1)) }) < gradientTolerance { break }
         // Two-loop recursion: direction = -H g.
         var q = g
         var alphas = [Double](repeating: 0, count: sHistory.count)
@@ -194,7 +200,7 @@ func minimizeLBFGS(start: [Double], maxIterations: Int, memory: Int = 10,
             sHistory.append(s); yHistory.append(y); rhoHistory.append(1 / sy)
             if sHistory.count > memory { sHistory.removeFirst(); yHistory.removeFirst(); rhoHistory.removeFirst() }
         }
-        stalls = (f - fNew) <= 1e-10 * max(1, abs(f)) ? stalls + 1 : 0
+        stalls = (f - fNew) <= 1e-9 * max(1, abs(f)) ? stalls + 1 : 0
         x = xNew
         f = fNew
         g = gNew

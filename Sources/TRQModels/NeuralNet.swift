@@ -123,17 +123,16 @@ struct Network: Sendable {
                     switch layer {
                     case .dense(let input, let output):
                         for r in 0..<m { (y + r * output).update(from: p + input * output, count: output) }
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(output), Int32(input), 1,
-                                    x, Int32(input), p, Int32(output), 1, y, Int32(output))
+                        gemm(m: m, n: output, k: input, a: x, lda: input, b: p, ldb: output, beta: 1, c: y, ldc: output)
                     case .relu(let w):
-                        for e in 0..<(m * w) { y[e] = max(x[e], 0) }
+                        trq_relu(x, y, Int64(m * w))
                     case .conv(let length, let input, let output, let kernel):
                         ws.patches[i].withUnsafeMutableBufferPointer { cols in
                             Self.im2col(x, rows: m, length: length, channels: input, kernel: kernel, into: cols.baseAddress!)
                             let positions = m * length, width = kernel * input
                             for r in 0..<positions { (y + r * output).update(from: p + width * output, count: output) }
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(positions), Int32(output), Int32(width), 1,
-                                        cols.baseAddress!, Int32(width), p, Int32(output), 1, y, Int32(output))
+                            gemm(m: positions, n: output, k: width, a: cols.baseAddress!, lda: width, b: p, ldb: output,
+                                 beta: 1, c: y, ldc: output)
                         }
                     }
                 }
@@ -152,25 +151,25 @@ struct Network: Sendable {
                         let x = xin.baseAddress!, dy = dOut.baseAddress!, dx = dIn.baseAddress!
                         switch layer {
                         case .dense(let input, let output):
-                            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(input), Int32(output), Int32(m), 1,
-                                        x, Int32(input), dy, Int32(output), 1, g, Int32(output))
+                            gemm(m: input, n: output, k: m, a: x, lda: input, transposeA: true, b: dy, ldb: output,
+                                 beta: 1, c: g, ldc: output)
                             for r in 0..<m { for c in 0..<output { g[input * output + c] += dy[r * output + c] } }
                             if needInputDelta {
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(input), Int32(output), 1,
-                                            dy, Int32(output), p, Int32(output), 0, dx, Int32(input))
+                                gemm(m: m, n: input, k: output, a: dy, lda: output, b: p, ldb: output, transposeB: true,
+                                     c: dx, ldc: input)
                             }
                         case .relu(let w):
-                            for e in 0..<(m * w) { dx[e] = x[e] > 0 ? dy[e] : 0 }
+                            trq_relu_backward(x, dy, dx, Int64(m * w))
                         case .conv(let length, let input, let output, let kernel):
                             ws.patches[i].withUnsafeMutableBufferPointer { cols in
                                 let positions = m * length, width = kernel * input
-                                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(width), Int32(output), Int32(positions), 1,
-                                            cols.baseAddress!, Int32(width), dy, Int32(output), 1, g, Int32(output))
+                                gemm(m: width, n: output, k: positions, a: cols.baseAddress!, lda: width, transposeA: true,
+                                     b: dy, ldb: output, beta: 1, c: g, ldc: output)
                                 for r in 0..<positions { for c in 0..<output { g[width * output + c] += dy[r * output + c] } }
                                 if needInputDelta {
                                     // Patch gradients overwrite the patches (no longer needed), then fold back.
-                                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(positions), Int32(width), Int32(output), 1,
-                                                dy, Int32(output), p, Int32(output), 0, cols.baseAddress!, Int32(width))
+                                    gemm(m: positions, n: width, k: output, a: dy, lda: output, b: p, ldb: output,
+                                         transposeB: true, c: cols.baseAddress!, ldc: width)
                                     Self.col2im(cols.baseAddress!, rows: m, length: length, channels: input, kernel: kernel, into: dx)
                                 }
                             }
@@ -268,7 +267,6 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
 
     static func train(_ kind: ClassifierKind, _ x: FeatureMatrix, _ y: [Int32], classCount k: Int,
                       options: ClassifierOptions, progress: ((Int, Int) -> Void)?) -> NeuralNetClassifier {
-        useSingleThreadedBLAS()
         let net = architecture(kind, features: x.columns, classes: k, options: options)
         let (fitRows, validationRows) = stratifiedSplit(y, classCount: k, testFraction: options.validationFraction,
                                                         seed: options.seed ^ 0x5EED)
