@@ -29,6 +29,7 @@ let package = Package(
                 "TRQEngine", "CLibedit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(name: "trq-bench-models", dependencies: ["TRQModels"], swiftSettings: unchecked),
         .executableTarget(
             name: "trq-datagen",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
