@@ -13,7 +13,8 @@ public struct SessionSettings: Sendable {
     public var variables: [String: String] = [:]
     /// True in the interactive shell: enables per-class tables, progress bars and `_`.
     public var interactive = false
-    public var useDiskCache = true
+    /// Where trained models are kept between runs; nil (`--no-cache`) keeps them in memory only.
+    public var modelCacheDirectory: String? = ModelCache.defaultDirectory
     /// Rows shown before a printed table is elided in the middle.
     public var maxRows = 40
     /// Terminal width for tables and charts.

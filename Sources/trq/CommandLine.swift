@@ -105,7 +105,7 @@ func runCommandLine(_ arguments: [String]) -> Int32 {
 
     var settings = SessionSettings()
     settings.format = invocation.format ?? .table
-    settings.useDiskCache = !invocation.noCache
+    if invocation.noCache { settings.modelCacheDirectory = nil }
     settings.variables = (try? invocation.variables()) ?? [:]
     if let width = terminalWidth(1) { settings.width = width }
     settings.color = isTerminal(1) && getenv("NO_COLOR") == nil
