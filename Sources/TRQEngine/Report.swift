@@ -212,7 +212,7 @@ enum ReportPage {
             </head>
             <body>
             <header><h1>\(escape(title))</h1>
-            <p class="summary">\(entries.count - tables) charts and \(tables) tables, written by trq.</p></header>
+            <p class="summary">\(counted(entries.count - tables, "chart")) and \(counted(tables, "table")), written by trq.</p></header>
 
             """
         if !entries.isEmpty {
@@ -236,7 +236,7 @@ enum ReportPage {
                 html += chart.paths.map { link($0, folder: folder) }.joined(separator: " · ") + "</p>\n"
             case .table(let table):
                 html += tableHTML(table.head)
-                let shown = table.head.rowCount < table.rowCount ? "first \(table.head.rowCount) of \(table.rowCount) rows" : table.rowCount == 1 ? "1 row" : "\(table.rowCount) rows"
+                let shown = table.head.rowCount < table.rowCount ? "first \(table.head.rowCount) of \(table.rowCount) rows" : counted(table.rowCount, "row")
                 html += "<p class=\"files\">\(shown) · \(link(table.path, folder: folder))</p>\n"
             }
             if !caption.statement.isEmpty {
@@ -247,6 +247,8 @@ enum ReportPage {
         html += "</body>\n</html>\n"
         return html
     }
+
+    private static func counted(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
     private static func caption(of entry: ReportLog.Entry) -> Caption {
         switch entry {
