@@ -71,13 +71,13 @@ def main():
 
     # --- Emerging artists: H2 / H1 plays among artists with at least 20.
     a = listens.assign(h1=listens.month <= 6, h2=listens.month > 6).groupby("artist_id")[["h1", "h2"]].sum()
-    a = a[a.h1 + a.h2 >= 20].assign(growth=lambda t: t.h2 / t.h1).sort_values("growth", ascending=False)
+    a = a[a.h1 + a.h2 >= 20].assign(growth=lambda t: t.h2 / t.h1.clip(lower=1)).sort_values("growth", ascending=False)
     got = written("emerging_artists.csv")
     names = artists.set_index("artist_id").artist_name
     check("fastest growing artist", (names[a.index[0]], int(a.h1.iloc[0]), int(a.h2.iloc[0]), round(float(a.growth.iloc[0]), 2)),
           got.artist_id.iloc[0] == a.index[0])
     check("emerging growth ratios", "top 10",
-          same_numbers(sorted(got.h2 / got.h1, reverse=True), a.growth.head(10), 1e-12)
+          same_numbers(sorted(got.h2 / got.h1.clip(lower=1), reverse=True), a.growth.head(10), 1e-12)
           and (got.h1.values == a.h1.reindex(got.artist_id).values).all())
     debut = set(artists[artists.debut_year == 2023].artist_id)
     check("debut-2023 artists lead", sorted(names[list(debut)]), set(got.artist_id.head(len(debut))) == debut)

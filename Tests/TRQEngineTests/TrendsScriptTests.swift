@@ -52,15 +52,14 @@ import TRQEngine
             let a = try #require(o.byArtist[row["artist_id"] ?? ""])
             #expect(row["h1"] == "\(a.h1)" && row["h2"] == "\(a.h2)")
             #expect(a.h1 + a.h2 >= 20)
-            return Double(a.h2) / Double(a.h1)
+            return a.growth
         }
         // The ten largest growth ratios among artists with at least 20 plays, largest first.
-        let eligible = o.byArtist.values.filter { $0.h1 + $0.h2 >= 20 }.map { Double($0.h2) / Double($0.h1) }.sorted(by: >)
+        let eligible = o.byArtist.values.filter { $0.h1 + $0.h2 >= 20 }.map(\.growth).sorted(by: >)
         #expect(ratios == Array(eligible.prefix(10)))
         // The artists who debuted in 2023 come first.
         #expect(Set(rows.prefix(o.debut2023.count).map { $0["artist_id"] ?? "" }) == o.debut2023)
-        let growth = { (a: TrendsOracle.ArtistStats) in Double(a.h2) / Double(a.h1) }
-        let fastest = try #require(o.byArtist.filter { $0.value.h1 + $0.value.h2 >= 20 }.max { growth($0.value) < growth($1.value) })
+        let fastest = try #require(o.byArtist.filter { $0.value.h1 + $0.value.h2 >= 20 }.max { $0.value.growth < $1.value.growth })
         #expect(rows.first?["artist_id"] == fastest.key)
     }
 
@@ -279,6 +278,8 @@ struct TrendsOracle: Sendable {
     struct ArtistStats: Sendable {
         var h1 = 0
         var h2 = 0
+        /// H2 plays / H1 plays, or H2 plays when H1 has none.
+        var growth: Double { Double(h2) / Double(max(h1, 1)) }
     }
 
     var rawRows = 0
