@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import CLibedit
 import TRQEngine
@@ -103,6 +108,7 @@ func runCommandLine(_ arguments: [String]) -> Int32 {
     settings.useDiskCache = !invocation.noCache
     settings.variables = (try? invocation.variables()) ?? [:]
     if let width = terminalWidth(1) { settings.width = width }
+    settings.color = isTerminal(1) && getenv("NO_COLOR") == nil
 
     let source: (text: String, file: String)
     var scriptArguments = invocation.arguments[...]
@@ -149,35 +155,14 @@ private func makeSession(_ settings: SessionSettings) -> Session {
     }, writeError: printError)
 }
 
-/// The script's text, or nil after reporting where it is not valid UTF-8. A byte order mark
-/// at the start is dropped.
-func decodeScript(_ bytes: [UInt8], file: String) -> String? {
-    let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes[3...] : bytes[...]
-    var parser = Unicode.UTF8.ForwardParser()
-    var iterator = body.makeIterator()
-    var offset = body.startIndex
-    var line = 1
-    var column = 1
-    while true {
-        switch parser.parseScalar(from: &iterator) {
-        case .valid(let encoded):
-            offset += encoded.count
-            if encoded.count == 1, encoded.first == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        case .error(let length):
-            let byte = String(body[offset], radix: 16, uppercase: true)
-            let diagnostic = Diagnostic(
-                "invalid UTF-8 (byte 0x\(byte)); save the script as UTF-8",
-                at: SourceLocation(line: line, column: column))
-            _ = length
-            printError(diagnostic.rendered(file: file, source: String(decoding: body, as: UTF8.self)) + "\n")
-            return nil
-        case .emptyInput:
-            return String(decoding: body, as: UTF8.self)
-        }
+/// The script's text, or nil after reporting where it is not valid UTF-8.
+private func decodeScript(_ bytes: [UInt8], file: String) -> String? {
+    do {
+        return try decodeSource(bytes, file: file)
+    } catch {
+        // Columns count from after a byte order mark, as decodeSource does.
+        let shown = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes[...]
+        printError(error.rendered(file: file, source: String(decoding: shown, as: UTF8.self)) + "\n")
+        return nil
     }
 }

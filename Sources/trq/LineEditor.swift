@@ -102,7 +102,7 @@ final class LineEditor {
     /// Prints the candidates in columns below the line; libedit then redraws the prompt.
     private func listCandidates(_ names: [String]) {
         let cellWidth = (names.map { displayWidth($0) }.max() ?? 0) + 2
-        let width = Int(trq_terminal_width(1)) > 0 ? Int(trq_terminal_width(1)) : 80
+        let width = terminalWidth(1) ?? 80
         let perRow = max(1, width / cellWidth)
         var out = "\n"
         for (i, name) in names.enumerated() {

@@ -32,7 +32,17 @@ final class Shell {
     /// Runs until Ctrl-D or `.quit`; returns the exit status.
     func run() -> Int32 {
         // While a statement runs, Ctrl-C raises SIGINT; kernels poll the flag and stop.
-        signal(SIGINT) { _ in cancellationRequested.store(true, ordering: .relaxed) }
+        signal(SIGINT) { _ in
+            cancellationRequested.store(true, ordering: .relaxed)
+            // End the line after the terminal's `^C` echo, before the engine reports the cancel.
+            var newline = UInt8(ascii: "\n")
+            _ = write(2, &newline, 1)
+        }
+        // A parent may have started us with SIGINT blocked; Ctrl-C must reach the handler.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &interrupt, nil)
         for entry in history?.load() ?? [] { editor.addToHistory(entry) }
         writeAll("trq \(trqVersion)\nEnter .help for help, .quit or Ctrl-D to leave.\n", to: 1)
 

@@ -40,8 +40,8 @@ private func texts(_ completion: Completion) -> [String] { completion.candidates
         #expect(session.prefixes == ["plays | derive y = 1 | filter "])
         #expect(texts(c) == ["played_at"])
         #expect(c.candidates[0].terminator == " ")
-        // Case-insensitive: the completion fixes the case.
-        #expect(texts(complete("plays | select str", context: session.context)) == ["Streams"])
+        // Case-insensitive: the completion fixes the case. Columns come before functions.
+        #expect(texts(complete("plays | select str", context: session.context)) == ["Streams", "string"])
     }
 
     @Test func columnsBeforeFunctionsAndKeywords() {

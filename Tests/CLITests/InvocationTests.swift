@@ -39,6 +39,6 @@ import Testing
         try (Data("# ok\nlet a =".utf8) + [0xE9] + Data(" = 1\n".utf8)).write(to: script)
         let result = try runTRQ([script.path])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("\(script.path):2:8: error: invalid UTF-8 (byte 0xE9)"), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("\(script.path):2:8: error: \(script.path) is not valid UTF-8: byte 0xE9"), "\(result.stderr)")
     }
 }

@@ -100,18 +100,67 @@ final class TerminalSession {
 
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TmuxError(arguments: arguments) }
-        return String(decoding: data, as: UTF8.self)
+        // new-session starts the server, which would inherit a pipe and keep it open forever.
+        let result = try spawn(["tmux", "-L", socket, "-f", "/dev/null"] + arguments,
+                               captureOutput: arguments.first != "new-session")
+        guard result.status == 0 else { throw TmuxError(arguments: arguments) }
+        return result.output
     }
+}
+
+/// Runs a program found on PATH and waits for it. posix_spawn rather than Foundation's Process:
+/// the child must start with no blocked signals (the test runner's threads block SIGINT, and
+/// tmux passes the mask on to trq), and waiting must not depend on a run loop.
+func spawn(_ arguments: [String], captureOutput: Bool) throws -> (status: Int32, output: String) {
+    var pipeEnds: [Int32] = [-1, -1]
+    if captureOutput, pipe(&pipeEnds) != 0 { throw SpawnError(arguments: arguments) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if captureOutput {
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+    } else {
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    }
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGINT, SIGTERM, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+    var argv = arguments.map { strdup($0) } + [nil]
+    defer { for p in argv { free(p) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, &argv, environ)
+    var output = Data()
+    if captureOutput {
+        close(pipeEnds[1])
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while spawned == 0 {
+            let n = read(pipeEnds[0], &buffer, buffer.count)
+            if n > 0 { output.append(contentsOf: buffer[0..<n]) } else if n == 0 || errno != EINTR { break }
+        }
+        close(pipeEnds[0])
+    }
+    guard spawned == 0 else { throw SpawnError(arguments: arguments) }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    let exited = status & 0x7F == 0
+    return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), String(decoding: output, as: UTF8.self))
+}
+
+struct SpawnError: Error {
+    var arguments: [String]
 }
 
 struct TmuxError: Error {

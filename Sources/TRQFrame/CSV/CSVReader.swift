@@ -26,7 +26,7 @@ import Darwin
 public enum CSVReader {
     /// Reads one file. `path` is not a glob; see `load` for that.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
-        try read(path: path, options: options, parallel: true)
+        try read(path: path, options: options, chunks: nil)
     }
 
     /// Reads CSV text held in memory; `name` is used in errors and as the delimiter hint.
@@ -34,7 +34,7 @@ public enum CSVReader {
         if let limit = options.memoryLimit {
             try checkMemory(bytes, name: name, options: options, limit: limit, alreadyUsed: 0)
         }
-        return try parse(bytes, name: name, options: options, parallel: true)
+        return try parse(bytes, name: name, options: options, chunks: nil, fileMapping: false)
     }
 
     public static func read(bytes: [UInt8], name: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
@@ -106,7 +106,7 @@ public enum CSVReader {
         }
         if sizes.reduce(0, +) / paths.count >= 8 << 20 {
             var tables: [Table] = []
-            for path in paths { tables.append(try read(path: path, options: options, parallel: true)) }
+            for path in paths { tables.append(try read(path: path, options: options, chunks: nil)) }
             return tables
         }
         let results = UnsafeMutableBufferPointer<Result<Table, CSVError>?>.allocate(capacity: paths.count)
@@ -117,19 +117,20 @@ public enum CSVReader {
         }
         let box = UncheckedSendable(results)
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            box.value[i] = Result { () throws(CSVError) -> Table in try read(path: paths[i], options: options, parallel: false) }
+            box.value[i] = Result { () throws(CSVError) -> Table in try read(path: paths[i], options: options, chunks: 1) }
         }
         var tables: [Table] = []
         for result in results { tables.append(try result!.get()) }
         return tables
     }
 
-    static func read(path: String, options: CSVOptions, parallel: Bool) throws(CSVError) -> Table {
+    /// `chunks`: how many pieces to parse in parallel; nil picks one per core for large inputs.
+    static func read(path: String, options: CSVOptions, chunks: Int?) throws(CSVError) -> Table {
         let input = try InputBuffer(path: path)
         if let limit = options.memoryLimit {
             try checkMemory(input.bytes, name: path, options: options, limit: limit, alreadyUsed: 0)
         }
-        return try parse(input.bytes, name: path, options: options, parallel: parallel)
+        return try parse(input.bytes, name: path, options: options, chunks: chunks, fileMapping: input.isMapped)
     }
 
     /// Estimates the memory a load needs from the file size and the first rows, and throws if
@@ -180,7 +181,9 @@ public enum CSVReader {
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
-    static func parse(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, parallel: Bool) throws(CSVError) -> Table {
+    /// `fileMapping`: `bytes` is a private read-only mapping of a file (see `ChunkParser`).
+    static func parse(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, chunks: Int?,
+                      fileMapping: Bool = false) throws(CSVError) -> Table {
         guard let raw = bytes.baseAddress, !bytes.isEmpty else { return Table() }
         var base = raw.assumingMemoryBound(to: UInt8.self)
         var end = bytes.count
@@ -211,16 +214,17 @@ public enum CSVReader {
             forcedTypes[i] = type
         }
 
-        let boundaries = chunkStarts(scanner, from: dataStart, parallel: parallel)
+        let boundaries = chunkStarts(scanner, from: dataStart, count: chunks)
         let parsers = UnsafeMutableBufferPointer<ChunkParser>.allocate(capacity: boundaries.count)
         let nulls = NullTokens(options.nulls)
         defer { nulls.release() }
         let validates = options.encoding == .utf8
+        let releasesPages = fileMapping && transcoded == nil
         for (i, chunkStart) in boundaries.enumerated() {
             let limit = i &+ 1 < boundaries.count ? boundaries[i &+ 1] : end
             (parsers.baseAddress! + i).initialize(to: ChunkParser(
                 scanner: scanner, columnCount: names.count, forcedTypes: forcedTypes, nulls: nulls,
-                validatesUTF8: validates, start: chunkStart, limit: limit))
+                validatesUTF8: validates, start: chunkStart, limit: limit, releasesParsedPages: releasesPages))
         }
         let box = UncheckedSendable(parsers)
         if parsers.count == 1 {
@@ -255,7 +259,8 @@ public enum CSVReader {
                 }
                 chunk = ChunkParser(
                     scanner: scanner, columnCount: names.count, forcedTypes: forcedTypes, nulls: nulls,
-                    validatesUTF8: validates, start: position, limit: next < parsers.count ? parsers[next].start : end)
+                    validatesUTF8: validates, start: position, limit: next < parsers.count ? parsers[next].start : end,
+                    releasesParsedPages: releasesPages)
                 chunk.run()
                 i = next
             }
@@ -279,13 +284,13 @@ public enum CSVReader {
         }
     }
 
-    /// Row starts that split the data into about equal chunks, one per core (or just the first
-    /// for small inputs). Each is the position after a line break; whether it is really a row
+    /// Row starts that split the data into about equal chunks, by default one per core and at
+    /// least 1 MB each. Each is the position after a line break; whether it is really a row
     /// start (not inside a quoted field) is checked after parsing.
-    private static func chunkStarts(_ scanner: CSVScanner, from dataStart: Int, parallel: Bool) -> [Int] {
+    private static func chunkStarts(_ scanner: CSVScanner, from dataStart: Int, count requested: Int?) -> [Int] {
         let size = scanner.end &- dataStart
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let count = parallel ? min(cores, max(1, size / (1 << 20))) : 1
+        let count = max(1, min(requested ?? min(cores, size / (1 << 20)), max(size, 1)))
         var starts = [dataStart]
         for k in 1..<max(count, 1) {
             let guess = scanner.nextRowStart(from: dataStart &+ size / count &* k)
@@ -441,13 +446,20 @@ public enum CSVReader {
                     if n > 0 { out.baseAddress!.initialize(from: builder.codes.base!, count: n) }
                 } else {
                     let remap = (0..<builder.strings.count).map { master.pointee.strings.intern(builder.strings.value($0)) }
-                    for i in 0..<n { (out.baseAddress! + (offset &+ i)).initialize(to: remap[Int(builder.codes[i])]) }
+                    for i in 0..<n {
+                        // Null rows hold code 0, which a chunk without values does not have.
+                        let code = Int(builder.codes[i])
+                        (out.baseAddress! + (offset &+ i)).initialize(to: code < remap.count ? remap[code] : 0)
+                    }
                 }
                 offset &+= n
             }
             initialized = total
         }
-        return .string(codes: codes, dictionary: StringDictionary(master.pointee.strings.strings()))
+        var values = master.pointee.strings.strings()
+        // Every code, null rows' included, must index the dictionary.
+        if values.isEmpty, total > 0 { values = [""] }
+        return .string(codes: codes, dictionary: StringDictionary(values))
     }
 
     private static func mergedValidity(_ c: Int, _ chunks: [ChunkParser], total: Int) -> Validity? {

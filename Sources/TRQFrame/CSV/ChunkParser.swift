@@ -6,6 +6,12 @@ enum ParseFailure: Sendable {
     case typeMismatch(offset: Int, column: Int, value: [UInt8], type: DataType)
 }
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Parses the rows that start in `start..<limit` (the last one may run past `limit`) into one
 /// `ColumnBuilder` per column. Chunks of one file run on separate threads; `stop` (where the
 /// next row starts) lets the reader check that a chunk's guessed start was a real row start.
@@ -16,14 +22,19 @@ struct ChunkParser {
     let start: Int
     let limit: Int
     let builders: UnsafeMutableBufferPointer<ColumnBuilder>
+    /// Set when the buffer is a read-only file mapping: pages already parsed are then handed
+    /// back to the kernel, so a large file does not stay in this process's memory (they are
+    /// read again from the page cache if an error message or a type change needs them).
+    let releasesParsedPages: Bool
     private var scratch = GrowableBuffer<UInt8>()
     private(set) var rowCount = 0
     private(set) var stop: Int
     private(set) var failure: ParseFailure?
 
     init(scanner: CSVScanner, columnCount: Int, forcedTypes: [DataType?], nulls: NullTokens,
-         validatesUTF8: Bool, start: Int, limit: Int) {
+         validatesUTF8: Bool, start: Int, limit: Int, releasesParsedPages: Bool) {
         self.scanner = scanner
+        self.releasesParsedPages = releasesParsedPages
         self.columnCount = columnCount
         self.nulls = nulls
         self.start = start
@@ -47,7 +58,9 @@ struct ChunkParser {
         let delimiter = scanner.delimiter
         let first = builders.baseAddress!
         var p = start
+        var released = start
         while p < limit {
+            if releasesParsedPages, p &- released >= 8 << 20 { released = releasePages(from: released, to: p) }
             let b0 = base[p]
             // Blank lines separate nothing in a multi-column file (pandas skips them); in a
             // one-column file they are null values.
@@ -87,6 +100,17 @@ struct ChunkParser {
         stop = p
     }
 
+    /// Releases the whole pages of this chunk in `from..<to`; returns `to`.
+    private func releasePages(from: Int, to: Int) -> Int {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (from &+ page &- 1) / page &* page
+        let last = Swift.min(to, limit) / page &* page
+        if last > first {
+            madvise(UnsafeMutableRawPointer(mutating: scanner.base + first), last &- first, MADV_DONTNEED)
+        }
+        return to
+    }
+
     /// Parses the field at `p` directly as the column's current type, without a separate scan.
     /// Returns false, leaving `p` alone, when the field needs the general path (quoted, null,
     /// a different type, ...).
@@ -115,8 +139,16 @@ struct ChunkParser {
             }
         case .date, .timestamp:
             guard p < end, base[p] != asciiQuote else { return false }
-            let next = scanner.endOfUnquoted(from: p)
-            switch parseISO8601(UnsafeBufferPointer(start: base + p, count: next &- p)) {
+            var parsed: ParsedTime?
+            var next: Int
+            if let (value, after) = scanISO8601Fast(base, p, end), scanner.atFieldEnd(after) {
+                parsed = value
+                next = after
+            } else {
+                next = scanner.endOfUnquoted(from: p)
+                parsed = parseISO8601(UnsafeBufferPointer(start: base + p, count: next &- p))
+            }
+            switch parsed {
             case .timestamp(let t)?:
                 guard b.pointee.kind == .timestamp else { return false }
                 b.pointee.append(bits: UInt64(bitPattern: t))

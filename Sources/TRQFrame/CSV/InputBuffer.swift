@@ -8,7 +8,7 @@ import Darwin
 /// the page cache), else read into memory (pipes, /dev/stdin).
 final class InputBuffer {
     let bytes: UnsafeRawBufferPointer
-    private let mapped: Bool
+    let isMapped: Bool
 
     init(path: String) throws(CSVError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -24,13 +24,13 @@ final class InputBuffer {
             let size = Int(info.st_size)
             if size == 0 {
                 bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-                mapped = false
+                isMapped = false
                 return
             }
             if let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED {
                 madvise(map, size, MADV_WILLNEED)
                 bytes = UnsafeRawBufferPointer(start: map, count: size)
-                mapped = true
+                isMapped = true
                 return
             }
         }
@@ -47,12 +47,12 @@ final class InputBuffer {
             chunk.withUnsafeBufferPointer { storage.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<n])) }
         }
         bytes = UnsafeRawBufferPointer(start: storage.base, count: storage.count)
-        mapped = false
+        isMapped = false
     }
 
     deinit {
         guard let base = bytes.baseAddress else { return }
-        if mapped {
+        if isMapped {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
         } else {
             free(UnsafeMutableRawPointer(mutating: base))

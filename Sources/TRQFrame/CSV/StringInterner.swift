@@ -48,15 +48,18 @@ func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) 
 }
 
 /// Assigns dense Int32 codes to distinct byte strings: an open-addressing (linear probing)
-/// table of codes over an arena holding each distinct value once. New values are checked to be
-/// valid UTF-8 when `validates` is set, so a column is validated once per distinct value.
-/// The owner must call `release()`.
+/// table over an arena holding each distinct value once. A slot holds the code and the upper
+/// half of the value's hash, so a probe touches one slot and, on a tag match, the arena.
+/// New values are checked to be valid UTF-8 when `validates` is set, so a column is validated
+/// once per distinct value. The owner must call `release()`.
 struct StringInterner {
     private var arena = GrowableBuffer<UInt8>()
     /// Start offset of each value in `arena`; value i ends where value i + 1 starts.
     private var starts = GrowableBuffer<Int>()
+    /// Full hashes, needed only to re-slot values when the table grows.
     private var hashes = GrowableBuffer<UInt64>()
-    private var slots: UnsafeMutablePointer<Int32>?
+    /// 0 = empty, else (hash >> 32) << 32 | (code + 1).
+    private var slots: UnsafeMutablePointer<UInt64>?
     private var slotMask = 0
     let validates: Bool
 
@@ -75,26 +78,29 @@ struct StringInterner {
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
         if slots == nil { resize(to: 1024) }
         let h = hashBytes(p, n)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: h) & slotMask
         let table = slots.unsafelyUnwrapped
         while true {
-            let code = table[slot]
-            if code < 0 { break }
-            let c = Int(code)
-            if hashes[c] == h {
-                let candidate = value(c)
-                if candidate.count == n, n == 0 || bytesEqual(candidate.baseAddress!, p, n) { return code }
+            let entry = table[slot]
+            if entry == 0 { break }
+            if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                let code = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) &- 1
+                let candidate = value(code)
+                if candidate.count == n, n == 0 || bytesEqual(candidate.baseAddress!, p, n) {
+                    return Int32(truncatingIfNeeded: code)
+                }
             }
             slot = (slot &+ 1) & slotMask
         }
         if validates, firstInvalidUTF8(p, n) != nil { return -1 }
-        let code = Int32(truncatingIfNeeded: starts.count)
+        let code = starts.count
         starts.append(arena.count)
         hashes.append(h)
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-        table[slot] = code
+        table[slot] = tag | UInt64(code &+ 1)
         if starts.count &* 2 > slotMask { resize(to: (slotMask &+ 1) &* 2) }
-        return code
+        return Int32(truncatingIfNeeded: code)
     }
 
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
@@ -107,17 +113,17 @@ struct StringInterner {
 
     private mutating func resize(to capacity: Int) {
         if let slots { free(slots) }
-        guard let raw = malloc(capacity &* MemoryLayout<Int32>.stride) else {
+        guard let raw = calloc(capacity, MemoryLayout<UInt64>.stride) else {
             fatalError("out of memory growing a string dictionary")
         }
-        let table = raw.bindMemory(to: Int32.self, capacity: capacity)
-        table.initialize(repeating: -1, count: capacity)
+        let table = raw.bindMemory(to: UInt64.self, capacity: capacity)
         slots = table
         slotMask = capacity &- 1
-        for c in 0..<starts.count {
-            var slot = Int(truncatingIfNeeded: hashes[c]) & slotMask
-            while table[slot] >= 0 { slot = (slot &+ 1) & slotMask }
-            table[slot] = Int32(truncatingIfNeeded: c)
+        for code in 0..<starts.count {
+            let h = hashes[code]
+            var slot = Int(truncatingIfNeeded: h) & slotMask
+            while table[slot] != 0 { slot = (slot &+ 1) & slotMask }
+            table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(code &+ 1)
         }
     }
 

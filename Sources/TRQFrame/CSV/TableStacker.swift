@@ -117,6 +117,7 @@ enum TableStacker {
                 }
                 codes.append(contentsOf: partCodes.map { remap[Int($0)] })
             }
+            if values.isEmpty, total > 0 { values = [""] }  // so null rows' code 0 is a valid index
             data = .string(codes: codes, dictionary: StringDictionary(values))
         }
         return Column(data, validity: validity)

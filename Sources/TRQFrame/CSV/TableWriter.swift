@@ -21,7 +21,7 @@ public enum TableFormat: String, Sendable, CaseIterable {
 /// (`formatDouble`), timestamps are ISO 8601 in UTC, dates `YYYY-MM-DD`.
 /// CSV (RFC 4180, LF line ends, header row): null is an empty unquoted field; the empty string is
 /// `""`; a field is quoted when it contains the delimiter, a quote, CR or LF, has leading or
-/// trailing spaces, or equals one of `CSVOptions.defaultNulls`, so `CSVReader` reads every value
+/// trailing spaces, starts with a byte-order mark, or equals one of `CSVOptions.defaultNulls`, so `CSVReader` reads every value
 /// back as written. JSON: an array of objects, one per row, null as `null`; NaN and infinities,
 /// which JSON cannot express, are written as `null` (as pandas does).
 public enum TableWriter {
@@ -39,6 +39,8 @@ public enum TableWriter {
         let needsQuotes = { (bytes: [UInt8]) -> Bool in
             if bytes.isEmpty { return true }
             if bytes.first == asciiSpace || bytes.last == asciiSpace { return true }
+            // A leading byte-order mark would be skipped by readers at the start of the file.
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return true }
             if bytes.contains(where: { $0 == delimiter || $0 == asciiQuote || $0 == asciiLF || $0 == asciiCR }) { return true }
             return CSVOptions.defaultNulls.contains { Array($0.utf8) == bytes }
         }
