@@ -35,6 +35,7 @@ let commandHelp: [(command: String, meaning: String)] = [
     (".rows N", "rows shown before a table is elided"),
     (".models", "models trained in this session"),
     (".read FILE", "run a script file"),
+    (".report PATH [TITLE]", "an HTML page of the tables saved and charts written, kept up to date (.report off stops)"),
     (".quit / .exit", "leave the shell (Ctrl-D also)"),
 ]
 
@@ -89,6 +90,8 @@ extension Session {
             case .quit: return .quit
             case .success: break
             }
+        case "report":
+            try reportCommand(arguments, at: at)
         case "quit", "exit":
             return .quit
         default:

@@ -84,6 +84,7 @@ extension Session {
         } catch {
             throw Diagnostic("\(error)", at: at)
         }
+        recordSavedTable(table, path: path)
         if settings.interactive { writeError("saved \(table.rowCount) rows to \(path)\n") }
     }
 }

@@ -58,6 +58,7 @@ extension Session {
         do {
             let content = try PlotFile.render(spec, path: path)
             try saveAtomically(Array(content.utf8), to: path, overwrite: true)
+            recordChart(svg: PlotFileFormat(path: path) == .svg ? content : SVGChart.render(spec), path: path)
         } catch {
             throw Diagnostic("\(error)", at: at)
         }

@@ -48,6 +48,10 @@ public final class Session {
     private var tableOrder: [String] = []
     private var lastResult: Table?
     let models = ModelCache()
+    /// Files written in this session, for `.report`.
+    var report = ReportLog()
+    /// The statement being run, for the captions of what it writes.
+    private(set) var currentStatement: StatementSpan?
 
     public init(settings: SessionSettings, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
         self.settings = settings
@@ -64,9 +68,16 @@ public final class Session {
             writeError(error.rendered(file: file, source: source) + "\n")
             return .failed
         }
-        for statement in statements {
+        let outcome = run(statements, spans: StatementSpan.spans(of: statements, in: source), source: source, file: file)
+        return refreshReportPage() ? outcome : .failed
+    }
+
+    private func run(_ statements: [Statement], spans: [StatementSpan], source: String, file: String) -> ExecutionOutcome {
+        for (statement, span) in zip(statements, spans) {
             cancellationRequested.store(false, ordering: .relaxed)
             let started = DispatchTime.now().uptimeNanoseconds
+            currentStatement = span
+            defer { currentStatement = nil }
             do {
                 if try run(statement, file: file) == .quit { return .quit }
             } catch {

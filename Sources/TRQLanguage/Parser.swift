@@ -633,6 +633,7 @@ struct Parser {
         case "timer": (usage, arity) = (".timer on|off", 1...1)
         case "rows": (usage, arity) = (".rows N", 1...1)
         case "read": (usage, arity) = (".read FILE", 1...1)
+        case "report": (usage, arity) = (".report PATH [TITLE] | .report off", 1...2)
         default: (usage, arity) = (".\(command)", 0...0)
         }
         if values.count > arity.upperBound {
