@@ -72,7 +72,8 @@ def run_python(tool, path):
     out, err, rc, rss = measured([sys.executable, "-c", code, path])
     if rc != 0:
         sys.exit(f"{tool} failed:\n{err}")
-    return json.loads(out.strip().splitlines()[-1]), rss
+    # The timings are the last line that is a JSON object; libraries may print before it.
+    return json.loads([l for l in out.splitlines() if l.startswith("{")][-1]), rss
 
 
 def run_trq(path):
