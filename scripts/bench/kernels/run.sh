@@ -1,0 +1,12 @@
+#!/bin/sh
+# Builds the kernel benchmark with release flags (no SwiftPM rebuild needed) and compares with
+# DuckDB, polars and pandas. Usage: scripts/bench/kernels/run.sh [ROWS]   (default 10000000)
+set -e
+cd "$(dirname "$0")/../../.."
+rows=${1:-10000000}
+out=out/bench/kernels
+mkdir -p "$out/data"
+swiftc -Ounchecked -wmo -module-name TRQFrameBench -o "$out/bench" \
+    $(find Sources/TRQFrame -name '*.swift') scripts/bench/kernels/main.swift 2>&1 | grep -v warning || true
+"$out/bench" "$rows" "$out/data"
+python3 scripts/bench/kernels/bench.py "$out/data"
