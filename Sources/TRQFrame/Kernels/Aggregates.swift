@@ -409,7 +409,9 @@ private func extremes(_ input: Column, _ groups: Grouping, wantMax: Bool) throws
         let (best, validity) = try extremeValues(rowRanks, input.validity, groups, wantMax)
         var codeOfRank = [Int32](repeating: 0, count: Int(ranks.max() ?? 0) &+ 1)
         for (code, rank) in ranks.enumerated() { codeOfRank[Int(rank)] = Int32(truncatingIfNeeded: code) }
-        return Column(.string(codes: best.map { codeOfRank[Int($0)] }, dictionary: dictionary), validity: validity)
+        // A group without values needs a valid code too: an empty dictionary gets one entry.
+        let outputDictionary = dictionary.values.isEmpty ? StringDictionary([""]) : dictionary
+        return Column(.string(codes: best.map { codeOfRank[Int($0)] }, dictionary: outputDictionary), validity: validity)
     case .float(let v):
         var best = [Double](repeating: wantMax ? -.infinity : .nan, count: groups.count)
         var seen = Validity(count: groups.count, allValid: false)

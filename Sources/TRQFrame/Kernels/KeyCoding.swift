@@ -117,9 +117,9 @@ public func grouping(_ columns: [Column], rowCount: Int) throws(FrameError) -> G
     let perColumn = try parallelMap(columns.count, parallel: rowCount >= parallelThreshold) {
         (k: Int) throws(FrameError) in try columnCodes(columns[k])
     }
-    // Each step numbers pairs (codes so far, next column's code) densely; both parts are below
-    // rowCount + 2, so a pair index cannot overflow. Only the last step's numbering needs to be
-    // by first appearance, but every step gets it for free.
+    // Each step numbers pairs (codes so far, next column's code) densely; codes are Int32, so a
+    // pair index (below 2^62) cannot overflow. Only the last step needs first-appearance
+    // numbering, but the others get it for free.
     var codes = perColumn[0].codes
     var cardinality = perColumn[0].cardinality
     for next in perColumn.dropFirst().dropLast() {
