@@ -86,7 +86,7 @@ private func concatenate(_ parts: [Column], type: DataType) -> Column {
     case .timestamp: data = .timestamp(joined { if case .timestamp(let v) = $0 { v } else { [] } })
     case .date: data = .date(joined { if case .date(let v) = $0 { v } else { [] } })
     case .string:
-        let interner = StringInterner()
+        let interner = KeyInterner()
         let codes: [Int32] = joined { part in
             guard case .string(let codes, let dictionary) = part else { return [] }
             let ids = dictionary.values.map { interner.insert($0).id }

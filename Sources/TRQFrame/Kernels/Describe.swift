@@ -52,7 +52,7 @@ public func column(of values: [Value], type: DataType) -> Column {
     case .timestamp: return Column(.timestamp(values.map { if case .timestamp(let v) = $0 { v } else { 0 } }), validity: validity)
     case .date: return Column(.date(values.map { if case .date(let v) = $0 { v } else { 0 } }), validity: validity)
     case .string:
-        let interner = StringInterner()
+        let interner = KeyInterner()
         let codes = values.map { value -> Int32 in
             if case .string(let s) = value { return interner.insert(s).id }
             return value.isNull ? 0 : interner.insert(value.description).id

@@ -101,7 +101,7 @@ final class DenseIdTable {
 
 /// Assigns dense ids to strings by their UTF-8 bytes (Swift's `==` on String uses canonical
 /// equivalence, which the language's byte-order semantics do not).
-final class StringInterner {
+final class KeyInterner {
     private var arena: [UInt8] = []
     private var starts: [Int] = [0]  // string i occupies arena[starts[i] ..< starts[i + 1]]
     private var hashes: [UInt64] = []
@@ -179,8 +179,8 @@ final class StringInterner {
 extension StringDictionary {
     /// Maps each entry to the id of its distinct value (entries may repeat a string) and returns
     /// the interner holding the distinct values.
-    func distinctIds() -> (ids: [Int32], interner: StringInterner) {
-        let interner = StringInterner(expectedCount: values.count)
+    func distinctIds() -> (ids: [Int32], interner: KeyInterner) {
+        let interner = KeyInterner(expectedCount: values.count)
         let ids = values.map { interner.insert($0).id }
         return (ids, interner)
     }

@@ -7,16 +7,11 @@ let cancellationChunk = 65_536
 /// Below this many rows, splitting work across threads costs more than it saves.
 let parallelThreshold = 200_000
 
-/// Wraps a value the caller promises to use from one thread at a time (or only read).
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-}
-
 /// Runs `body(0) ... body(count - 1)` concurrently; the bodies must touch disjoint state.
 func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     if count == 1 { return body(0) }
     withoutActuallyEscaping(body) { body in
-        let box = UncheckedSendable(value: body)
+        let box = UncheckedSendable(body)
         DispatchQueue.concurrentPerform(iterations: count) { box.value($0) }
     }
 }
