@@ -6,7 +6,8 @@ cd "$(dirname "$0")/../../.."
 rows=${1:-10000000}
 out=out/bench/kernels
 mkdir -p "$out/data"
-swiftc -Ounchecked -wmo -module-name TRQFrameBench -o "$out/bench" \
-    $(find Sources/TRQFrame -name '*.swift') scripts/bench/kernels/main.swift 2>&1 | grep -v warning || true
+sources="$(find "$PWD/Sources/TRQFrame" -name '*.swift') $PWD/scripts/bench/kernels/main.swift"
+# Compiled in the output folder, where swiftc leaves its module files.
+(cd "$out" && swiftc -Ounchecked -wmo -module-name TRQFrameBench -o bench $sources)
 "$out/bench" "$rows" "$out/data"
 python3 scripts/bench/kernels/bench.py "$out/data"
