@@ -83,6 +83,22 @@ import Testing
         #expect(values(d, "max") == [.string("4"), .string("c")])
     }
 
+    @Test func describeAllNullAndEmptyColumns() throws {
+        let t = try table(["f": floats([nil, nil]), "s": strings([nil, nil])])
+        let d = try describe(t)
+        #expect(values(d, "count") == [.int(0), .int(0)])
+        #expect(values(d, "nulls") == [.int(2), .int(2)])
+        #expect(values(d, "distinct") == [.int(0), .int(0)])
+        #expect(values(d, "mean") == [.null, .null] && values(d, "p50") == [.null, .null])
+        #expect(values(d, "min") == [.null, .null] && values(d, "max") == [.null, .null])
+        let empty = Column(.string(codes: [], dictionary: StringDictionary([])))
+        let m = try aggregate(try table(["s": empty]), [AggregateRequest(name: "m", function: .min, input: empty)])
+        #expect(values(m, "m") == [.null])
+        if case .string(let codes, let dictionary)? = m.column("m")?.data {
+            #expect(codes.allSatisfy { Int($0) < dictionary.values.count })
+        }
+    }
+
     @Test func concatenateByNameWidensTypes() throws {
         let a = try table(["id": ints([1, 2]), "name": strings(["x", "y"]), "when": dates([0, 1])])
         let b = try table([

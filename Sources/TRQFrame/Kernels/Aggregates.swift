@@ -317,8 +317,8 @@ private func distinctCounts(_ input: Column, _ groups: Grouping) throws(FrameErr
     try counts.withUnsafeMutableBufferPointer { c throws(FrameError) in
         try groups.ids.withUnsafeBufferPointer { ids throws(FrameError) in
             try values.codes.withUnsafeBufferPointer { codes throws(FrameError) in
-                if !overflow, pairs <= 1 << 28 {
-                    // A bitmap of seen (group, value) pairs: no hashing, at most 32 MB.
+                if !overflow, pairs <= 1 << 23 {
+                    // A bitmap of seen (group, value) pairs, small enough to stay in cache.
                     var seen = [UInt64](repeating: 0, count: (pairs &+ 63) >> 6)
                     try seen.withUnsafeMutableBufferPointer { bits throws(FrameError) in
                         try forEachRow(ids.count) { i in
@@ -334,18 +334,57 @@ private func distinctCounts(_ input: Column, _ groups: Grouping) throws(FrameErr
                         }
                     }
                 } else {
-                    let seen = DenseIdTable()
-                    try forEachRow(ids.count) { i in
-                        let code = codes[i]
-                        if code == nullCode { return }
-                        let g = Int(ids[i])
-                        if seen.insert(UInt64(g &* cardinality &+ Int(code))).isNew { c[g] &+= 1 }
-                    }
+                    try stampedDistinctCounts(c, ids, codes, nullCode: nullCode, cardinality: cardinality)
                 }
             }
         }
     }
     return counts
+}
+
+/// Counts distinct codes per group without hashing: gathers each group's codes contiguously
+/// (a counting sort), then marks each code with the last group that saw it.
+private func stampedDistinctCounts(
+    _ counts: UnsafeMutableBufferPointer<Int64>, _ ids: UnsafeBufferPointer<Int32>,
+    _ codes: UnsafeBufferPointer<Int32>, nullCode: Int32, cardinality: Int
+) throws(FrameError) {
+    let groupCount = counts.count
+    var starts = [Int](repeating: 0, count: groupCount &+ 1)
+    try starts.withUnsafeMutableBufferPointer { s throws(FrameError) in
+        try forEachRow(ids.count) { i in if codes[i] != nullCode { s[Int(ids[i]) &+ 1] &+= 1 } }
+        for g in 0..<groupCount { s[g &+ 1] &+= s[g] }
+    }
+    var gathered = [Int32](repeating: 0, count: starts[groupCount])
+    var cursor = starts
+    try gathered.withUnsafeMutableBufferPointer { out throws(FrameError) in
+        try cursor.withUnsafeMutableBufferPointer { next throws(FrameError) in
+            try forEachRow(ids.count) { i in
+                let code = codes[i]
+                if code == nullCode { return }
+                let g = Int(ids[i])
+                out[next[g]] = code
+                next[g] &+= 1
+            }
+        }
+    }
+    var stamps = [Int32](repeating: -1, count: cardinality)
+    try stamps.withUnsafeMutableBufferPointer { stamp throws(FrameError) in
+        try gathered.withUnsafeBufferPointer { all throws(FrameError) in
+            for g in 0..<groupCount {
+                if g & 4095 == 0 { try FrameError.checkCancellation() }
+                let group = Int32(truncatingIfNeeded: g)
+                var distinct: Int64 = 0
+                for j in starts[g]..<starts[g &+ 1] {
+                    let code = Int(all[j])
+                    if stamp[code] != group {
+                        stamp[code] = group
+                        distinct &+= 1
+                    }
+                }
+                counts[g] = distinct
+            }
+        }
+    }
 }
 
 /// min or max per group, keeping the input type.
@@ -370,7 +409,9 @@ private func extremes(_ input: Column, _ groups: Grouping, wantMax: Bool) throws
         let (best, validity) = try extremeValues(rowRanks, input.validity, groups, wantMax)
         var codeOfRank = [Int32](repeating: 0, count: Int(ranks.max() ?? 0) &+ 1)
         for (code, rank) in ranks.enumerated() { codeOfRank[Int(rank)] = Int32(truncatingIfNeeded: code) }
-        return Column(.string(codes: best.map { codeOfRank[Int($0)] }, dictionary: dictionary), validity: validity)
+        // A group without values needs a valid code too: an empty dictionary gets one entry.
+        let outputDictionary = dictionary.values.isEmpty ? StringDictionary([""]) : dictionary
+        return Column(.string(codes: best.map { codeOfRank[Int($0)] }, dictionary: outputDictionary), validity: validity)
     case .float(let v):
         var best = [Double](repeating: wantMax ? -.infinity : .nan, count: groups.count)
         var seen = Validity(count: groups.count, allValid: false)

@@ -40,6 +40,10 @@ func columnCodes(_ column: Column) throws(FrameError) -> ColumnCodes {
     case .string(let dictCodes, let dictionary):
         let distinct = dictionary.distinctIds().ids
         let cardinality = distinct.isEmpty ? 0 : Int(distinct.max() ?? 0) &+ 1
+        if column.validity == nil, cardinality == distinct.count {
+            // Entries are distinct (their ids are 0, 1, 2 ...): the codes serve as they are.
+            return ColumnCodes(codes: dictCodes, cardinality: cardinality, nullCode: nil)
+        }
         var codes = [Int32](repeating: -1, count: n)
         try codes.withUnsafeMutableBufferPointer { out throws(FrameError) in
             try distinct.withUnsafeBufferPointer { remap throws(FrameError) in
@@ -113,64 +117,58 @@ public func grouping(_ columns: [Column], rowCount: Int) throws(FrameError) -> G
     let perColumn = try parallelMap(columns.count, parallel: rowCount >= parallelThreshold) {
         (k: Int) throws(FrameError) in try columnCodes(columns[k])
     }
-    let (keys, cardinality) = try combine(perColumn.map { ($0.codes, $0.cardinality) }, rowCount: rowCount)
-    return try firstAppearanceIds(keys, cardinality: cardinality)
-}
-
-/// Combines per-column codes into one 64-bit key per row (key * cardinality + code), renumbering
-/// densely first whenever the product of cardinalities would overflow.
-func combine(_ columns: [(codes: [Int32], cardinality: Int)], rowCount: Int) throws(FrameError)
-    -> (keys: [Int64], cardinality: Int)
-{
-    var keys = columns[0].codes.map { Int64($0) }
-    var cardinality = columns[0].cardinality
-    for (codes, codeCardinality) in columns.dropFirst() {
-        var (product, overflow) = cardinality.multipliedReportingOverflow(by: codeCardinality)
-        if overflow {
-            let dense = try firstAppearanceIds(keys, cardinality: cardinality)
-            keys = dense.ids.map { Int64($0) }
-            cardinality = dense.count
-            product = cardinality &* codeCardinality  // both at most rowCount + 1: fits
+    // Each step numbers pairs (codes so far, next column's code) densely; codes are Int32, so a
+    // pair index (below 2^62) cannot overflow. Only the last step needs first-appearance
+    // numbering, but the others get it for free.
+    var codes = perColumn[0].codes
+    var cardinality = perColumn[0].cardinality
+    for next in perColumn.dropFirst().dropLast() {
+        let previous = codes, multiplier = next.cardinality
+        let step = try firstAppearanceIds(rowCount, cardinality: cardinality &* multiplier) {
+            Int(previous[$0]) &* multiplier &+ Int(next.codes[$0])
         }
-        let multiplier = Int64(codeCardinality)
-        try keys.withUnsafeMutableBufferPointer { k throws(FrameError) in
-            try forEachRow(rowCount) { i in k[i] = k[i] &* multiplier &+ Int64(codes[i]) }
-        }
-        cardinality = product
+        codes = step.ids
+        cardinality = step.count
     }
-    return (keys, cardinality)
+    guard perColumn.count > 1, let last = perColumn.last else {
+        return try firstAppearanceIds(rowCount, cardinality: cardinality) { Int(codes[$0]) }
+    }
+    let multiplier = last.cardinality
+    return try firstAppearanceIds(rowCount, cardinality: cardinality &* multiplier) {
+        Int(codes[$0]) &* multiplier &+ Int(last.codes[$0])
+    }
 }
 
-/// Renumbers keys in 0 ..< cardinality densely by first appearance.
-func firstAppearanceIds(_ keys: [Int64], cardinality: Int) throws(FrameError) -> Grouping {
-    let n = keys.count
-    var ids = [Int32](repeating: 0, count: n)
+/// Numbers the rows' keys (in 0 ..< cardinality) densely by first appearance, through a lookup
+/// array when the key range is small, else a hash table.
+@inline(__always) func firstAppearanceIds(
+    _ rowCount: Int, cardinality: Int, key: (Int) -> Int
+) throws(FrameError) -> Grouping {
     var firstRows: [Int] = []
-    if UInt64(cardinality) <= directRangeLimit(n) {
-        var idOfKey = [Int32](repeating: -1, count: cardinality)
-        try idOfKey.withUnsafeMutableBufferPointer { lookup throws(FrameError) in
-            try ids.withUnsafeMutableBufferPointer { out throws(FrameError) in
-                try forEachRow(n) { i in
-                    let key = Int(keys[i])
-                    var id = lookup[key]
+    let ids = try [Int32](unsafeUninitializedCapacity: rowCount) { out, initialized throws(FrameError) in
+        if UInt64(cardinality) <= directRangeLimit(rowCount) {
+            var idOfKey = [Int32](repeating: -1, count: cardinality)
+            try idOfKey.withUnsafeMutableBufferPointer { lookup throws(FrameError) in
+                try forEachRow(rowCount) { i in
+                    let k = key(i)
+                    var id = lookup[k]
                     if id < 0 {
                         id = Int32(truncatingIfNeeded: firstRows.count)
-                        lookup[key] = id
+                        lookup[k] = id
                         firstRows.append(i)
                     }
                     out[i] = id
                 }
             }
-        }
-    } else {
-        let table = DenseIdTable()
-        try ids.withUnsafeMutableBufferPointer { out throws(FrameError) in
-            try forEachRow(n) { i in
-                let (id, isNew) = table.insert(UInt64(bitPattern: keys[i]))
+        } else {
+            let table = DenseIdTable()
+            try forEachRow(rowCount) { i in
+                let (id, isNew) = table.insert(UInt64(bitPattern: Int64(key(i))))
                 if isNew { firstRows.append(i) }
                 out[i] = id
             }
         }
+        initialized = rowCount
     }
     return Grouping(ids: ids, count: firstRows.count, firstRows: firstRows)
 }

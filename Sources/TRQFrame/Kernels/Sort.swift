@@ -86,19 +86,29 @@ public func sortIndices(_ keys: [(column: Column, descending: Bool)]) throws(Fra
     return order.map { Int($0) }
 }
 
+/// A sort key next to its row, so each radix pass writes one stream per bucket, not two.
+private struct KeyedRow {
+    var key: UInt64
+    var row: Int32
+}
+
 /// Stable LSD radix sort of `order` by `keys[order[j]]`, one byte per pass, skipping bytes on
 /// which all keys agree.
 private func radixSort(_ order: inout [Int32], by keys: [UInt64]) throws(FrameError) {
     let n = order.count
-    var current = order.map { keys[Int($0)] }
     var histograms = [Int](repeating: 0, count: 8 * 256)
-    histograms.withUnsafeMutableBufferPointer { h in
-        for key in current {
-            for byte in 0..<8 { h[byte &* 256 &+ Int((key >> UInt64(byte &* 8)) & 255)] &+= 1 }
+    var current = [KeyedRow](unsafeUninitializedCapacity: n) { out, initialized in
+        histograms.withUnsafeMutableBufferPointer { h in
+            for (j, row) in order.enumerated() {
+                let key = keys[Int(row)]
+                out[j] = KeyedRow(key: key, row: row)
+                for byte in 0..<8 { h[byte &* 256 &+ Int((key >> UInt64(byte &* 8)) & 255)] &+= 1 }
+            }
         }
+        initialized = n
     }
-    var nextKeys = [UInt64](repeating: 0, count: n)
-    var nextOrder = [Int32](repeating: 0, count: n)
+    var next = current
+    var sorted = false
     for byte in 0..<8 {
         let counts = histograms[(byte &* 256)..<(byte &* 256 &+ 256)]
         if counts.contains(n) { continue }
@@ -110,26 +120,21 @@ private func radixSort(_ order: inout [Int32], by keys: [UInt64]) throws(FrameEr
         }
         let shift = UInt64(byte &* 8)
         try current.withUnsafeBufferPointer { src throws(FrameError) in
-            try order.withUnsafeBufferPointer { srcOrder throws(FrameError) in
-                try nextKeys.withUnsafeMutableBufferPointer { dst throws(FrameError) in
-                    try nextOrder.withUnsafeMutableBufferPointer { dstOrder throws(FrameError) in
-                        try starts.withUnsafeMutableBufferPointer { s throws(FrameError) in
-                            try forEachRow(n) { j in
-                                let key = src[j]
-                                let digit = Int((key >> shift) & 255)
-                                let to = s[digit]
-                                dst[to] = key
-                                dstOrder[to] = srcOrder[j]
-                                s[digit] = to &+ 1
-                            }
-                        }
+            try next.withUnsafeMutableBufferPointer { dst throws(FrameError) in
+                try starts.withUnsafeMutableBufferPointer { s throws(FrameError) in
+                    try forEachRow(n) { j in
+                        let item = src[j]
+                        let digit = Int((item.key >> shift) & 255)
+                        dst[s[digit]] = item
+                        s[digit] &+= 1
                     }
                 }
             }
         }
-        swap(&current, &nextKeys)
-        swap(&order, &nextOrder)
+        swap(&current, &next)
+        sorted = true
     }
+    if sorted { order = current.map(\.row) }
 }
 
 /// Stable counting sort of `order` by a small class per row.

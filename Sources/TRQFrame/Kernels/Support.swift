@@ -30,9 +30,10 @@ func parallelMap<T>(_ count: Int, parallel: Bool = true, _ body: (Int) throws(Fr
     var values: [T] = []
     values.reserveCapacity(count)
     for result in results {
-        switch result! {
-        case .success(let value): values.append(value)
-        case .failure(let error): throw error
+        switch result {
+        case .success(let value)?: values.append(value)
+        case .failure(let error)?: throw error
+        case nil: preconditionFailure("parallelMap task \(values.count) did not run")
         }
     }
     return values
@@ -70,10 +71,12 @@ func parallelMap<T>(_ count: Int, parallel: Bool = true, _ body: (Int) throws(Fr
     try forEachValidRow(count, nil, body)
 }
 
-/// Kernels index rows with Int32 to halve memory traffic.
+/// Kernels index rows and number groups with Int32 to halve memory traffic.
+let maximumRowCount = 1 << 30
+
 func checkRowLimit(_ count: Int) throws(FrameError) {
-    guard count < Int(Int32.max) else {
-        throw FrameError("\(count) rows is more than the \(Int32.max) a table can hold; filter or split the input")
+    guard count <= maximumRowCount else {
+        throw FrameError("\(count) rows is more than the \(maximumRowCount) the kernels handle; filter or split the input")
     }
 }
 
