@@ -81,19 +81,7 @@ extension Column {
                 kind = (kind == .int && t == .float) || (kind == .float && t == .int) ? .float : .string
             }
         }
-        var validity = Validity(count: values.count, allValid: true)
-        for (i, v) in values.enumerated() where v.isNull { validity.clear(i) }
-        switch kind ?? .string {
-        case .int: self.init(.int(values.map { if case .int(let x) = $0 { x } else { 0 } }), validity: validity)
-        case .float: self.init(.float(values.map { $0.asDouble ?? 0 }), validity: validity)
-        case .bool: self.init(.bool(values.map { if case .bool(let x) = $0 { x } else { false } }), validity: validity)
-        case .timestamp: self.init(.timestamp(values.map { if case .timestamp(let x) = $0 { x } else { 0 } }), validity: validity)
-        case .date: self.init(.date(values.map { if case .date(let x) = $0 { x } else { 0 } }), validity: validity)
-        case .string:
-            var builder = StringColumnBuilder()
-            for v in values { builder.append(v.isNull ? nil : v.description) }
-            self = builder.build()
-        }
+        self = column(of: values, type: kind ?? .string)
     }
 
     /// Numeric values as doubles (ints converted); nil for non-numeric columns.
@@ -113,38 +101,5 @@ extension Column {
             for i in 0..<count where !other.isValid(i) { result.clear(i) }
         }
         return result
-    }
-}
-
-/// Builds a dictionary-encoded string column value by value (off the hot paths).
-struct StringColumnBuilder {
-    private var codes: [Int32] = []
-    private var values: [String] = []
-    private var index: [String: Int32] = [:]
-    private var validity: [Bool] = []
-    private var hasNull = false
-
-    mutating func append(_ s: String?) {
-        guard let s else {
-            codes.append(0)
-            validity.append(false)
-            hasNull = true
-            return
-        }
-        let code: Int32
-        if let existing = index[s] {
-            code = existing
-        } else {
-            code = Int32(values.count)
-            values.append(s)
-            index[s] = code
-        }
-        codes.append(code)
-        validity.append(true)
-    }
-
-    func build() -> Column {
-        Column(.string(codes: codes, dictionary: StringDictionary(values.isEmpty ? [""] : values)),
-               validity: hasNull ? Validity(validity) : nil)
     }
 }
