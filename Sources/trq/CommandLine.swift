@@ -48,8 +48,13 @@ struct Invocation: ParsableCommand {
         "Define $NAME for the statements (repeatable).", valueName: "name=value"))
     var assignments: [String] = []
 
-    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the on-disk cache of loaded files.")
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the on-disk cache of trained models (~/.cache/trq).")
     var noCache = false
+
+    @ArgumentParser.Option(name: .customLong("memory-limit"), help: ArgumentHelp(
+        "Refuse to load a file that would need more memory than SIZE (e.g. 8G, 500M; default: 80% of RAM).",
+        valueName: "size"))
+    var memoryLimit: String?
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
         "The script (FILE.trq, or - for standard input) and its arguments; with -c, arguments only.",
@@ -67,6 +72,26 @@ struct Invocation: ParsableCommand {
             }
         }
         _ = try variables()
+        _ = try memoryLimitBytes()
+    }
+
+    /// `--memory-limit` in bytes: a number with an optional K, M, G or T suffix (powers of 1024).
+    /// Without it, 80% of the machine's physical memory.
+    func memoryLimitBytes() throws(ValidationError) -> Int {
+        guard var text = memoryLimit?.uppercased() else {
+            return Int(Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE))) * 0.8)
+        }
+        if text.hasSuffix("B") { text.removeLast() }
+        let scales: [Character: Double] = ["K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024, "T": 1024 * 1024 * 1024 * 1024]
+        var scale = 1.0
+        if let last = text.last, let s = scales[last] {
+            scale = s
+            text.removeLast()
+        }
+        guard let number = Double(text), number > 0, number * scale < 9e18 else {
+            throw ValidationError("--memory-limit expects a size such as 8G or 500M, got '\(memoryLimit ?? "")'")
+        }
+        return Int(number * scale)
     }
 
     /// `--set` values by name.
@@ -107,6 +132,7 @@ func runCommandLine(_ arguments: [String]) -> Int32 {
     settings.format = invocation.format ?? .table
     if invocation.noCache { settings.modelCacheDirectory = nil }
     settings.variables = (try? invocation.variables()) ?? [:]
+    settings.memoryLimit = try? invocation.memoryLimitBytes()
     if let width = terminalWidth(1) { settings.width = width }
     settings.color = isTerminal(1) && getenv("NO_COLOR") == nil
 

@@ -42,3 +42,15 @@ import Testing
         #expect(after == oldContent || after == newContent, "attempt \(attempt): a partial file after a kill at \(delay) s")
     }
 }
+
+@Test func memoryLimitRefusesALoadBeforeItStarts() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let path = root.appendingPathComponent("data/listening_2023.csv").path
+    let refused = try runTRQ(["--memory-limit", "100K", "-c", "load \"\(path)\" | agg n = count()"])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("listening_2023.csv: loading needs about"))
+    #expect(refused.stderr.contains("--memory-limit"))
+    let allowed = try runTRQ(["--memory-limit", "1G", "--format", "csv", "-c", "load \"\(path)\" | agg n = count()"])
+    #expect(allowed.stdout == "n\n10000\n")
+    #expect(try runTRQ(["--memory-limit", "lots", "-c", "agg"]).status == 2)
+}

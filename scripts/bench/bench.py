@@ -32,6 +32,7 @@ step('top10', lambda: df.top_k(10, by='ms_played'))
 "duckdb": """
 import duckdb
 con = duckdb.connect()
+con.execute('SET enable_progress_bar = false')
 step('load', lambda: con.execute(f"create table t as select * from read_csv('{F}')"))
 step('filter+count', lambda: con.execute('select count(*) from t where ms_played > 60000').fetchall())
 step('groupby2', lambda: con.execute('select country, platform, count(*), avg(ms_played), count(distinct user_id) from t group by all').fetchall())
@@ -72,8 +73,8 @@ def run_python(tool, path):
     out, err, rc, rss = measured([sys.executable, "-c", code, path])
     if rc != 0:
         sys.exit(f"{tool} failed:\n{err}")
-    # The timings are the last line that is a JSON object; libraries may print before it.
-    return json.loads([l for l in out.splitlines() if l.startswith("{")][-1]), rss
+    # The timings are the last JSON object printed; libraries may print progress before it.
+    return json.loads(re.findall(r'\{"load".*?\}', out)[-1]), rss
 
 
 def run_trq(path):

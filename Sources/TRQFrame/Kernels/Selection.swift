@@ -6,8 +6,8 @@ public func filter(_ t: Table, mask: Column) throws(FrameError) -> Table {
     guard mask.count == t.rowCount else {
         throw FrameError("the filter condition has \(mask.count) rows, the table has \(t.rowCount)")
     }
-    var rows: [Int] = []
-    try forEachValidRow(keep.count, mask.validity) { i in if keep[i] { rows.append(i) } }
+    try FrameError.checkCancellation()
+    let rows = selectedRows(keep, mask.validity)
     return rows.count == t.rowCount ? t : t.take(rows)
 }
 
@@ -107,5 +107,30 @@ private func valueDescription(_ value: Value) -> String {
     case .date: "\(value) (a date)"
     case .timestamp: "\(value) (a timestamp)"
     case .null: "null"
+    }
+}
+
+/// The indices of the true, non-null entries: counted first so the result is allocated once, then
+/// written through a pointer (the hot loop of every filter).
+func selectedRows(_ keep: [Bool], _ validity: Validity?) -> [Int] {
+    keep.withUnsafeBufferPointer { flags in
+        let n = flags.count
+        var selected = 0
+        for i in 0..<n where flags[i] && (validity?.isValid(i) ?? true) { selected &+= 1 }
+        return [Int](unsafeUninitializedCapacity: selected) { out, initialized in
+            var j = 0
+            if let validity {
+                for i in 0..<n where flags[i] && validity.isValid(i) {
+                    out[j] = i
+                    j &+= 1
+                }
+            } else {
+                for i in 0..<n where flags[i] {
+                    out[j] = i
+                    j &+= 1
+                }
+            }
+            initialized = j
+        }
     }
 }
