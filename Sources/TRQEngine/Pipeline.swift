@@ -23,11 +23,20 @@ extension Session {
         if let sampleRows, result.table.rowCount > sampleRows {
             result.table = result.table.take(Array(0..<sampleRows))
         }
-        for stage in pipeline.stages {
-            do {
-                try FrameError.checkCancellation()
-            } catch {
-                throw Diagnostic(error, at: stage.at)
+        var stages = pipeline.stages[...]
+        while let stage = stages.popFirst() {
+            try Diagnostic.located(at: stage.at) { () throws(FrameError) in try FrameError.checkCancellation() }
+            if case .filter(let condition) = stage.kind, let next = stages.first, let names = onlyRowCounts(next) {
+                // `filter C | agg n = count()` counts the matching rows without building them.
+                let mask = try filterMask(condition, on: result.table)
+                let matching = Int64(selectedRowCount(mask))
+                var counts = Table()
+                for name in names {
+                    try Diagnostic.located(at: next.at) { () throws(FrameError) in try counts.append(name, Column(.int([matching]))) }
+                }
+                result = PipelineResult(table: counts)
+                stages.removeFirst()
+                continue
             }
             result = try apply(stage, to: result.table)
         }
@@ -49,10 +58,7 @@ extension Session {
         }
         switch stage.kind {
         case .filter(let condition):
-            let mask = try eval.column(condition)
-            guard mask.type == .bool else {
-                throw Diagnostic("filter needs a true/false condition, but '\(condition.text)' is \(mask.type.rawValue)", at: condition.location)
-            }
+            let mask = try filterMask(condition, on: t)
             return PipelineResult(table: try frame { () throws(FrameError) in try filter(t, mask: mask) })
         case .select(let items):
             var out = Table()
@@ -160,6 +166,23 @@ extension Session {
             try save(t, to: path, options: options, at: at)
             return PipelineResult(table: t, printsTable: false)
         }
+    }
+
+    private func filterMask(_ condition: Expr, on t: Table) throws(Diagnostic) -> Column {
+        let mask = try Evaluator(table: t).column(condition)
+        guard mask.type == .bool else {
+            throw Diagnostic("filter needs a true/false condition, but '\(condition.text)' is \(mask.type.rawValue)", at: condition.location)
+        }
+        return mask
+    }
+
+    /// The output names of an `agg` stage made only of `count()`s, else nil.
+    private func onlyRowCounts(_ stage: Stage) -> [String]? {
+        guard case .agg(let items) = stage.kind, !items.isEmpty else { return nil }
+        for item in items {
+            guard case .call("count", let args, _) = item.expr, args.isEmpty else { return nil }
+        }
+        return items.map(\.name)
     }
 
     func columnIndex(_ ref: ColumnRef, in t: Table) throws(Diagnostic) -> Int {

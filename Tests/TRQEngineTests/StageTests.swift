@@ -118,3 +118,11 @@ import TRQEngine
     #expect(lines(run("plays | filter genre == \"pop\" | groupby user | sort user").out) == ["user,count", "u1,1", "u2,1", "u3,1"])
     #expect(lines(run("plays | select one = 1 | agg n = count()").out) == ["n", "7"])
 }
+
+@Test func countingFilteredRowsSkipsNullConditions() {
+    // Fused (filter then count) and unfused (a limit in between) must agree: 4 of 7 rows pass,
+    // the null ms counts as false.
+    #expect(lines(run("plays | filter ms > 2000 | agg n = count(), rows = count()").out) == ["n,rows", "4,4"])
+    #expect(lines(run("plays | filter ms > 2000 | limit 100 | agg n = count()").out) == ["n", "4"])
+    #expect(lines(run("plays | filter ms > 2000 or ms is null | agg n = count()").out) == ["n", "5"])
+}

@@ -112,3 +112,18 @@ import Testing
         }
     }
 }
+
+/// The integer fast path of `topIndices` (no nulls, no groups) against a stable sort and prefix,
+/// with many ties, in both directions.
+@Test func topOfNullFreeIntegersMatchesStableSortPrefix() throws {
+    var generator = SplitMix(state: 11)
+    let values = (0..<5000).map { _ in Int64.random(in: -20...20, using: &generator) }
+    for descending in [true, false] {
+        for n in [1, 7, 100] {
+            let expected = values.indices.sorted { a, b in
+                values[a] != values[b] ? (descending ? values[a] > values[b] : values[a] < values[b]) : a < b
+            }.prefix(n)
+            #expect(try topIndices(n: n, by: Column(.int(values)), descending: descending) == Array(expected))
+        }
+    }
+}

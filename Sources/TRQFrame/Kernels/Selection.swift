@@ -110,13 +110,30 @@ private func valueDescription(_ value: Value) -> String {
     }
 }
 
+/// The number of rows a bool mask selects (true and not null).
+public func selectedRowCount(_ mask: Column) -> Int {
+    guard case .bool(let keep) = mask.data else { return 0 }
+    return countSelected(keep, mask.validity)
+}
+
+private func countSelected(_ keep: [Bool], _ validity: Validity?) -> Int {
+    keep.withUnsafeBufferPointer { flags in
+        var selected = 0
+        if let validity {
+            for i in 0..<flags.count where flags[i] && validity.isValid(i) { selected &+= 1 }
+        } else {
+            for i in 0..<flags.count where flags[i] { selected &+= 1 }
+        }
+        return selected
+    }
+}
+
 /// The indices of the true, non-null entries: counted first so the result is allocated once, then
 /// written through a pointer (the hot loop of every filter).
 func selectedRows(_ keep: [Bool], _ validity: Validity?) -> [Int] {
-    keep.withUnsafeBufferPointer { flags in
+    let selected = countSelected(keep, validity)
+    return keep.withUnsafeBufferPointer { flags in
         let n = flags.count
-        var selected = 0
-        for i in 0..<n where flags[i] && (validity?.isValid(i) ?? true) { selected &+= 1 }
         return [Int](unsafeUninitializedCapacity: selected) { out, initialized in
             var j = 0
             if let validity {

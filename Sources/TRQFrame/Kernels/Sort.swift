@@ -162,6 +162,13 @@ public func topIndices(n: Int, by column: Column, descending: Bool = true, per: 
     try checkRowLimit(rowCount)
     guard n > 0, rowCount > 0 else { return [] }
     if per.isEmpty, n >= rowCount { return try sortIndices([(column, descending)]) }
+    if per.isEmpty, column.validity == nil {
+        switch column.data {
+        case .int(let v), .timestamp(let v): return try firstValues(v, n, descending: descending)
+        case .date(let v): return try firstValues(v, n, descending: descending)
+        default: break
+        }
+    }
     let key = try orderKeys(column, descending: descending)
     let classes = key.classes ?? [UInt8](repeating: 0, count: rowCount)
     return try key.keys.withUnsafeBufferPointer { keys throws(FrameError) in
@@ -240,4 +247,51 @@ private func firstInOrder(_ rows: ArraySlice<Int32>, _ n: Int, _ precedes: (Int3
         }
     }
     return heap.sorted(by: precedes)
+}
+
+/// Top-N of a null-free integer column straight from its values: one comparison per row against
+/// the worst value kept, with no key array, so the common `top 10 by x` reads the column once.
+/// Rows scan in order and only a strictly better value displaces a kept one, so ties keep the
+/// earlier row, as the general path does.
+private func firstValues<T: FixedWidthInteger>(_ values: [T], _ n: Int, descending: Bool) throws(FrameError) -> [Int] {
+    @inline(__always) func worse(_ a: (value: T, row: Int), _ b: (value: T, row: Int)) -> Bool {
+        if a.value != b.value { return descending ? a.value < b.value : a.value > b.value }
+        return a.row > b.row
+    }
+    var heap: [(value: T, row: Int)] = []  // the worst kept row on top
+    heap.reserveCapacity(n)
+    func siftDown(_ start: Int) {
+        var i = start
+        while true {
+            let l = 2 &* i &+ 1, r = l &+ 1
+            var worst = i
+            if l < heap.count, worse(heap[l], heap[worst]) { worst = l }
+            if r < heap.count, worse(heap[r], heap[worst]) { worst = r }
+            if worst == i { return }
+            heap.swapAt(i, worst)
+            i = worst
+        }
+    }
+    try values.withUnsafeBufferPointer { v throws(FrameError) in
+        var start = 0
+        while start < v.count {
+            try FrameError.checkCancellation()
+            let end = Swift.min(start &+ cancellationChunk, v.count)
+            for i in start..<end {
+                if heap.count < n {
+                    heap.append((v[i], i))
+                    var c = heap.count &- 1
+                    while c > 0, worse(heap[c], heap[(c &- 1) / 2]) {
+                        heap.swapAt(c, (c &- 1) / 2)
+                        c = (c &- 1) / 2
+                    }
+                } else if descending ? v[i] > heap[0].value : v[i] < heap[0].value {
+                    heap[0] = (v[i], i)
+                    siftDown(0)
+                }
+            }
+            start = end
+        }
+    }
+    return heap.sorted { worse($1, $0) }.map(\.row)
 }
