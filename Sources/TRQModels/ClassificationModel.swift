@@ -80,6 +80,9 @@ public final class ClassificationModel: @unchecked Sendable {
         }
     }
 
+    /// Approximate memory held by the model (parameters or trees), for `.models`.
+    public var memoryBytes: Int { classifier.memoryBytes + transform.outputNames.reduce(0) { $0 + $1.utf8.count + 16 } }
+
     /// Row-major rows x classes.count probabilities (each row sums to 1).
     public func predictProbabilities(_ features: [FeatureColumn]) throws -> [Float] {
         classifier.predictProbabilities(try transform.transform(features), threads: threads)

@@ -140,6 +140,13 @@ public struct InteractionMatrix: Sendable, Equatable {
     /// The items of user `u` (sorted). `u` must be in range.
     public func items(ofUser u: Int) -> ArraySlice<Int32> { userItems[userStart[u]..<userStart[u + 1]] }
 
+    /// The stable content hash of the matrix (for a model cache key with the options).
+    public func hash(into h: inout ContentHash) {
+        h.combine("interactions")
+        h.combine(userCount); h.combine(itemCount)
+        h.combine(userStart); h.combine(userItems); h.combine(userWeights)
+    }
+
     /// The number of users with at least one interaction.
     public var activeUserCount: Int { (0..<userCount).reduce(0) { $0 + (userStart[$1 + 1] > userStart[$1] ? 1 : 0) } }
 

@@ -188,6 +188,18 @@ private func blockMatrix() throws -> InteractionMatrix {
         }
     }
 
+    @Test func cacheKeysFollowDataAndFitOptionsOnly() throws {
+        let m = try blockMatrix()
+        var o = ALSOptions()
+        let key = ALSModel.cacheKey(m, options: o)
+        o.threads = 1
+        #expect(ALSModel.cacheKey(m, options: o) == key)
+        o.alpha = 10
+        #expect(ALSModel.cacheKey(m, options: o) != key)
+        let other = try InteractionMatrix(users: [0], items: [1], userCount: 40, itemCount: 30)
+        #expect(ALSModel.cacheKey(other, options: ALSOptions()) != key)
+    }
+
     @Test func contentHashIsStableAndSensitive() {
         var a = ContentHash(), b = ContentHash(), c = ContentHash()
         a.combine([Int32(1), 2, 3]); a.combine("x")
