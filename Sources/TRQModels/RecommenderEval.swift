@@ -148,17 +148,27 @@ public struct RecommenderEvaluation: Sendable {
     public let trainSeconds: Double
 }
 
-/// Trains ALS (with `options`) and the popularity baseline on `train` and evaluates both on
-/// `test`: the rows of `recommend eval`, in the order als, popularity.
+/// The recommenders `recommend eval` can train and compare.
+public enum RecommenderKind: String, CaseIterable, Sendable {
+    case als, popularity
+    case itemKNN = "item_knn"
+}
+
+/// Trains each of `models` on `train` and evaluates it on `test`: the rows of `recommend eval`
+/// (by default als then popularity, the contract's rows). `options` configures ALS (and `threads`
+/// all models).
 public func evaluateRecommenders(train: InteractionMatrix, test: InteractionMatrix, k: Int = 10,
-                                 options: ALSOptions = ALSOptions(),
+                                 options: ALSOptions = ALSOptions(), models: [RecommenderKind] = [.als, .popularity],
                                  progress: ((_ iteration: Int, _ of: Int) -> Void)? = nil) throws -> [RecommenderEvaluation] {
-    let als = try ALSModel.train(train, options: options, progress: progress)
-    let popularity = PopularityModel(train)
-    let models: [any Recommender] = [als, popularity]
-    return try models.map { model in
-        RecommenderEvaluation(model: model.name,
-                              metrics: try evaluateRanking(model, train: train, test: test, k: k, threads: options.threads),
-                              trainSeconds: model.trainSeconds)
+    try models.map { kind in
+        let model: any Recommender
+        switch kind {
+        case .als: model = try ALSModel.train(train, options: options, progress: progress)
+        case .popularity: model = PopularityModel(train)
+        case .itemKNN: model = ItemKNNModel(train, threads: options.threads)
+        }
+        return RecommenderEvaluation(model: model.name,
+                                     metrics: try evaluateRanking(model, train: train, test: test, k: k, threads: options.threads),
+                                     trainSeconds: model.trainSeconds)
     }
 }

@@ -16,7 +16,7 @@ def ratio(a, b):
 print("### Recommend: Last.fm 2K, 20% of each user's artists held out, k = 10\n")
 print("| model | P@10 | R@10 | NDCG@10 | MAP@10 | coverage | s/iteration |")
 print("|---|---|---|---|---|---|---|")
-for name in ["als", "implicit_als", "popularity", "python_popularity"]:
+for name in ["als", "implicit_als", "item_knn", "implicit_item_knn", "popularity", "python_popularity"]:
     r = pick("lastfm", name)
     if r:
         spi = r.get("seconds_per_iteration") or 0
