@@ -107,8 +107,9 @@ public func evaluateRanking(_ model: some Recommender, train: InteractionMatrix,
     let items = model.itemCount
     // Per-chunk sums, added in chunk order afterwards so the totals do not depend on scheduling.
     var sums = [SIMD4<Double>](repeating: .zero, count: chunks)
-    var recommended = [Bool](repeating: false, count: chunks * items)
     let workers = max(1, min(threads, chunks))
+    // Items recommended to anyone, per worker (a union: independent of which worker saw whom).
+    var recommended = [Bool](repeating: false, count: workers * items)
     let buffers = (0..<workers).map { _ in AlignedFloats(count: block * items) }
     sums.withUnsafeMutableBufferPointer { sums in
         recommended.withUnsafeMutableBufferPointer { recommended in
@@ -121,7 +122,7 @@ public func evaluateRanking(_ model: some Recommender, train: InteractionMatrix,
                 for (r, u) in slice.enumerated() {
                     let row = UnsafeBufferPointer(start: scores + r * items, count: items)
                     let top = topItems(row, k: k, excluding: model.seenItems(user: Int(u))).map(\.item)
-                    for item in top { out.value.1[chunk * items + Int(item)] = true }
+                    for item in top { out.value.1[worker * items + Int(item)] = true }
                     let relevant = Set(test.items(ofUser: Int(u)))
                     let m = RankingMetrics.forUser(recommended: top, relevant: relevant, k: k)
                     total += SIMD4(m.precision, m.recall, m.ndcg, m.averagePrecision)
@@ -132,7 +133,7 @@ public func evaluateRanking(_ model: some Recommender, train: InteractionMatrix,
     }
     let total = sums.reduce(SIMD4<Double>.zero, +)
     var distinct = [Bool](repeating: false, count: items)
-    for c in 0..<chunks { for j in 0..<items where recommended[c * items + j] { distinct[j] = true } }
+    for w in 0..<workers { for j in 0..<items where recommended[w * items + j] { distinct[j] = true } }
     let recommendedCount = distinct.reduce(0) { $0 + ($1 ? 1 : 0) }
     let trainItems = train.activeItemCount
     let n = Double(max(1, users.count))
