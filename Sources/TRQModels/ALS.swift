@@ -11,12 +11,15 @@ public enum ConfidenceMode: String, CaseIterable, Sendable {
     /// c = 1 + alpha for every observed pair (w > 0)
     case binary
 
+    /// Capped at 1e15 so that extreme weights cannot overflow the solver's products to inf.
     func confidence(_ w: Float, alpha: Float, epsilon: Float) -> Float {
+        let c: Float
         switch self {
-        case .linear: return 1 + alpha * w
-        case .log: return 1 + alpha * Foundation.log1p(w / epsilon)
-        case .binary: return 1 + alpha
+        case .linear: c = 1 + alpha * w
+        case .log: c = 1 + alpha * Foundation.log1p(w / epsilon)
+        case .binary: c = 1 + alpha
         }
+        return min(c, 1e15)
     }
 }
 

@@ -52,7 +52,9 @@ public struct InteractionMatrix: Sendable, Equatable {
 
     private static func checkedCount(_ given: Int?, maxIndex: Int32, what: String) throws -> Int {
         guard let given else { return Int(maxIndex) + 1 }
-        guard given >= 0 else { throw ModelError("\(what) count \(given) is negative") }
+        guard given >= 0, given <= Int(Int32.max) else {
+            throw ModelError("\(what) count \(given) is outside 0...\(Int32.max)")
+        }
         guard Int(maxIndex) < given else {
             throw ModelError("\(what) index \(maxIndex) is outside 0..<\(given); pass a larger \(what) count")
         }
@@ -96,7 +98,8 @@ public struct InteractionMatrix: Sendable, Equatable {
                 }
                 if sum > 0 {
                     rowItems.append(item)
-                    rowWeights.append(Float(sum))
+                    // A sum beyond Float's range saturates rather than becoming inf.
+                    rowWeights.append(Float(min(sum, Double(Float.greatestFiniteMagnitude))))
                 }
             }
             start[u + 1] = rowItems.count

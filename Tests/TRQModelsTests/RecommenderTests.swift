@@ -14,12 +14,15 @@ import Testing
         #expect(m.itemWeights == [2, 5, 4])
     }
 
-    @Test func rejectsBadRowsNamingThem() {
+    @Test func rejectsBadRowsNamingThem() throws {
         #expect(throws: ModelError("interaction row 1: item index -2 is negative")) {
             try InteractionMatrix(users: [0, 1], items: [0, -2])
         }
         #expect(throws: ModelError.self) { try InteractionMatrix(users: [0], items: [0], weights: [.nan]) }
         #expect(throws: ModelError.self) { try InteractionMatrix(users: [3], items: [0], userCount: 2) }
+        // Sums beyond Float's range saturate instead of becoming inf.
+        let big = try InteractionMatrix(users: [0, 0], items: [0, 0], weights: [3e38, 3e38])
+        #expect(big.userWeights == [Float.greatestFiniteMagnitude])
     }
 }
 
