@@ -33,11 +33,13 @@ let package = Package(
         .executableTarget(
             name: "trq-datagen",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame"]),
+        .executableTarget(name: "trq-bench", dependencies: ["TRQFrame"], path: "scripts/bench/trq-bench",
+                          swiftSettings: unchecked),
+        .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame"], exclude: ["Fixtures"]),
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
         .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot"]),
-        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Scripts")]),
+        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatagenTests", dependencies: ["trq-datagen"]),
         .testTarget(name: "CLITests", dependencies: ["trq"]),
     ]

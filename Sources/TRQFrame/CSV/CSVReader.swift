@@ -1,0 +1,545 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads CSV/TSV files into tables.
+///
+/// - Quoting: RFC 4180 (`"a,b"`, `""` for a quote, line breaks inside quotes), plus pandas'
+///   leniency for stray quotes (see `CSVScanner`). Line breaks may be LF, CRLF or CR, mixed.
+///   A UTF-8 byte-order mark is skipped. Blank lines are skipped, except in a one-column file,
+///   where they are null values.
+/// - Header: column names come from the first row; empty names become `columnN` (N = 1-based
+///   position) and repeated ones get `_1`, `_2`, ... (`id, id` -> `id, id_1`, as DuckDB does).
+///   Without a header the columns are `column1` ... `columnN`.
+/// - Types are inferred from every row: int, then float (also integers beyond Int64, `nan`,
+///   `inf`, `-inf`, `Infinity`), bool (`true`/`false`, any case), date (`2024-03-14`),
+///   timestamp (ISO 8601, converted to UTC), else string. Mixed ints and floats are float,
+///   dates and timestamps are timestamp; any other mix is string. Spaces around a number,
+///   bool or date are allowed. A column with no values is a string column.
+/// - Nulls: unquoted fields equal to one of `options.nulls`. A quoted field is text, so `""` is
+///   the empty string in a string column (and null in any other column), as in DuckDB; this is
+///   what lets `TableWriter.csv` output read back with nulls and empty strings intact.
+/// - Strings are dictionary-encoded. A file is parsed in chunks on all cores.
+public enum CSVReader {
+    /// Reads one file. `path` is not a glob; see `load` for that.
+    public static func read(path: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        try read(path: path, options: options, chunks: nil)
+    }
+
+    /// Reads CSV text held in memory; `name` is used in errors and as the delimiter hint.
+    public static func read(bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        if let limit = options.memoryLimit {
+            try checkMemory(bytes, name: name, options: options, limit: limit, alreadyUsed: 0)
+        }
+        return try parse(bytes, name: name, options: options, chunks: nil, fileMapping: false)
+    }
+
+    public static func read(bytes: [UInt8], name: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        var result: Result<Table, CSVError>!
+        bytes.withUnsafeBytes { raw in
+            result = Result { () throws(CSVError) -> Table in try read(bytes: raw, name: name, options: options) }
+        }
+        return try result.get()
+    }
+
+    /// Reads a path or glob pattern (`"data/*.csv"`); several files are stacked (see `read(paths:)`).
+    public static func load(_ pattern: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        let paths = try expandGlob(pattern)
+        return paths.count == 1 ? try read(path: paths[0], options: options) : try read(paths: paths, options: options)
+    }
+
+    /// The files matching a glob pattern (`*`, `?`, `[...]`, `{a,b}`, `~`), sorted. A pattern
+    /// without wildcards is returned as is, so a missing file is reported when it is opened.
+    public static func expandGlob(_ pattern: String) throws(CSVError) -> [String] {
+        guard pattern.contains(where: { "*?[{".contains($0) }) else { return [pattern] }
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        let flags = GLOB_TILDE | GLOB_BRACE
+        let status = glob(pattern, flags, nil, &matches)
+        guard status == 0 else {
+            throw CSVError(file: pattern, message: status == GLOB_NOMATCH ? "no files match" : "cannot list the files that match",
+                           hint: "check the folder and the pattern; `*` does not match `/`")
+        }
+        var paths: [String] = []
+        for i in 0..<Int(matches.gl_pathc) {
+            if let p = matches.gl_pathv[i] { paths.append(String(cString: p)) }
+        }
+        return paths.filter { !isDirectory($0) }.sorted()
+    }
+
+    /// Reads several files and stacks them by column name: the columns are the union of all
+    /// files' columns in order of first appearance, a column a file lacks is null in its rows,
+    /// and each column has the widest type of its files (a column with no values in a file does
+    /// not count). Files whose column must become text are read again with that column as text.
+    public static func read(paths: [String], options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        guard !paths.isEmpty else { throw CSVError(file: "", message: "no files to load") }
+        if paths.count == 1 { return try read(path: paths[0], options: options) }
+        if let limit = options.memoryLimit {
+            var used = 0
+            for path in paths {
+                let input = try InputBuffer(path: path)
+                used = try checkMemory(input.bytes, name: path, options: options, limit: limit, alreadyUsed: used)
+            }
+        }
+        var tables = try readEach(paths, options: options)
+        let plan = TableStacker.plan(tables)
+        for (file, columns) in plan.rereads {
+            var forced = options
+            for name in columns { forced.types[name] = .string }
+            tables[file] = try read(path: paths[file], options: forced)
+        }
+        return try TableStacker.stack(tables, plan: plan)
+    }
+
+    // MARK: - Implementation
+
+    /// Small files are read on parallel threads one file each; large ones one after another,
+    /// each parsed in parallel chunks.
+    private static func readEach(_ paths: [String], options: CSVOptions) throws(CSVError) -> [Table] {
+        var sizes: [Int] = []
+        for path in paths {
+            var info = stat()
+            sizes.append(stat(path, &info) == 0 ? Int(info.st_size) : 0)
+        }
+        if sizes.reduce(0, +) / paths.count >= 8 << 20 {
+            var tables: [Table] = []
+            for path in paths { tables.append(try read(path: path, options: options, chunks: nil)) }
+            return tables
+        }
+        let results = UnsafeMutableBufferPointer<Result<Table, CSVError>?>.allocate(capacity: paths.count)
+        results.initialize(repeating: nil)
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        let box = UncheckedSendable(results)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            box.value[i] = Result { () throws(CSVError) -> Table in try read(path: paths[i], options: options, chunks: 1) }
+        }
+        var tables: [Table] = []
+        for result in results { tables.append(try result!.get()) }
+        return tables
+    }
+
+    /// `chunks`: how many pieces to parse in parallel; nil picks one per core for large inputs.
+    static func read(path: String, options: CSVOptions, chunks: Int?) throws(CSVError) -> Table {
+        let input = try InputBuffer(path: path)
+        if let limit = options.memoryLimit {
+            try checkMemory(input.bytes, name: path, options: options, limit: limit, alreadyUsed: 0)
+        }
+        return try parse(input.bytes, name: path, options: options, chunks: chunks, fileMapping: input.isMapped)
+    }
+
+    /// Estimates the memory a load needs from the file size and the first rows, and throws if
+    /// it is above `limit`. Returns `alreadyUsed` plus the estimate.
+    @discardableResult
+    static func checkMemory(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, limit: Int,
+                            alreadyUsed: Int) throws(CSVError) -> Int {
+        let need = alreadyUsed &+ estimateMemory(bytes, name: name, options: options)
+        guard need > limit else { return need }
+        throw CSVError(file: name, message: "loading needs about \(formatBytes(need)), more than the memory limit of \(formatBytes(limit))",
+                       hint: "raise it with `trq --memory-limit SIZE`, or split the file and load the parts you need")
+    }
+
+    /// The file's bytes, plus 8 bytes per value and one extra column for the final copy.
+    static func estimateMemory(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions) -> Int {
+        guard let raw = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let end = bytes.count
+        let delimiter = options.delimiter ?? DelimiterSniffer.sniff(base, start: 0, end: end, name: name)
+        let scanner = CSVScanner(base: base, end: end, delimiter: delimiter)
+        let sampleEnd = min(end, 1 << 20)
+        var rows = 0
+        var p = 0
+        while p < sampleEnd, rows < 1000 {
+            p = scanner.nextRowStart(from: p)
+            rows &+= 1
+        }
+        let columns = scanner.fieldCount(rowAt: 0)
+        let bytesPerRow = max(1, p / max(rows, 1))
+        let estimatedRows = end / bytesPerRow &+ 1
+        let latin1Copy = options.encoding == .latin1 ? end &* 2 : 0
+        return end &+ latin1Copy &+ estimatedRows &* (columns &+ 1) &* 8
+    }
+
+    private static func formatBytes(_ n: Int) -> String {
+        let units = ["bytes", "KB", "MB", "GB", "TB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(n) bytes" : "\((value * 10).rounded() / 10) \(units[unit])"
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// `fileMapping`: `bytes` is a private read-only mapping of a file (see `ChunkParser`).
+    static func parse(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, chunks: Int?,
+                      fileMapping: Bool = false) throws(CSVError) -> Table {
+        guard let raw = bytes.baseAddress, !bytes.isEmpty else { return Table() }
+        var base = raw.assumingMemoryBound(to: UInt8.self)
+        var end = bytes.count
+        var start = 0
+        if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
+        var transcoded: UnsafeMutablePointer<UInt8>?
+        defer { transcoded?.deallocate() }
+        if options.encoding == .latin1, let (utf8, count) = transcodeLatin1(base + start, end &- start) {
+            transcoded = utf8
+            base = UnsafePointer(utf8)
+            end = count
+            start = 0
+        }
+        while start < end, base[start] == asciiLF || base[start] == asciiCR { start &+= 1 }
+        guard start < end else { return Table() }
+
+        let delimiter = options.delimiter ?? DelimiterSniffer.sniff(base, start: start, end: end, name: name)
+        let scanner = CSVScanner(base: base, end: end, delimiter: delimiter)
+        let context = ErrorContext(name: name, scanner: scanner, options: options)
+        let (names, dataStart) = try readHeader(scanner, start: start, options: options, context: context)
+        context.names = names
+        var forcedTypes = [DataType?](repeating: nil, count: names.count)
+        for (column, type) in options.types {
+            guard let i = names.firstIndex(of: column) else {
+                throw CSVError(file: name, message: "`types` names column '\(column)', which the file does not have",
+                               hint: "the columns are: \(names.joined(separator: ", "))")
+            }
+            forcedTypes[i] = type
+        }
+
+        let boundaries = chunkStarts(scanner, from: dataStart, count: chunks)
+        let parsers = UnsafeMutableBufferPointer<ChunkParser>.allocate(capacity: boundaries.count)
+        let nulls = NullTokens(options.nulls)
+        defer { nulls.release() }
+        let validates = options.encoding == .utf8
+        let releasesPages = fileMapping && transcoded == nil
+        for (i, chunkStart) in boundaries.enumerated() {
+            let limit = i &+ 1 < boundaries.count ? boundaries[i &+ 1] : end
+            (parsers.baseAddress! + i).initialize(to: ChunkParser(
+                scanner: scanner, columnCount: names.count, forcedTypes: forcedTypes, nulls: nulls,
+                validatesUTF8: validates, start: chunkStart, limit: limit, releasesParsedPages: releasesPages))
+        }
+        let box = UncheckedSendable(parsers)
+        if parsers.count == 1 {
+            parsers[0].run()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: parsers.count) { box.value[$0].run() }
+        }
+        // Stitch the chunks: a chunk counts only if the previous one stopped exactly at its
+        // start; otherwise its guessed start was inside a quoted field and that stretch is
+        // parsed again from where the previous chunk really stopped.
+        var accepted: [ChunkParser] = []
+        defer {
+            for i in accepted.indices { accepted[i].release() }
+        }
+        var position = dataStart
+        var i = 0
+        while i < parsers.count {
+            var chunk: ChunkParser
+            if parsers[i].start == position {
+                chunk = parsers[i]
+                i &+= 1
+            } else {
+                parsers[i].release()
+                var next = i &+ 1
+                while next < parsers.count, parsers[next].start < position {
+                    parsers[next].release()
+                    next &+= 1
+                }
+                if next < parsers.count, parsers[next].start == position {
+                    i = next
+                    continue
+                }
+                chunk = ChunkParser(
+                    scanner: scanner, columnCount: names.count, forcedTypes: forcedTypes, nulls: nulls,
+                    validatesUTF8: validates, start: position, limit: next < parsers.count ? parsers[next].start : end,
+                    releasesParsedPages: releasesPages)
+                chunk.run()
+                i = next
+            }
+            accepted.append(chunk)
+            if let failure = chunk.failure {
+                while i < parsers.count {
+                    parsers[i].release()
+                    i &+= 1
+                }
+                parsers.deallocate()
+                throw context.error(failure)
+            }
+            position = chunk.stop
+        }
+        parsers.deallocate()
+        let columns = try merge(accepted, columnCount: names.count, context: context)
+        do {
+            return try Table(names: names, columns: columns)
+        } catch {
+            throw CSVError(file: name, message: error.message)
+        }
+    }
+
+    /// Row starts that split the data into about equal chunks, by default one per core and at
+    /// least 1 MB each. Each is the position after a line break; whether it is really a row
+    /// start (not inside a quoted field) is checked after parsing.
+    private static func chunkStarts(_ scanner: CSVScanner, from dataStart: Int, count requested: Int?) -> [Int] {
+        let size = scanner.end &- dataStart
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        let count = max(1, min(requested ?? min(cores, size / (1 << 20)), max(size, 1)))
+        var starts = [dataStart]
+        for k in 1..<max(count, 1) {
+            let guess = scanner.nextRowStart(from: dataStart &+ size / count &* k)
+            if guess > starts[starts.count &- 1], guess < scanner.end { starts.append(guess) }
+        }
+        return starts
+    }
+
+    /// Parses the first row: the column names with a header, else just the column count.
+    private static func readHeader(_ scanner: CSVScanner, start: Int, options: CSVOptions,
+                                   context: ErrorContext) throws(CSVError) -> (names: [String], dataStart: Int) {
+        var p = start
+        var fields: [String] = []
+        var text = GrowableBuffer<UInt8>()
+        defer { text.release() }
+        while true {
+            let fieldStart = p
+            guard let field = scanner.scanField(&p) else {
+                throw context.error(.unterminatedQuote(offset: fieldStart, column: fields.count))
+            }
+            if options.header {
+                var bytes = UnsafeBufferPointer(start: scanner.base + field.start, count: field.end &- field.start)
+                if field.needsUnescape {
+                    scanner.unescape(field, into: &text)
+                    bytes = text.buffer
+                }
+                if options.encoding == .utf8, let b = bytes.baseAddress, let bad = firstInvalidUTF8(b, bytes.count) {
+                    let offset = field.needsUnescape ? field.rawStart : field.start &+ bad
+                    throw context.error(.invalidUTF8(offset: offset, column: fields.count, byte: bytes[bad]))
+                }
+                fields.append(String(decoding: bytes, as: UTF8.self))
+            } else {
+                fields.append("")
+            }
+            guard p < scanner.end, scanner.base[p] == scanner.delimiter else { break }
+            p &+= 1
+        }
+        let dataStart = options.header ? (p < scanner.end ? scanner.afterLineBreak(p) : p) : start
+        return (uniqueNames(fields), dataStart)
+    }
+
+    /// Empty names become `columnN`; repeats get `_1`, `_2`, ... skipping names already taken.
+    static func uniqueNames(_ fields: [String]) -> [String] {
+        var taken = Set<String>()
+        var names: [String] = []
+        for (i, field) in fields.enumerated() {
+            var name = field.isEmpty ? "column\(i &+ 1)" : field
+            if taken.contains(name) {
+                var k = 1
+                while taken.contains("\(name)_\(k)") || fields.contains("\(name)_\(k)") { k &+= 1 }
+                name = "\(name)_\(k)"
+            }
+            taken.insert(name)
+            names.append(name)
+        }
+        return names
+    }
+
+    /// Joins each column's chunks into one typed column; columns are done in parallel, and each
+    /// chunk's storage for a column is freed as soon as that column is built.
+    private static func merge(_ chunks: [ChunkParser], columnCount: Int, context: ErrorContext) throws(CSVError) -> [Column] {
+        let results = UnsafeMutableBufferPointer<Result<Column, ErrorWrapper>?>.allocate(capacity: columnCount)
+        results.initialize(repeating: nil)
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
+        let box = UncheckedSendable((results, chunks))
+        let work: @Sendable (Int) -> Void = { c in
+            box.value.0[c] = Result { () throws(ErrorWrapper) -> Column in try mergeColumn(c, box.value.1) }
+        }
+        if columnCount > 1, chunks.reduce(0, { $0 &+ $1.rowCount }) > 100_000 {
+            DispatchQueue.concurrentPerform(iterations: columnCount, execute: work)
+        } else {
+            for c in 0..<columnCount { work(c) }
+        }
+        var columns: [Column] = []
+        for result in results {
+            switch result! {
+            case .success(let column): columns.append(column)
+            case .failure(let wrapped): throw context.error(wrapped.failure)
+            }
+        }
+        return columns
+    }
+
+    private struct ErrorWrapper: Error { let failure: ParseFailure }
+
+    private static func mergeColumn(_ c: Int, _ chunks: [ChunkParser]) throws(ErrorWrapper) -> Column {
+        var kind = ValueKind.unknown
+        for chunk in chunks { kind = kind.joined(with: chunk.builders[c].kind) }
+        if kind == .unknown { kind = .string }
+        if kind == .string {
+            for chunk in chunks where chunk.builders[c].kind != .string {
+                if let failure = chunk.becomeString(c) { throw ErrorWrapper(failure: failure) }
+            }
+        }
+        let total = chunks.reduce(0) { $0 &+ $1.rowCount }
+        let validity = mergedValidity(c, chunks, total: total)
+        let data: ColumnData
+        switch kind {
+        case .string:
+            data = mergedStrings(c, chunks, total: total)
+        case .int:
+            data = .int(mergedValues(c, chunks, total: total, as: .int) { Int64(bitPattern: $0) })
+        case .float:
+            data = .float(mergedValues(c, chunks, total: total, as: .float) { Double(bitPattern: $0) })
+        case .bool:
+            data = .bool(mergedValues(c, chunks, total: total, as: .bool) { $0 != 0 })
+        case .date:
+            data = .date(mergedValues(c, chunks, total: total, as: .date) { Int32(truncatingIfNeeded: Int64(bitPattern: $0)) })
+        case .timestamp:
+            data = .timestamp(mergedValues(c, chunks, total: total, as: .timestamp) { Int64(bitPattern: $0) })
+        case .unknown:
+            preconditionFailure("unknown columns are string columns")
+        }
+        for chunk in chunks { chunk.builders[c].release() }
+        return Column(data, validity: validity)
+    }
+
+    private static func mergedValues<T>(_ c: Int, _ chunks: [ChunkParser], total: Int, as kind: ValueKind,
+                                        _ convert: (UInt64) -> T) -> [T] {
+        [T](unsafeUninitializedCapacity: total) { out, initialized in
+            var target = out.baseAddress!
+            for chunk in chunks {
+                let builder = chunk.builders[c]
+                let values = builder.values
+                let n = builder.rowCount
+                switch (builder.kind, kind) {
+                case (.unknown, _):
+                    for i in 0..<n { (target + i).initialize(to: convert(0)) }
+                case (.int, .float):
+                    for i in 0..<n { (target + i).initialize(to: convert(Double(Int64(bitPattern: values[i])).bitPattern)) }
+                case (.date, .timestamp):
+                    for i in 0..<n { (target + i).initialize(to: convert(UInt64(bitPattern: Int64(bitPattern: values[i]) &* microsPerDay))) }
+                default:
+                    for i in 0..<n { (target + i).initialize(to: convert(values[i])) }
+                }
+                target += n
+            }
+            initialized = total
+        }
+    }
+
+    private static func mergedStrings(_ c: Int, _ chunks: [ChunkParser], total: Int) -> ColumnData {
+        let master = chunks[0].builders.baseAddress! + c
+        let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
+            var offset = 0
+            for (k, chunk) in chunks.enumerated() {
+                let builder = chunk.builders[c]
+                let n = builder.rowCount
+                if k == 0 {
+                    if n > 0 { out.baseAddress!.initialize(from: builder.codes.base!, count: n) }
+                } else {
+                    let remap = (0..<builder.strings.count).map { master.pointee.strings.intern(builder.strings.value($0)) }
+                    for i in 0..<n {
+                        // Null rows hold code 0, which a chunk without values does not have.
+                        let code = Int(builder.codes[i])
+                        (out.baseAddress! + (offset &+ i)).initialize(to: code < remap.count ? remap[code] : 0)
+                    }
+                }
+                offset &+= n
+            }
+            initialized = total
+        }
+        var values = master.pointee.strings.strings()
+        // Every code, null rows' included, must index the dictionary.
+        if values.isEmpty, total > 0 { values = [""] }
+        return .string(codes: codes, dictionary: StringDictionary(values))
+    }
+
+    private static func mergedValidity(_ c: Int, _ chunks: [ChunkParser], total: Int) -> Validity? {
+        guard chunks.contains(where: { $0.builders[c].nullCount > 0 }) else { return nil }
+        var validity = Validity(count: total, allValid: true)
+        var offset = 0
+        for chunk in chunks {
+            let builder = chunk.builders[c]
+            let bits = builder.nullBits
+            for w in 0..<bits.count {
+                var word = bits[w]
+                while word != 0 {
+                    validity.clear(offset &+ (w << 6) &+ word.trailingZeroBitCount)
+                    word &= word &- 1
+                }
+            }
+            offset &+= builder.rowCount
+        }
+        return validity
+    }
+}
+
+/// Turns parse failures (byte offsets) into located, explained errors.
+final class ErrorContext {
+    let name: String
+    let scanner: CSVScanner
+    let options: CSVOptions
+    var names: [String] = []
+
+    init(name: String, scanner: CSVScanner, options: CSVOptions) {
+        self.name = name
+        self.scanner = scanner
+        self.options = options
+    }
+
+    private func columnName(_ c: Int) -> String {
+        c < names.count ? "column '\(names[c])'" : "column \(c &+ 1)"
+    }
+
+    private var delimiterName: String {
+        switch scanner.delimiter {
+        case UInt8(ascii: "\t"): "\\t"
+        default: String(decoding: [scanner.delimiter], as: UTF8.self)
+        }
+    }
+
+    func error(_ failure: ParseFailure) -> CSVError {
+        switch failure {
+        case .unterminatedQuote(let offset, let column):
+            return CSVError(file: name, line: scanner.lineNumber(at: offset), column: column &+ 1,
+                            message: "quoted field is never closed (its opening quote is here)",
+                            hint: "a quote inside a quoted field is written twice (\"\"); otherwise remove the stray quote")
+        case .fieldCount(let rowStart, let found):
+            let expected = names.count
+            let reference = options.header ? "the header" : "the first row"
+            var hint = "the file was read with delimiter '\(delimiterName)'"
+            if options.delimiter == nil { hint += " (detected)" }
+            hint += found > expected
+                ? "; set `with delimiter = ...` if that is wrong, or quote fields that contain '\(delimiterName)'"
+                : "; set `with delimiter = ...` if that is wrong; a row may be cut short or a quoted field broken"
+            return CSVError(file: name, line: scanner.lineNumber(at: rowStart),
+                            message: "row has \(found) field\(found == 1 ? "" : "s"), expected \(expected) like \(reference)",
+                            hint: hint)
+        case .invalidUTF8(let offset, let column, let byte):
+            let hex = String(byte, radix: 16, uppercase: true)
+            return CSVError(file: name, line: scanner.lineNumber(at: offset), column: column &+ 1,
+                            message: "invalid UTF-8 byte 0x\(hex.count < 2 ? "0" + hex : hex) in \(columnName(column))",
+                            hint: "add `with encoding = \"latin1\"` if the file is Latin-1")
+        case .typeMismatch(let offset, let column, let value, let type):
+            var text = String(decoding: value, as: UTF8.self)
+            if text.count > 40 { text = String(text.prefix(40)) + "..." }
+            return CSVError(file: name, line: scanner.lineNumber(at: offset), column: column &+ 1,
+                            message: "value \"\(text)\" in \(columnName(column)) is not \(type == .int ? "an" : "a") \(type.rawValue)",
+                            hint: "`types` makes this column \(type.rawValue); fix the value or choose another type")
+        }
+    }
+}
+
+/// Hands non-Sendable values (unsafe buffers each thread touches disjointly) to worker threads.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

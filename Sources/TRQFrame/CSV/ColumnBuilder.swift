@@ -1,0 +1,103 @@
+/// The values of one column within one chunk of a file, typed as they are read. The type starts
+/// as `unknown` (or the forced type) and widens as values arrive; a widening that numbers cannot
+/// express (to `string`) is done by the chunk parser re-reading the column's text.
+/// The owner must call `release()`.
+struct ColumnBuilder {
+    private(set) var kind: ValueKind
+    /// The type from `CSVOptions.types`; values are checked against it, never widened.
+    let forced: ValueKind?
+    private(set) var rowCount = 0
+    /// One 8-byte slot per row for every non-string kind (see `ParsedField.bits`).
+    private(set) var values = GrowableBuffer<UInt64>()
+    private(set) var codes = GrowableBuffer<Int32>()
+    var strings: StringInterner
+    /// Bit i set = row i is null; grown lazily, so a column without nulls has no words.
+    private(set) var nullBits = GrowableBuffer<UInt64>()
+    private(set) var nullCount = 0
+    /// A quoted empty field seen while the column was not a string column; it was recorded as
+    /// null, but reads as "" if the column ends up a string column.
+    var sawQuotedEmpty = false
+
+    init(forced: DataType?, validatesUTF8: Bool) {
+        self.forced = forced.map(ValueKind.init)
+        kind = self.forced ?? .unknown
+        strings = StringInterner(validates: validatesUTF8)
+    }
+
+    @inline(__always) mutating func append(bits: UInt64) {
+        values.append(bits)
+        rowCount &+= 1
+    }
+
+    @inline(__always) mutating func append(code: Int32) {
+        codes.append(code)
+        rowCount &+= 1
+    }
+
+    static func markNull(row: Int, in bits: inout GrowableBuffer<UInt64>) {
+        let word = row >> 6
+        if bits.count <= word { bits.append(repeating: 0, count: word &+ 1 &- bits.count) }
+        bits[word] |= 1 << UInt64(row & 63)
+    }
+
+    mutating func appendNull() {
+        ColumnBuilder.markNull(row: rowCount, in: &nullBits)
+        nullCount &+= 1
+        switch kind {
+        case .unknown: break
+        case .string: codes.append(0)
+        default: values.append(0)
+        }
+        rowCount &+= 1
+    }
+
+    func isNull(_ row: Int) -> Bool {
+        let word = row >> 6
+        return word < nullBits.count && nullBits[word] & (1 << UInt64(row & 63)) != 0
+    }
+
+    /// Converts the values so far to `newKind`, a widening of `kind` that numbers can express
+    /// (unknown -> anything but string, int -> float, date -> timestamp).
+    mutating func widen(to newKind: ValueKind) {
+        switch (kind, newKind) {
+        case (.unknown, _):
+            if newKind == .string {
+                codes.append(repeating: 0, count: rowCount)
+            } else {
+                values.append(repeating: 0, count: rowCount)
+            }
+        case (.int, .float):
+            for i in 0..<values.count { values[i] = Double(Int64(bitPattern: values[i])).bitPattern }
+        case (.date, .timestamp):
+            for i in 0..<values.count { values[i] = UInt64(bitPattern: Int64(bitPattern: values[i]) &* microsPerDay) }
+        default:
+            preconditionFailure("widen from \(kind) to \(newKind) needs the text")
+        }
+        kind = newKind
+    }
+
+    /// Replaces the column with string codes read again from the text.
+    mutating func replace(withStrings strings: StringInterner, codes: GrowableBuffer<Int32>,
+                          nullBits: GrowableBuffer<UInt64>, nullCount: Int) {
+        releaseStorage()
+        self.strings = strings
+        self.codes = codes
+        self.nullBits = nullBits
+        self.nullCount = nullCount
+        rowCount = codes.count
+        kind = .string
+    }
+
+    private mutating func releaseStorage() {
+        values.release()
+        codes.release()
+        nullBits.release()
+        strings.release()
+    }
+
+    mutating func release() {
+        releaseStorage()
+        rowCount = 0
+        nullCount = 0
+    }
+}

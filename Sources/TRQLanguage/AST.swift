@@ -1,0 +1,215 @@
+/// A place in a source text; line and column are 1-based, column counts Unicode scalars.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+    public var description: String { "\(line):\(column)" }
+}
+
+/// A parsed statement.
+public enum Statement: Sendable, Equatable {
+    /// `let NAME = PIPELINE`
+    case bind(name: String, pipeline: Pipeline, at: SourceLocation)
+    /// A pipeline evaluated for its result.
+    case run(Pipeline)
+    /// `.COMMAND ARGS` (name without the dot; args split on white space, quotes removed).
+    case command(name: String, arguments: [String], at: SourceLocation)
+}
+
+public struct Pipeline: Sendable, Equatable {
+    public var source: Source
+    public var stages: [Stage]
+    public var at: SourceLocation
+    public init(source: Source, stages: [Stage], at: SourceLocation) {
+        self.source = source
+        self.stages = stages
+        self.at = at
+    }
+}
+
+public enum Source: Sendable, Equatable {
+    /// `load "PATH" [with OPTION = VALUE, ...]`
+    case load(path: String, options: [Option], at: SourceLocation)
+    /// A table bound with `let` (or `_`, the last result).
+    case table(name: String, at: SourceLocation)
+}
+
+/// `name = value` in a `with` clause. Values are literal expressions, lists or maps.
+public struct Option: Sendable, Equatable {
+    public var name: String
+    public var value: Expr
+    public var at: SourceLocation
+    public init(name: String, value: Expr, at: SourceLocation) {
+        self.name = name
+        self.value = value
+        self.at = at
+    }
+}
+
+/// `name = EXPR` in select/derive/agg/fillna, or a bare column in select (name == column).
+public struct NamedExpr: Sendable, Equatable {
+    public var name: String
+    public var expr: Expr
+    public init(name: String, expr: Expr) {
+        self.name = name
+        self.expr = expr
+    }
+}
+
+public struct SortKey: Sendable, Equatable {
+    public var expr: Expr
+    public var descending: Bool
+    public init(expr: Expr, descending: Bool) {
+        self.expr = expr
+        self.descending = descending
+    }
+}
+
+/// A column reference with its position (for error messages).
+public struct ColumnRef: Sendable, Equatable {
+    public var name: String
+    public var at: SourceLocation
+    public init(name: String, at: SourceLocation) {
+        self.name = name
+        self.at = at
+    }
+}
+
+public enum JoinKind: String, Sendable, Equatable { case inner, left }
+
+/// Column mapping for `recommend ... using user = COL, item = COL, weight = COL`.
+public struct RecommendColumns: Sendable, Equatable {
+    public var user: ColumnRef?
+    public var item: ColumnRef?
+    public var weight: ColumnRef?
+    public init(user: ColumnRef? = nil, item: ColumnRef? = nil, weight: ColumnRef? = nil) {
+        self.user = user
+        self.item = item
+        self.weight = weight
+    }
+}
+
+public enum RecommendMode: Sendable, Equatable {
+    /// `recommend for USER` (USER is a literal expression: string or number)
+    case forUser(Expr)
+    /// `recommend similar ITEM`
+    case similar(Expr)
+    /// `recommend eval [test F] [seed S] [against NAME]`
+    case eval(testFraction: Expr?, seed: Expr?, against: String?)
+}
+
+public enum ClassifyMode: Sendable, Equatable {
+    /// `classify LABEL [from TRAIN]`
+    case predict(from: String?)
+    /// `classify LABEL eval [test F] [seed S] [against TEST]`
+    case eval(testFraction: Expr?, seed: Expr?, against: String?)
+}
+
+public enum PlotKind: String, Sendable, Equatable, CaseIterable { case bar, line, hist, scatter }
+
+public struct Stage: Sendable, Equatable {
+    public var kind: Kind
+    public var at: SourceLocation
+    public init(_ kind: Kind, at: SourceLocation) {
+        self.kind = kind
+        self.at = at
+    }
+
+    public enum Kind: Sendable, Equatable {
+        case filter(Expr)
+        case select([NamedExpr])
+        case derive([NamedExpr])
+        case drop([ColumnRef])
+        /// pairs of (new, old)
+        case rename([(new: String, old: ColumnRef)])
+        case groupby(keys: [ColumnRef], aggregates: [NamedExpr])
+        case agg([NamedExpr])
+        case sort([SortKey])
+        /// `top N [by EXPR [asc|desc]] [per KEY, ...]`; `by` nil means the first numeric column.
+        case top(count: Expr, by: SortKey?, per: [ColumnRef])
+        case limit(Expr)
+        case distinct([ColumnRef])
+        case dropna([ColumnRef])
+        case fillna([NamedExpr])
+        /// `join [inner|left] NAME on KEY [= KEY2], ...`: (left key, right key)
+        case join(kind: JoinKind, table: String, tableAt: SourceLocation, on: [(left: ColumnRef, right: ColumnRef)])
+        case describe
+        case recommend(mode: RecommendMode, k: Expr?, using: RecommendColumns, options: [Option])
+        case classify(label: ColumnRef, mode: ClassifyMode, features: [ColumnRef], model: String?, options: [Option])
+        /// `plot KIND X [Y] [by GROUP] [bins N] [to "PATH"]`
+        case plot(kind: PlotKind, x: ColumnRef, y: ColumnRef?, by: ColumnRef?, bins: Expr?, to: String?)
+        case save(path: String, options: [Option])
+
+        public static func == (a: Kind, b: Kind) -> Bool {
+            // Tuples are not Equatable; compare their rendering, which is total and exact.
+            String(reflecting: a) == String(reflecting: b)
+        }
+    }
+}
+
+public enum UnaryOp: String, Sendable, Equatable { case negate = "-", not }
+
+public enum BinaryOp: String, Sendable, Equatable {
+    case or, and
+    case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+    case add = "+", sub = "-", mul = "*", div = "/", mod = "%"
+    case like, regex = "~"
+}
+
+public enum Literal: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case float(Double)
+    case string(String)
+}
+
+/// One `OP operand` step of an `Expr.chain`; `at` is the position of the operator.
+public struct ChainLink: Sendable, Equatable {
+    public var op: BinaryOp
+    public var operand: Expr
+    public var at: SourceLocation
+    public init(_ op: BinaryOp, _ operand: Expr, at: SourceLocation) {
+        self.op = op
+        self.operand = operand
+        self.at = at
+    }
+}
+
+/// An expression with the position of its first token (for operators: of the operator).
+public indirect enum Expr: Sendable, Equatable {
+    case literal(Literal, at: SourceLocation)
+    case column(String, at: SourceLocation)
+    case list([Expr], at: SourceLocation)
+    /// `{ name: value, ... }`, in options only; values are identifiers (as .column) or literals.
+    case map([(key: String, value: Expr)], at: SourceLocation)
+    case unary(UnaryOp, Expr, at: SourceLocation)
+    case binary(BinaryOp, Expr, Expr, at: SourceLocation)
+    /// Three or more operands joined by operators of one precedence level (`a + b - c`,
+    /// `p and q and r`): evaluate left to right, `((a + b) - c)`. Kept flat so that a long sum
+    /// is not a tree as deep as it is long (releasing or evaluating such a tree recursively
+    /// overflows the stack). `at` is the position of the first operator.
+    case chain(Expr, [ChainLink], at: SourceLocation)
+    /// `x in [..]` / `x not in [..]`
+    case inList(Expr, [Expr], negated: Bool, at: SourceLocation)
+    /// `x is null` / `x is not null`
+    case isNull(Expr, negated: Bool, at: SourceLocation)
+    /// function or aggregate call; name lower-cased
+    case call(String, [Expr], at: SourceLocation)
+
+    public var location: SourceLocation {
+        switch self {
+        case .literal(_, let at), .column(_, let at), .list(_, let at), .map(_, let at),
+             .unary(_, _, let at), .binary(_, _, _, let at), .chain(_, _, let at), .inList(_, _, _, let at),
+             .isNull(_, _, let at), .call(_, _, let at):
+            return at
+        }
+    }
+
+    public static func == (a: Expr, b: Expr) -> Bool {
+        String(reflecting: a) == String(reflecting: b)
+    }
+}

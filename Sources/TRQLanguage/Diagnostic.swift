@@ -1,0 +1,61 @@
+/// An error located in a source text. The parser throws these; so does the engine, with the
+/// location of the expression or stage that failed.
+public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var at: SourceLocation?
+
+    public init(_ message: String, at: SourceLocation?) {
+        self.message = message
+        self.at = at
+    }
+
+    public var description: String { message }
+
+    /// `FILE:LINE:COL: error: MESSAGE`, then the source line and a caret under the column.
+    public func rendered(file: String, source: String) -> String {
+        guard let at else { return "\(file): error: \(message)" }
+        var text = "\(file):\(at.line):\(at.column): error: \(message)"
+        // Split scalars, not Characters: "\r\n" is a single Character.
+        let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        if at.line >= 1, at.line <= lines.count {
+            var line = String(String.UnicodeScalarView(lines[at.line - 1]))
+            if line.hasSuffix("\r") { line.removeLast() }
+            let caretIndent = line.unicodeScalars.prefix(max(0, at.column - 1)).map { $0 == "\t" ? "\t" : " " }
+            text += "\n" + line + "\n" + caretIndent.joined() + "^"
+        }
+        return text
+    }
+}
+
+/// The candidate closest to `name` by edit distance, if close enough to be a plausible typo.
+public func nearestName(to name: String, in candidates: some Sequence<String>) -> String? {
+    let target = Array(name.lowercased().unicodeScalars)
+    var best: (name: String, distance: Int)?
+    for candidate in candidates {
+        let d = editDistance(target, Array(candidate.lowercased().unicodeScalars))
+        if d < (best?.distance ?? Int.max) { best = (candidate, d) }
+    }
+    guard let best, best.distance <= max(1, min(3, target.count / 3 + 1)) else { return nil }
+    return best.name
+}
+
+/// `did you mean 'x'?` suffix, or empty.
+public func suggestion(for name: String, in candidates: some Sequence<String>) -> String {
+    nearestName(to: name, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+}
+
+private func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,80 @@
+// trq-bench: times CSVReader on files, or dumps what it read (for the pandas checks).
+//
+//   trq-bench load [OPTIONS] FILE_OR_GLOB   load, print rows, columns, types, seconds, peak RSS
+//   trq-bench dump [OPTIONS] FILE_OR_GLOB   load and write the table as JSON to stdout
+// OPTIONS: --delimiter C (\t for tab)  --encoding NAME  --no-header  --repeat N
+import TRQFrame
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func fail(_ message: String) -> Never {
+    let bytes = Array((message + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    exit(2)
+}
+
+func now() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard let command = arguments.first, ["load", "dump"].contains(command) else {
+    fail("usage: trq-bench load|dump [--delimiter C] [--encoding NAME] [--no-header] [--repeat N] FILE")
+}
+arguments.removeFirst()
+var options = CSVOptions()
+var repeats = 1
+var path: String?
+while let argument = arguments.first {
+    arguments.removeFirst()
+    switch argument {
+    case "--delimiter":
+        guard let value = arguments.first else { fail("--delimiter needs a value") }
+        arguments.removeFirst()
+        options.delimiter = value == "\\t" ? 9 : value.utf8.first
+    case "--encoding":
+        guard let value = arguments.first, let encoding = CSVEncoding(name: value) else { fail("--encoding utf8|latin1") }
+        arguments.removeFirst()
+        options.encoding = encoding
+    case "--no-header":
+        options.header = false
+    case "--repeat":
+        guard let value = arguments.first, let n = Int(value) else { fail("--repeat needs a number") }
+        arguments.removeFirst()
+        repeats = n
+    default:
+        path = argument
+    }
+}
+guard let path else { fail("no file given") }
+
+do {
+    var table = Table()
+    var times: [Double] = []
+    for _ in 0..<repeats {
+        let start = now()
+        table = try CSVReader.load(path, options: options)
+        times.append(now() - start)
+    }
+    if command == "dump" {
+        let bytes = TableWriter.json(table)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + written, $0.count - written) }
+            if n <= 0 { fail("cannot write to stdout") }
+            written += n
+        }
+    } else {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let schema = zip(table.names, table.columns).map { "\($0):\($1.type.rawValue)" }.joined(separator: ",")
+        print("rows=\(table.rowCount) columns=\(table.columnCount) best_seconds=\(times.min()!) "
+              + "all_seconds=\(times.map { (($0 * 1000).rounded() / 1000) }) peak_rss_mb=\(usage.ru_maxrss / 1024)")
+        print("schema=\(schema)")
+    }
+} catch {
+    fail("error: \(error)")
+}
