@@ -376,35 +376,179 @@ static inline __mmask16 trq_mask16(int64_t lanes) {
     return lanes >= 16 ? (__mmask16)0xFFFF : lanes <= 0 ? (__mmask16)0 : (__mmask16)((1u << lanes) - 1);
 }
 
-// One block of RB rows x NC 16-float chunks of C; RB and NC are constants at every call site, so
-// the accumulators stay in registers.
-__attribute__((target("avx512f"), always_inline))
-static inline void trq_gemm_block_avx512(int RB, int NC, int64_t rows, int64_t cols, int64_t k, float alpha,
-                                         const float *A, int64_t rsa, int64_t csa, const float *B, int64_t ldb,
-                                         float beta, float *C, int64_t ldc) {
-    __mmask16 mk[4];
-    for (int q = 0; q < NC; q++) mk[q] = trq_mask16(cols - 16 * q);
-    const float *a[8];
-    for (int r = 0; r < RB; r++) a[r] = A + (r < rows ? r : 0) * rsa;
-    __m512 acc[8][4];
-    for (int r = 0; r < RB; r++) for (int q = 0; q < NC; q++) acc[r][q] = _mm512_setzero_ps();
+// Blocks of RB rows x NC 16-float chunks of C, written out so the accumulators stay in registers
+// (generated: 8x1, 8x2, 4x3, 4x4).
+__attribute__((target("avx512f")))
+static inline void trq_gemm_block_8x1(int64_t rows, int64_t cols, int64_t k, float alpha, const float *A, int64_t rsa,
+                                       int64_t csa, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+    __mmask16 m0 = trq_mask16(cols - 0);
+    const float *a0 = A + (0 < rows ? 0 : 0) * rsa;
+    const float *a1 = A + (1 < rows ? 1 : 0) * rsa;
+    const float *a2 = A + (2 < rows ? 2 : 0) * rsa;
+    const float *a3 = A + (3 < rows ? 3 : 0) * rsa;
+    const float *a4 = A + (4 < rows ? 4 : 0) * rsa;
+    const float *a5 = A + (5 < rows ? 5 : 0) * rsa;
+    const float *a6 = A + (6 < rows ? 6 : 0) * rsa;
+    const float *a7 = A + (7 < rows ? 7 : 0) * rsa;
+    __m512 c00 = _mm512_setzero_ps();
+    __m512 c10 = _mm512_setzero_ps();
+    __m512 c20 = _mm512_setzero_ps();
+    __m512 c30 = _mm512_setzero_ps();
+    __m512 c40 = _mm512_setzero_ps();
+    __m512 c50 = _mm512_setzero_ps();
+    __m512 c60 = _mm512_setzero_ps();
+    __m512 c70 = _mm512_setzero_ps();
     for (int64_t p = 0; p < k; p++) {
         const float *b = B + p * ldb;
-        __m512 bv[4];
-        for (int q = 0; q < NC; q++) bv[q] = _mm512_maskz_loadu_ps(mk[q], b + 16 * q);
-        for (int r = 0; r < RB; r++) {
-            __m512 x = _mm512_set1_ps(a[r][p * csa]);
-            for (int q = 0; q < NC; q++) acc[r][q] = _mm512_fmadd_ps(x, bv[q], acc[r][q]);
-        }
+        __m512 b0 = _mm512_maskz_loadu_ps(m0, b + 0);
+        { __m512 x = _mm512_set1_ps(a0[p * csa]); c00 = _mm512_fmadd_ps(x, b0, c00); }
+        { __m512 x = _mm512_set1_ps(a1[p * csa]); c10 = _mm512_fmadd_ps(x, b0, c10); }
+        { __m512 x = _mm512_set1_ps(a2[p * csa]); c20 = _mm512_fmadd_ps(x, b0, c20); }
+        { __m512 x = _mm512_set1_ps(a3[p * csa]); c30 = _mm512_fmadd_ps(x, b0, c30); }
+        { __m512 x = _mm512_set1_ps(a4[p * csa]); c40 = _mm512_fmadd_ps(x, b0, c40); }
+        { __m512 x = _mm512_set1_ps(a5[p * csa]); c50 = _mm512_fmadd_ps(x, b0, c50); }
+        { __m512 x = _mm512_set1_ps(a6[p * csa]); c60 = _mm512_fmadd_ps(x, b0, c60); }
+        { __m512 x = _mm512_set1_ps(a7[p * csa]); c70 = _mm512_fmadd_ps(x, b0, c70); }
     }
     __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    for (int r = 0; r < RB && r < rows; r++) {
+    __m512 acc[8][1] = {{c00}, {c10}, {c20}, {c30}, {c40}, {c50}, {c60}, {c70}};
+    for (int r = 0; r < 8 && r < rows; r++) {
         float *c = C + r * ldc;
-        for (int q = 0; q < NC; q++) {
-            __m512 v = _mm512_mul_ps(va, acc[r][q]);
-            if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mk[q], c + 16 * q), v);
-            _mm512_mask_storeu_ps(c + 16 * q, mk[q], v);
-        }
+        { __m512 v = _mm512_mul_ps(va, acc[r][0]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, c + 0), v);
+          _mm512_mask_storeu_ps(c + 0, m0, v); }
+    }
+}
+
+__attribute__((target("avx512f")))
+static inline void trq_gemm_block_8x2(int64_t rows, int64_t cols, int64_t k, float alpha, const float *A, int64_t rsa,
+                                       int64_t csa, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+    __mmask16 m0 = trq_mask16(cols - 0);
+    __mmask16 m1 = trq_mask16(cols - 16);
+    const float *a0 = A + (0 < rows ? 0 : 0) * rsa;
+    const float *a1 = A + (1 < rows ? 1 : 0) * rsa;
+    const float *a2 = A + (2 < rows ? 2 : 0) * rsa;
+    const float *a3 = A + (3 < rows ? 3 : 0) * rsa;
+    const float *a4 = A + (4 < rows ? 4 : 0) * rsa;
+    const float *a5 = A + (5 < rows ? 5 : 0) * rsa;
+    const float *a6 = A + (6 < rows ? 6 : 0) * rsa;
+    const float *a7 = A + (7 < rows ? 7 : 0) * rsa;
+    __m512 c00 = _mm512_setzero_ps(); __m512 c01 = _mm512_setzero_ps();
+    __m512 c10 = _mm512_setzero_ps(); __m512 c11 = _mm512_setzero_ps();
+    __m512 c20 = _mm512_setzero_ps(); __m512 c21 = _mm512_setzero_ps();
+    __m512 c30 = _mm512_setzero_ps(); __m512 c31 = _mm512_setzero_ps();
+    __m512 c40 = _mm512_setzero_ps(); __m512 c41 = _mm512_setzero_ps();
+    __m512 c50 = _mm512_setzero_ps(); __m512 c51 = _mm512_setzero_ps();
+    __m512 c60 = _mm512_setzero_ps(); __m512 c61 = _mm512_setzero_ps();
+    __m512 c70 = _mm512_setzero_ps(); __m512 c71 = _mm512_setzero_ps();
+    for (int64_t p = 0; p < k; p++) {
+        const float *b = B + p * ldb;
+        __m512 b0 = _mm512_maskz_loadu_ps(m0, b + 0);
+        __m512 b1 = _mm512_maskz_loadu_ps(m1, b + 16);
+        { __m512 x = _mm512_set1_ps(a0[p * csa]); c00 = _mm512_fmadd_ps(x, b0, c00); c01 = _mm512_fmadd_ps(x, b1, c01); }
+        { __m512 x = _mm512_set1_ps(a1[p * csa]); c10 = _mm512_fmadd_ps(x, b0, c10); c11 = _mm512_fmadd_ps(x, b1, c11); }
+        { __m512 x = _mm512_set1_ps(a2[p * csa]); c20 = _mm512_fmadd_ps(x, b0, c20); c21 = _mm512_fmadd_ps(x, b1, c21); }
+        { __m512 x = _mm512_set1_ps(a3[p * csa]); c30 = _mm512_fmadd_ps(x, b0, c30); c31 = _mm512_fmadd_ps(x, b1, c31); }
+        { __m512 x = _mm512_set1_ps(a4[p * csa]); c40 = _mm512_fmadd_ps(x, b0, c40); c41 = _mm512_fmadd_ps(x, b1, c41); }
+        { __m512 x = _mm512_set1_ps(a5[p * csa]); c50 = _mm512_fmadd_ps(x, b0, c50); c51 = _mm512_fmadd_ps(x, b1, c51); }
+        { __m512 x = _mm512_set1_ps(a6[p * csa]); c60 = _mm512_fmadd_ps(x, b0, c60); c61 = _mm512_fmadd_ps(x, b1, c61); }
+        { __m512 x = _mm512_set1_ps(a7[p * csa]); c70 = _mm512_fmadd_ps(x, b0, c70); c71 = _mm512_fmadd_ps(x, b1, c71); }
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    __m512 acc[8][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}, {c60, c61}, {c70, c71}};
+    for (int r = 0; r < 8 && r < rows; r++) {
+        float *c = C + r * ldc;
+        { __m512 v = _mm512_mul_ps(va, acc[r][0]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, c + 0), v);
+          _mm512_mask_storeu_ps(c + 0, m0, v); }
+        { __m512 v = _mm512_mul_ps(va, acc[r][1]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, c + 16), v);
+          _mm512_mask_storeu_ps(c + 16, m1, v); }
+    }
+}
+
+__attribute__((target("avx512f")))
+static inline void trq_gemm_block_4x3(int64_t rows, int64_t cols, int64_t k, float alpha, const float *A, int64_t rsa,
+                                       int64_t csa, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+    __mmask16 m0 = trq_mask16(cols - 0);
+    __mmask16 m1 = trq_mask16(cols - 16);
+    __mmask16 m2 = trq_mask16(cols - 32);
+    const float *a0 = A + (0 < rows ? 0 : 0) * rsa;
+    const float *a1 = A + (1 < rows ? 1 : 0) * rsa;
+    const float *a2 = A + (2 < rows ? 2 : 0) * rsa;
+    const float *a3 = A + (3 < rows ? 3 : 0) * rsa;
+    __m512 c00 = _mm512_setzero_ps(); __m512 c01 = _mm512_setzero_ps(); __m512 c02 = _mm512_setzero_ps();
+    __m512 c10 = _mm512_setzero_ps(); __m512 c11 = _mm512_setzero_ps(); __m512 c12 = _mm512_setzero_ps();
+    __m512 c20 = _mm512_setzero_ps(); __m512 c21 = _mm512_setzero_ps(); __m512 c22 = _mm512_setzero_ps();
+    __m512 c30 = _mm512_setzero_ps(); __m512 c31 = _mm512_setzero_ps(); __m512 c32 = _mm512_setzero_ps();
+    for (int64_t p = 0; p < k; p++) {
+        const float *b = B + p * ldb;
+        __m512 b0 = _mm512_maskz_loadu_ps(m0, b + 0);
+        __m512 b1 = _mm512_maskz_loadu_ps(m1, b + 16);
+        __m512 b2 = _mm512_maskz_loadu_ps(m2, b + 32);
+        { __m512 x = _mm512_set1_ps(a0[p * csa]); c00 = _mm512_fmadd_ps(x, b0, c00); c01 = _mm512_fmadd_ps(x, b1, c01); c02 = _mm512_fmadd_ps(x, b2, c02); }
+        { __m512 x = _mm512_set1_ps(a1[p * csa]); c10 = _mm512_fmadd_ps(x, b0, c10); c11 = _mm512_fmadd_ps(x, b1, c11); c12 = _mm512_fmadd_ps(x, b2, c12); }
+        { __m512 x = _mm512_set1_ps(a2[p * csa]); c20 = _mm512_fmadd_ps(x, b0, c20); c21 = _mm512_fmadd_ps(x, b1, c21); c22 = _mm512_fmadd_ps(x, b2, c22); }
+        { __m512 x = _mm512_set1_ps(a3[p * csa]); c30 = _mm512_fmadd_ps(x, b0, c30); c31 = _mm512_fmadd_ps(x, b1, c31); c32 = _mm512_fmadd_ps(x, b2, c32); }
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    __m512 acc[4][3] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32}};
+    for (int r = 0; r < 4 && r < rows; r++) {
+        float *c = C + r * ldc;
+        { __m512 v = _mm512_mul_ps(va, acc[r][0]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, c + 0), v);
+          _mm512_mask_storeu_ps(c + 0, m0, v); }
+        { __m512 v = _mm512_mul_ps(va, acc[r][1]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, c + 16), v);
+          _mm512_mask_storeu_ps(c + 16, m1, v); }
+        { __m512 v = _mm512_mul_ps(va, acc[r][2]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m2, c + 32), v);
+          _mm512_mask_storeu_ps(c + 32, m2, v); }
+    }
+}
+
+__attribute__((target("avx512f")))
+static inline void trq_gemm_block_4x4(int64_t rows, int64_t cols, int64_t k, float alpha, const float *A, int64_t rsa,
+                                       int64_t csa, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+    __mmask16 m0 = trq_mask16(cols - 0);
+    __mmask16 m1 = trq_mask16(cols - 16);
+    __mmask16 m2 = trq_mask16(cols - 32);
+    __mmask16 m3 = trq_mask16(cols - 48);
+    const float *a0 = A + (0 < rows ? 0 : 0) * rsa;
+    const float *a1 = A + (1 < rows ? 1 : 0) * rsa;
+    const float *a2 = A + (2 < rows ? 2 : 0) * rsa;
+    const float *a3 = A + (3 < rows ? 3 : 0) * rsa;
+    __m512 c00 = _mm512_setzero_ps(); __m512 c01 = _mm512_setzero_ps(); __m512 c02 = _mm512_setzero_ps(); __m512 c03 = _mm512_setzero_ps();
+    __m512 c10 = _mm512_setzero_ps(); __m512 c11 = _mm512_setzero_ps(); __m512 c12 = _mm512_setzero_ps(); __m512 c13 = _mm512_setzero_ps();
+    __m512 c20 = _mm512_setzero_ps(); __m512 c21 = _mm512_setzero_ps(); __m512 c22 = _mm512_setzero_ps(); __m512 c23 = _mm512_setzero_ps();
+    __m512 c30 = _mm512_setzero_ps(); __m512 c31 = _mm512_setzero_ps(); __m512 c32 = _mm512_setzero_ps(); __m512 c33 = _mm512_setzero_ps();
+    for (int64_t p = 0; p < k; p++) {
+        const float *b = B + p * ldb;
+        __m512 b0 = _mm512_maskz_loadu_ps(m0, b + 0);
+        __m512 b1 = _mm512_maskz_loadu_ps(m1, b + 16);
+        __m512 b2 = _mm512_maskz_loadu_ps(m2, b + 32);
+        __m512 b3 = _mm512_maskz_loadu_ps(m3, b + 48);
+        { __m512 x = _mm512_set1_ps(a0[p * csa]); c00 = _mm512_fmadd_ps(x, b0, c00); c01 = _mm512_fmadd_ps(x, b1, c01); c02 = _mm512_fmadd_ps(x, b2, c02); c03 = _mm512_fmadd_ps(x, b3, c03); }
+        { __m512 x = _mm512_set1_ps(a1[p * csa]); c10 = _mm512_fmadd_ps(x, b0, c10); c11 = _mm512_fmadd_ps(x, b1, c11); c12 = _mm512_fmadd_ps(x, b2, c12); c13 = _mm512_fmadd_ps(x, b3, c13); }
+        { __m512 x = _mm512_set1_ps(a2[p * csa]); c20 = _mm512_fmadd_ps(x, b0, c20); c21 = _mm512_fmadd_ps(x, b1, c21); c22 = _mm512_fmadd_ps(x, b2, c22); c23 = _mm512_fmadd_ps(x, b3, c23); }
+        { __m512 x = _mm512_set1_ps(a3[p * csa]); c30 = _mm512_fmadd_ps(x, b0, c30); c31 = _mm512_fmadd_ps(x, b1, c31); c32 = _mm512_fmadd_ps(x, b2, c32); c33 = _mm512_fmadd_ps(x, b3, c33); }
+    }
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    __m512 acc[4][4] = {{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23}, {c30, c31, c32, c33}};
+    for (int r = 0; r < 4 && r < rows; r++) {
+        float *c = C + r * ldc;
+        { __m512 v = _mm512_mul_ps(va, acc[r][0]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, c + 0), v);
+          _mm512_mask_storeu_ps(c + 0, m0, v); }
+        { __m512 v = _mm512_mul_ps(va, acc[r][1]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, c + 16), v);
+          _mm512_mask_storeu_ps(c + 16, m1, v); }
+        { __m512 v = _mm512_mul_ps(va, acc[r][2]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m2, c + 32), v);
+          _mm512_mask_storeu_ps(c + 32, m2, v); }
+        { __m512 v = _mm512_mul_ps(va, acc[r][3]);
+          if (beta != 0) v = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m3, c + 48), v);
+          _mm512_mask_storeu_ps(c + 48, m3, v); }
     }
 }
 
@@ -422,10 +566,10 @@ static inline void trq_gemm_avx512(int64_t m, int64_t n, int64_t k, float alpha,
             const float *b = B + j;
             float *c = C + i * ldc + j;
             switch (chunks) {
-            case 1: trq_gemm_block_avx512(8, 1, rows, cols, k, alpha, a, rsa, csa, b, ldb, beta, c, ldc); break;
-            case 2: trq_gemm_block_avx512(8, 2, rows, cols, k, alpha, a, rsa, csa, b, ldb, beta, c, ldc); break;
-            case 3: trq_gemm_block_avx512(4, 3, rows, cols, k, alpha, a, rsa, csa, b, ldb, beta, c, ldc); break;
-            default: trq_gemm_block_avx512(4, 4, rows, cols, k, alpha, a, rsa, csa, b, ldb, beta, c, ldc); break;
+            case 1: trq_gemm_block_8x1(rows, cols, k, alpha, a, rsa, csa, b, ldb, beta, c, ldc); break;
+            case 2: trq_gemm_block_8x2(rows, cols, k, alpha, a, rsa, csa, b, ldb, beta, c, ldc); break;
+            case 3: trq_gemm_block_4x3(rows, cols, k, alpha, a, rsa, csa, b, ldb, beta, c, ldc); break;
+            default: trq_gemm_block_4x4(rows, cols, k, alpha, a, rsa, csa, b, ldb, beta, c, ldc); break;
             }
         }
     }
@@ -442,11 +586,15 @@ static inline void trq_gemm(int level, int64_t m, int64_t n, int64_t k, float al
 // ReLU and its gradient, branch-free (signs are random: branches mispredict half the time).
 
 static inline void trq_relu(const float *x, float *y, int64_t n) {
-    for (int64_t e = 0; e < n; e++) y[e] = x[e] > 0 ? x[e] : 0;
+    const uint32_t *xb = (const uint32_t *)x;
+    uint32_t *yb = (uint32_t *)y;
+    for (int64_t e = 0; e < n; e++) yb[e] = xb[e] & (0u - (uint32_t)(x[e] > 0));
 }
 
 static inline void trq_relu_backward(const float *x, const float *dy, float *dx, int64_t n) {
-    for (int64_t e = 0; e < n; e++) dx[e] = x[e] > 0 ? dy[e] : 0;
+    const uint32_t *db = (const uint32_t *)dy;
+    uint32_t *out = (uint32_t *)dx;
+    for (int64_t e = 0; e < n; e++) out[e] = db[e] & (0u - (uint32_t)(x[e] > 0));
 }
 
 #endif

@@ -11,12 +11,15 @@ public enum ConfidenceMode: String, CaseIterable, Sendable {
     /// c = 1 + alpha for every observed pair (w > 0)
     case binary
 
+    /// Capped at 1e15 so that extreme weights cannot overflow the solver's products to inf.
     func confidence(_ w: Float, alpha: Float, epsilon: Float) -> Float {
+        let c: Float
         switch self {
-        case .linear: return 1 + alpha * w
-        case .log: return 1 + alpha * Foundation.log1p(w / epsilon)
-        case .binary: return 1 + alpha
+        case .linear: c = 1 + alpha * w
+        case .log: c = 1 + alpha * Foundation.log1p(w / epsilon)
+        case .binary: c = 1 + alpha
         }
+        return min(c, 1e15)
     }
 }
 
@@ -85,6 +88,19 @@ public final class ALSModel: Recommender, @unchecked Sendable {
     private let itemNorms: [Float]
 
     public var factors: Int { options.factors }
+
+    /// The cache key of an ALS model: the interactions and every option that changes the fit.
+    public static func cacheKey(_ matrix: InteractionMatrix, options: ALSOptions) -> ContentHash {
+        var h = ContentHash()
+        matrix.hash(into: &h)
+        options.hash(into: &h)
+        return h
+    }
+
+    /// Approximate memory held by the model (factors and training items), for `.models`.
+    public var memoryBytes: Int {
+        (userFactors.count + itemFactors.count) * 4 + seen.items.count * 4 + seen.start.count * 8 + itemCount * 8
+    }
 
     /// Trains on `matrix`. `progress(i, n)` is called after iteration i of n (on the calling thread).
     public static func train(_ matrix: InteractionMatrix, options: ALSOptions = ALSOptions(),
@@ -163,6 +179,7 @@ public final class ALSModel: Recommender, @unchecked Sendable {
     /// Scores are x_u . y_i. A user without training interactions has a zero factor (as in
     /// `implicit`), so such users get the popularity ranking instead of an arbitrary one.
     public func score(users: ArraySlice<Int32>, into out: UnsafeMutablePointer<Float>) {
+        useSingleThreadedBLAS()
         let f = paddedStride(options.factors)
         var block = users.startIndex
         while block < users.endIndex {

@@ -92,20 +92,33 @@ struct ALSHalfStep {
         let me = UncheckedSendable(self)
         columns.withUnsafeBufferPointer { columns in
             confidence.withUnsafeBufferPointer { confidence in
-                let data = UncheckedSendable((columns.baseAddress!, confidence.baseAddress!))
-                parallelChunks(chunks, threads: workers) { chunk, worker in
-                    me.value.solveChunk(chunk, target: target, fixed: fixed, gram: gram, columns: data.value.0,
-                                        confidence: data.value.1, s: scratch[worker])
+                start.withUnsafeBufferPointer { start in
+                    active.withUnsafeBufferPointer { active in
+                        let data = UncheckedSendable(RowData(start: start.baseAddress!, active: active.baseAddress!,
+                                                             columns: columns.baseAddress!, confidence: confidence.baseAddress!))
+                        parallelChunks(chunks, threads: workers) { chunk, worker in
+                            me.value.solveChunk(chunk, target: target, fixed: fixed, gram: gram, data: data.value, s: scratch[worker])
+                        }
+                    }
                 }
             }
         }
     }
 
+    /// The compressed rows as raw pointers for the hot loop.
+    struct RowData {
+        let start: UnsafePointer<Int>
+        let active: UnsafePointer<Int32>
+        let columns: UnsafePointer<Int32>
+        let confidence: UnsafePointer<Float>
+    }
+
     private func solveChunk(_ chunk: Int, target: AlignedFloats, fixed: AlignedFloats, gram: AlignedFloats,
-                            columns: UnsafePointer<Int32>, confidence: UnsafePointer<Float>, s: Scratch) {
+                            data: RowData, s: Scratch) {
+        let (start, active, columns, confidence) = (data.start, data.active, data.columns, data.confidence)
         let f = stride, f64 = Int64(stride)
         let first = chunk &* Self.chunkRows
-        let count = min(active.count, first &+ Self.chunkRows) &- first
+        let count = min(self.active.count, first &+ Self.chunkRows) &- first
         let x = s.x.pointer, r = s.r.pointer, p = s.p.pointer, ap = s.ap.pointer
         for k in 0..<count { (x + k &* f).update(from: target.pointer + Int(active[first &+ k]) &* f, count: f) }
         // r = b - A x = -gram x + Y_u^T (c - (c - 1) * (Y_u x))

@@ -38,10 +38,8 @@ public final class ClassificationModel: @unchecked Sendable {
                              options: ClassifierOptions = ClassifierOptions(),
                              progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ClassificationModel {
         let clock = ContinuousClock.now
-        guard let first = features.first else { throw ModelError("a classifier needs at least one feature column") }
-        guard first.count == labels.count else {
-            throw ModelError("the label has \(labels.count) rows but feature '\(first.name)' has \(first.count)")
-        }
+        guard !features.isEmpty else { throw ModelError("a classifier needs at least one feature column") }
+        try checkRowCounts(features, labels: labels.count, what: "training")
         let rows = labels.indices.filter { labels[$0] != nil }
         guard !rows.isEmpty else { throw ModelError("no rows with a label to train on") }
         let columns = rows.count == labels.count ? features : features.map { $0.selecting(rows) }
@@ -79,6 +77,9 @@ public final class ClassificationModel: @unchecked Sendable {
         case .forest: return RandomForest.train(x, y, classCount: k, options: options, progress: progress)
         }
     }
+
+    /// Approximate memory held by the model (parameters or trees), for `.models`.
+    public var memoryBytes: Int { classifier.memoryBytes + transform.outputNames.reduce(0) { $0 + $1.utf8.count + 16 } }
 
     /// Row-major rows x classes.count probabilities (each row sums to 1).
     public func predictProbabilities(_ features: [FeatureColumn]) throws -> [Float] {

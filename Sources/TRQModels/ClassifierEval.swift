@@ -78,6 +78,8 @@ public func evaluateClassifiers(features: [FeatureColumn], labels: [String?], mo
     guard testFraction > 0, testFraction < 1 else {
         throw ModelError("test fraction \(testFraction) must be between 0 and 1 (exclusive), e.g. test 0.2")
     }
+    try checkRowCounts(features, labels: labels.count, what: "training")
+    if let test { try checkRowCounts(test.features, labels: test.labels.count, what: "test") }
     let labelled = labels.indices.filter { labels[$0] != nil }
     let trainColumns: [FeatureColumn], trainLabels: [String?], testColumns: [FeatureColumn], testLabels: [String]
     if let test {
@@ -119,5 +121,12 @@ extension FeatureColumn {
         case .numeric(let name, let values): return .numeric(name: name, values: indices.map { values[$0] })
         case .categorical(let name, let values): return .categorical(name: name, values: indices.map { values[$0] })
         }
+    }
+}
+
+/// Every feature column must have one value per label.
+func checkRowCounts(_ features: [FeatureColumn], labels: Int, what: String) throws {
+    if let bad = features.first(where: { $0.count != labels }) {
+        throw ModelError("\(what) feature '\(bad.name)' has \(bad.count) rows but the label has \(labels)")
     }
 }

@@ -4,7 +4,7 @@
 /// Bulk bytes are consumed eight at a time with an xxHash64-style round (byte-wise FNV-1a costs
 /// ~1 ns per byte, too slow for 10M-row inputs); tails and scalars use FNV-1a. Each value is framed
 /// with its length so that `["ab", "c"]` and `["a", "bc"]` differ. Little-endian byte order.
-public struct ContentHash: Sendable {
+public struct ContentHash: Sendable, Equatable, Hashable {
     public private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
 
     public init() {}

@@ -84,6 +84,9 @@ public struct FeatureTransform: Sendable, Equatable {
                 var ss = 0.0
                 for v in values where v.isFinite { ss += (v - mean) * (v - mean) }
                 let sd = n > 0 ? (ss / Double(n)).squareRoot() : 0
+                guard mean.isFinite, sd.isFinite else {
+                    throw ModelError("feature column '\(name)' has values too large to standardize (mean \(mean)); rescale it, e.g. log(\(name))")
+                }
                 let missing = n < values.count
                 steps.append(.numeric(mean: mean, scale: sd > 0 ? 1 / sd : 1, missingIndicator: missing))
                 names.append(name)
@@ -131,7 +134,8 @@ public struct FeatureTransform: Sendable, Equatable {
                 for r in 0..<rows {
                     let v = values[r]
                     if v.isFinite {
-                        out[r * width + offset] = Float((v - mean) * scale)
+                        // Clamped: a value far outside the training range must not become inf.
+                        out[r * width + offset] = Float(min(max((v - mean) * scale, -1e9), 1e9))
                     } else if indicator {
                         out[r * width + offset + 1] = 1
                     }

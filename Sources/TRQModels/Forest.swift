@@ -143,6 +143,10 @@ final class RandomForest: Classifier, @unchecked Sendable {
         return RandomForest(classCount: k, featureCount: d, trees: trees)
     }
 
+    var memoryBytes: Int {
+        trees.reduce(0) { $0 + $1.nodes.count * MemoryLayout<TreeNode>.stride + $1.leafClasses.count * 6 }
+    }
+
     func predictProbabilities(_ x: FeatureMatrix, threads: Int) -> [Float] {
         let k = classCount, d = featureCount, block = 256
         var out = [Float](repeating: 0, count: x.rows * k)
@@ -250,9 +254,15 @@ struct TreeBuilder: @unchecked Sendable {
         let counts = UnsafeMutablePointer<Int64>.allocate(capacity: classes * 3)
         let left = counts + classes, right = left + classes
         let binCount = UnsafeMutablePointer<Int>.allocate(capacity: Int(UInt16.max) + 2)
+        // The current node's rows gathered contiguously (labels, weights once per node; bins once
+        // per feature tried), so the split loops do not chase row indices.
+        let nodeLabel = UnsafeMutablePointer<Int32>.allocate(capacity: members)
+        let nodeWeight = UnsafeMutablePointer<Int64>.allocate(capacity: members)
+        let nodeBin = UnsafeMutablePointer<UInt16>.allocate(capacity: members)
         defer {
             weight.deallocate(); index.deallocate(); sorted.deallocate(); keys.deallocate()
-            counts.deallocate(); binCount.deallocate()
+            counts.deallocate(); binCount.deallocate(); nodeLabel.deallocate(); nodeWeight.deallocate()
+            nodeBin.deallocate()
         }
         var m = 0
         for r in 0..<rows where weight[r] > 0 { index[m] = Int32(r); m &+= 1 }
@@ -267,10 +277,13 @@ struct TreeBuilder: @unchecked Sendable {
             let n = job.hi &- job.lo
             counts.update(repeating: 0, count: classes)
             var total: Int64 = 0
-            for i in job.lo..<job.hi {
-                let r = Int(index[i])
-                counts[Int(labels[r])] &+= Int64(weight[r])
-                total &+= Int64(weight[r])
+            for i in 0..<n {
+                let r = Int(index[job.lo &+ i])
+                let c = labels[r], w = Int64(weight[r])
+                nodeLabel[i] = c
+                nodeWeight[i] = w
+                counts[Int(c)] &+= w
+                total &+= w
             }
             var present = 0
             for c in 0..<classes where counts[c] > 0 { present &+= 1 }
@@ -288,10 +301,11 @@ struct TreeBuilder: @unchecked Sendable {
                     f &+= 1
                     let column = codes + feature &* rows
                     var lowBin = Int(UInt16.max), highBin = 0
-                    for i in job.lo..<job.hi {
-                        let b = Int(column[Int(index[i])])
-                        if b < lowBin { lowBin = b }
-                        if b > highBin { highBin = b }
+                    for i in 0..<n {
+                        let b = column[Int(index[job.lo &+ i])]
+                        nodeBin[i] = b
+                        lowBin = min(lowBin, Int(b))
+                        highBin = max(highBin, Int(b))
                     }
                     if lowBin == highBin { continue }  // constant here: does not count as tried
                     tried &+= 1
@@ -308,13 +322,12 @@ struct TreeBuilder: @unchecked Sendable {
                         }
                         for c in 0..<classes { left[c] = 0 }
                         var leftWeight: Int64 = 0, leftRows = 0
-                        for i in job.lo..<job.hi {
-                            let r = Int(index[i])
-                            if Int(column[r]) <= a {
-                                left[Int(labels[r])] &+= Int64(weight[r])
-                                leftWeight &+= Int64(weight[r])
-                                leftRows &+= 1
-                            }
+                        for i in 0..<n {
+                            let goesLeft: Int64 = Int(nodeBin[i]) <= a ? 1 : 0
+                            let w = nodeWeight[i] &* goesLeft
+                            left[Int(nodeLabel[i])] &+= w
+                            leftWeight &+= w
+                            leftRows &+= Int(goesLeft)
                         }
                         guard leftRows >= minLeaf, n &- leftRows >= minLeaf else { continue }
                         var leftSquares: Int64 = 0, rightSquares: Int64 = 0
@@ -330,22 +343,19 @@ struct TreeBuilder: @unchecked Sendable {
                         }
                         continue
                     }
-                    // The node's rows in bin order.
+                    // The node's positions (0..<n) in bin order.
                     let range = highBin &- lowBin &+ 1
                     if range <= 2 &* n {
                         binCount.update(repeating: 0, count: range &+ 1)
-                        for i in job.lo..<job.hi { binCount[Int(column[Int(index[i])]) &- lowBin &+ 1] &+= 1 }
+                        for i in 0..<n { binCount[Int(nodeBin[i]) &- lowBin &+ 1] &+= 1 }
                         for b in 0..<range { binCount[b &+ 1] &+= binCount[b] }
-                        for i in job.lo..<job.hi {
-                            let b = Int(column[Int(index[i])]) &- lowBin
-                            sorted[binCount[b]] = index[i]
+                        for i in 0..<n {
+                            let b = Int(nodeBin[i]) &- lowBin
+                            sorted[binCount[b]] = Int32(truncatingIfNeeded: i)
                             binCount[b] &+= 1
                         }
                     } else {
-                        for i in 0..<n {
-                            let r = index[job.lo &+ i]
-                            keys[i] = UInt64(column[Int(r)]) << 32 | UInt64(UInt32(bitPattern: r))
-                        }
+                        for i in 0..<n { keys[i] = UInt64(nodeBin[i]) << 32 | UInt64(i) }
                         var keyBuffer = UnsafeMutableBufferPointer(start: keys, count: n)
                         keyBuffer.sort()
                         for i in 0..<n { sorted[i] = Int32(truncatingIfNeeded: keys[i] & 0xFFFF_FFFF) }
@@ -355,10 +365,10 @@ struct TreeBuilder: @unchecked Sendable {
                     var leftWeight: Int64 = 0, leftRows = 0
                     var i = 0
                     while i < n {
-                        let bin = column[Int(sorted[i])]
+                        let bin = nodeBin[Int(sorted[i])]
                         repeat {
-                            let r = Int(sorted[i])
-                            let c = Int(labels[r]), w = Int64(weight[r])
+                            let at = Int(sorted[i])
+                            let c = Int(nodeLabel[at]), w = nodeWeight[at]
                             leftSquares &+= w &* (2 &* left[c] &+ w)
                             rightSquares &-= w &* (2 &* right[c] &- w)
                             left[c] &+= w
@@ -366,7 +376,7 @@ struct TreeBuilder: @unchecked Sendable {
                             leftWeight &+= w
                             leftRows &+= 1
                             i &+= 1
-                        } while i < n && column[Int(sorted[i])] == bin
+                        } while i < n && nodeBin[Int(sorted[i])] == bin
                         guard i < n else { break }
                         guard leftRows >= minLeaf, n &- leftRows >= minLeaf else { continue }
                         let score = Double(leftSquares) / Double(leftWeight) + Double(rightSquares) / Double(total &- leftWeight)

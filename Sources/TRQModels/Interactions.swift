@@ -52,7 +52,9 @@ public struct InteractionMatrix: Sendable, Equatable {
 
     private static func checkedCount(_ given: Int?, maxIndex: Int32, what: String) throws -> Int {
         guard let given else { return Int(maxIndex) + 1 }
-        guard given >= 0 else { throw ModelError("\(what) count \(given) is negative") }
+        guard given >= 0, given <= Int(Int32.max) else {
+            throw ModelError("\(what) count \(given) is outside 0...\(Int32.max)")
+        }
         guard Int(maxIndex) < given else {
             throw ModelError("\(what) index \(maxIndex) is outside 0..<\(given); pass a larger \(what) count")
         }
@@ -96,7 +98,8 @@ public struct InteractionMatrix: Sendable, Equatable {
                 }
                 if sum > 0 {
                     rowItems.append(item)
-                    rowWeights.append(Float(sum))
+                    // A sum beyond Float's range saturates rather than becoming inf.
+                    rowWeights.append(Float(min(sum, Double(Float.greatestFiniteMagnitude))))
                 }
             }
             start[u + 1] = rowItems.count
@@ -139,6 +142,13 @@ public struct InteractionMatrix: Sendable, Equatable {
 
     /// The items of user `u` (sorted). `u` must be in range.
     public func items(ofUser u: Int) -> ArraySlice<Int32> { userItems[userStart[u]..<userStart[u + 1]] }
+
+    /// The stable content hash of the matrix (for a model cache key with the options).
+    public func hash(into h: inout ContentHash) {
+        h.combine("interactions")
+        h.combine(userCount); h.combine(itemCount)
+        h.combine(userStart); h.combine(userItems); h.combine(userWeights)
+    }
 
     /// The number of users with at least one interaction.
     public var activeUserCount: Int { (0..<userCount).reduce(0) { $0 + (userStart[$1 + 1] > userStart[$1] ? 1 : 0) } }

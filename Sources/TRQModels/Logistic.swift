@@ -8,6 +8,8 @@ protocol Classifier: AnyObject, Sendable {
     /// Row-major rows x classCount probabilities.
     func predictProbabilities(_ x: FeatureMatrix, threads: Int) -> [Float]
     func write(to w: inout ByteWriter)
+    /// Approximate bytes held (parameters or trees).
+    var memoryBytes: Int { get }
 }
 
 /// Turns each row of logits into probabilities in place (max-shifted for stability).
@@ -111,6 +113,8 @@ final class LogisticRegression: Classifier, @unchecked Sendable {
         return LogisticRegression(featureCount: d, classCount: k, weights: theta[0..<(d * k)].map { Float($0) },
                                   bias: theta[(d * k)...].map { Float($0) })
     }
+
+    var memoryBytes: Int { (weights.count + bias.count) * 4 }
 
     func predictProbabilities(_ x: FeatureMatrix, threads: Int) -> [Float] {
         let k = classCount, d = featureCount

@@ -230,8 +230,9 @@ struct Network: Sendable {
 ///
 /// Both are trained with mini-batch Adam (beta 0.9 / 0.999) on the cross-entropy with L2 weight
 /// decay, He-normal initialization, and early stopping on the log-loss of a stratified validation
-/// part of the training rows (the best epoch's weights are kept; the loss keeps improving after a
-/// small validation set's accuracy has saturated, so it stops less early than accuracy would). Each mini-batch is split into
+/// part of the training rows (the best epoch's weights are kept; training stops after `patience`
+/// epochs without a gain of 1e-4; the loss keeps improving after a small validation set's
+/// accuracy has saturated, so it stops less early than accuracy would). Each mini-batch is split into
 /// two fixed halves whose gradients are computed in parallel and added in a fixed order, so
 /// results do not depend on the thread count.
 final class NeuralNetClassifier: Classifier, @unchecked Sendable {
@@ -344,9 +345,11 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
                 : 0
             progress?(epoch + 1, options.epochs)
             if loss < bestLoss {
+                // Only a gain above the tolerance (scikit-learn's tol = 1e-4) restarts the patience.
+                sinceBest = loss < bestLoss - 1e-4 ? 0 : sinceBest + 1
                 bestLoss = loss
                 best = params
-                sinceBest = 0
+                if sinceBest >= options.patience { break }
             } else {
                 sinceBest += 1
                 if sinceBest >= options.patience { break }
@@ -354,6 +357,8 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
         }
         return NeuralNetClassifier(kind: kind, network: net, parameters: validation.rows > 0 ? best : params)
     }
+
+    var memoryBytes: Int { parameters.count * 4 }
 
     func predictProbabilities(_ x: FeatureMatrix, threads: Int) -> [Float] {
         let k = classCount, d = featureCount, block = 512

@@ -66,15 +66,5 @@ final class AlignedFloats: @unchecked Sendable {
         if zeroed { pointer.initialize(repeating: 0, count: max(1, count)) }
     }
 
-    convenience init(_ values: [Float]) {
-        self.init(count: values.count, zeroed: false)
-        values.withUnsafeBufferPointer { src in
-            if let base = src.baseAddress { pointer.initialize(from: base, count: values.count) }
-        }
-    }
-
     deinit { UnsafeMutableRawPointer(pointer).deallocate() }
-
-    var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
-    var array: [Float] { Array(buffer) }
 }

@@ -176,6 +176,9 @@ public final class PopularityModel: Recommender, @unchecked Sendable {
 
     public func seenItems(user: Int) -> ArraySlice<Int32> { seen.items(user) }
 
+    /// Approximate memory held by the model, for `.models`.
+    public var memoryBytes: Int { itemPopularity.count * 4 + seen.items.count * 4 + seen.start.count * 8 }
+
     private static let magic = "TRQP"
     private static let version: UInt32 = 1
 

@@ -107,8 +107,9 @@ public func evaluateRanking(_ model: some Recommender, train: InteractionMatrix,
     let items = model.itemCount
     // Per-chunk sums, added in chunk order afterwards so the totals do not depend on scheduling.
     var sums = [SIMD4<Double>](repeating: .zero, count: chunks)
-    var recommended = [Bool](repeating: false, count: chunks * items)
     let workers = max(1, min(threads, chunks))
+    // Items recommended to anyone, per worker (a union: independent of which worker saw whom).
+    var recommended = [Bool](repeating: false, count: workers * items)
     let buffers = (0..<workers).map { _ in AlignedFloats(count: block * items) }
     sums.withUnsafeMutableBufferPointer { sums in
         recommended.withUnsafeMutableBufferPointer { recommended in
@@ -121,7 +122,7 @@ public func evaluateRanking(_ model: some Recommender, train: InteractionMatrix,
                 for (r, u) in slice.enumerated() {
                     let row = UnsafeBufferPointer(start: scores + r * items, count: items)
                     let top = topItems(row, k: k, excluding: model.seenItems(user: Int(u))).map(\.item)
-                    for item in top { out.value.1[chunk * items + Int(item)] = true }
+                    for item in top { out.value.1[worker * items + Int(item)] = true }
                     let relevant = Set(test.items(ofUser: Int(u)))
                     let m = RankingMetrics.forUser(recommended: top, relevant: relevant, k: k)
                     total += SIMD4(m.precision, m.recall, m.ndcg, m.averagePrecision)
@@ -132,7 +133,7 @@ public func evaluateRanking(_ model: some Recommender, train: InteractionMatrix,
     }
     let total = sums.reduce(SIMD4<Double>.zero, +)
     var distinct = [Bool](repeating: false, count: items)
-    for c in 0..<chunks { for j in 0..<items where recommended[c * items + j] { distinct[j] = true } }
+    for w in 0..<workers { for j in 0..<items where recommended[w * items + j] { distinct[j] = true } }
     let recommendedCount = distinct.reduce(0) { $0 + ($1 ? 1 : 0) }
     let trainItems = train.activeItemCount
     let n = Double(max(1, users.count))
@@ -148,17 +149,27 @@ public struct RecommenderEvaluation: Sendable {
     public let trainSeconds: Double
 }
 
-/// Trains ALS (with `options`) and the popularity baseline on `train` and evaluates both on
-/// `test`: the rows of `recommend eval`, in the order als, popularity.
+/// The recommenders `recommend eval` can train and compare.
+public enum RecommenderKind: String, CaseIterable, Sendable {
+    case als, popularity
+    case itemKNN = "item_knn"
+}
+
+/// Trains each of `models` on `train` and evaluates it on `test`: the rows of `recommend eval`
+/// (by default als then popularity, the contract's rows). `options` configures ALS (and `threads`
+/// all models).
 public func evaluateRecommenders(train: InteractionMatrix, test: InteractionMatrix, k: Int = 10,
-                                 options: ALSOptions = ALSOptions(),
+                                 options: ALSOptions = ALSOptions(), models: [RecommenderKind] = [.als, .popularity],
                                  progress: ((_ iteration: Int, _ of: Int) -> Void)? = nil) throws -> [RecommenderEvaluation] {
-    let als = try ALSModel.train(train, options: options, progress: progress)
-    let popularity = PopularityModel(train)
-    let models: [any Recommender] = [als, popularity]
-    return try models.map { model in
-        RecommenderEvaluation(model: model.name,
-                              metrics: try evaluateRanking(model, train: train, test: test, k: k, threads: options.threads),
-                              trainSeconds: model.trainSeconds)
+    try models.map { kind in
+        let model: any Recommender
+        switch kind {
+        case .als: model = try ALSModel.train(train, options: options, progress: progress)
+        case .popularity: model = PopularityModel(train)
+        case .itemKNN: model = ItemKNNModel(train, threads: options.threads)
+        }
+        return RecommenderEvaluation(model: model.name,
+                                     metrics: try evaluateRanking(model, train: train, test: test, k: k, threads: options.threads),
+                                     trainSeconds: model.trainSeconds)
     }
 }

@@ -125,7 +125,11 @@ func evalCommand(_ a: Arguments) throws {
     let train = try InteractionMatrix(users: tr.users, items: tr.items, weights: tr.weights, userCount: users, itemCount: items)
     let test = try InteractionMatrix(users: te.users, items: te.items, weights: te.weights, userCount: users, itemCount: items)
     let options = try alsOptions(a)
-    for row in try evaluateRecommenders(train: train, test: test, k: a.int("k", 10), options: options) {
+    let models = try a.string("models", "als,popularity,item_knn").split(separator: ",").map { name in
+        guard let kind = RecommenderKind(rawValue: String(name)) else { throw ModelError("unknown recommender \(name)") }
+        return kind
+    }
+    for row in try evaluateRecommenders(train: train, test: test, k: a.int("k", 10), options: options, models: models) {
         let m = row.metrics
         print(json([("model", row.model), ("precision", m.precision), ("recall", m.recall), ("ndcg", m.ndcg),
                     ("map", m.map), ("coverage", m.coverage), ("users", m.users), ("train_seconds", row.trainSeconds),

@@ -139,6 +139,13 @@ private func quickOptions() -> ClassifierOptions {
             try ClassificationModel.train(features: data.features, labels: Array(labels.prefix(10)), model: .logistic)
         }
         #expect(throws: ModelError.self) { try ClassifierKind.named("forrest") }
+        #expect(throws: ModelError.self) {
+            try evaluateClassifiers(features: data.features, labels: data.labels, models: [.logistic],
+                                    test: ([.numeric(name: "x", values: [1])], ["east", "north"]))
+        }
+        #expect(throws: ModelError.self) {
+            try ClassificationModel.train(features: [.numeric(name: "big", values: [1e308, 1e308, -1e308])], labels: ["a", "b", "a"])
+        }
         #expect(try ClassifierKind.named("RF") == .forest && ClassifierKind.named("auto") == nil)
     }
 

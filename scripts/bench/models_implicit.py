@@ -84,6 +84,15 @@ def run_eval(train, test, k, factors, alpha, confidence, iterations):
     ids, _ = model.recommend(users, train, N=k, filter_already_liked_items=True)
     row = metrics(ids, train, test, k)
     print(json.dumps(dict(model="implicit_als", **row, train_seconds=seconds, seconds_per_iteration=seconds / iterations)))
+    from implicit.nearest_neighbours import CosineRecommender
+    knn = CosineRecommender(K=20, num_threads=2)
+    binary = train.copy()
+    binary.data[:] = 1.0
+    t = time.perf_counter()
+    knn.fit(binary, show_progress=False)
+    seconds = time.perf_counter() - t
+    ids, _ = knn.recommend(users, binary, N=k, filter_already_liked_items=True)
+    print(json.dumps(dict(model="implicit_item_knn", **metrics(ids, train, test, k), train_seconds=seconds)))
     t = time.perf_counter()
     pop = np.diff(train.tocsc().indptr)
     order = np.lexsort((np.arange(len(pop)), -pop))
