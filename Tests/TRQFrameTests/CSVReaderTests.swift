@@ -308,3 +308,36 @@ struct CSVMalformedTests {
         #expect(loadError(csvFixtures + "/*.nothing")?.message == "no files match")
     }
 }
+
+@Suite("CSV reader: several files")
+struct CSVStackingTests {
+    @Test func globStacksByNameWithTheWidestTypes() {
+        // c.csv's id is text, so a, b and d are read again with id as text; d's score has no
+        // values and does not make score a string column.
+        expectTable(loadTable(csvFixtures + "/stack/*.csv"), [
+            ("id", .string, ["1", "2", "3", "x9", "4"].map { .string($0) }),
+            ("name", .string, [.string("ann"), .string("bob"), .null, .string("cy"), .null]),
+            ("score", .float, [.float(10), .float(20), .float(2.5), .null, .null]),
+            ("extra", .bool, [.null, .null, .bool(true), .null, .null]),
+        ])
+    }
+
+    @Test func expandGlobSortsAndSkipsFolders() throws {
+        let paths = try CSVReader.expandGlob(csvFixtures + "/stack*/*.csv")
+        #expect(paths.map { String($0.dropFirst(csvFixtures.count + 1)) }
+            == ["stack-unicode/1.csv", "stack-unicode/2.csv", "stack/a.csv", "stack/b.csv", "stack/c.csv", "stack/d.csv"])
+        #expect(try CSVReader.expandGlob(csvFixtures + "/st*").isEmpty == false)
+        #expect(throws: CSVError.self) { try CSVReader.expandGlob(csvFixtures + "/stack*") }
+    }
+
+    @Test func canonicallyEquivalentStringsStayDistinct() {
+        // "café" precomposed and with a combining accent are different bytes, so different values.
+        let table = loadTable(csvFixtures + "/stack-unicode/*.csv")
+        guard case .string(let codes, let dictionary)? = table?.columns[0].data else {
+            Issue.record("w is not a string column")
+            return
+        }
+        #expect(codes == [0, 1])
+        #expect(dictionary.values.map { Array($0.utf8) } == [[99, 97, 102, 195, 169], [99, 97, 102, 101, 204, 129]])
+    }
+}

@@ -60,10 +60,13 @@ struct CSVWriterTests {
             let us = Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999, using: &random)
             var writer = ByteWriter()
             writer.append(timestamp: us)
-            #expect(String(decoding: writer.bytes, as: UTF8.self) == formatTimestamp(us))
+            #expect(String(decoding: writer.finish(), as: UTF8.self) == formatTimestamp(us))
             var dates = ByteWriter()
             dates.append(date: Int(us / 86_400_000_000))
-            #expect(String(decoding: dates.bytes, as: UTF8.self) == formatDate(Int32(us / 86_400_000_000)))
+            #expect(String(decoding: dates.finish(), as: UTF8.self) == formatDate(Int32(us / 86_400_000_000)))
+            var ints = ByteWriter()
+            ints.append(int: us)
+            #expect(String(decoding: ints.finish(), as: UTF8.self) == String(us))
         }
     }
 

@@ -62,6 +62,11 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         self.hint = hint
     }
 
+    static let cancelledMessage = "cancelled"
+
+    /// The load stopped because `cancellationRequested` was set (Ctrl-C).
+    public var isCancelled: Bool { message == CSVError.cancelledMessage && line == nil }
+
     public var description: String {
         var text = file
         if let line {

@@ -51,23 +51,31 @@ public enum CSVReader {
         return paths.count == 1 ? try read(path: paths[0], options: options) : try read(paths: paths, options: options)
     }
 
-    /// The files matching a glob pattern (`*`, `?`, `[...]`, `{a,b}`, `~`), sorted. A pattern
-    /// without wildcards is returned as is, so a missing file is reported when it is opened.
+    /// The files matching a glob pattern (`*`, `?`, `[...]`, `{a,b}`; a leading `~/` is the home
+    /// folder), sorted, folders left out. A pattern without wildcards is returned as is, so a
+    /// missing file is reported when it is opened.
     public static func expandGlob(_ pattern: String) throws(CSVError) -> [String] {
+        var pattern = pattern
+        if pattern == "~" || pattern.hasPrefix("~/"), let home = getenv("HOME") {
+            pattern = String(cString: home) + pattern.dropFirst()
+        }
         guard pattern.contains(where: { "*?[{".contains($0) }) else { return [pattern] }
         var matches = glob_t()
         defer { globfree(&matches) }
-        let flags = GLOB_TILDE | GLOB_BRACE
+        let flags = GLOB_BRACE
         let status = glob(pattern, flags, nil, &matches)
-        guard status == 0 else {
-            throw CSVError(file: pattern, message: status == GLOB_NOMATCH ? "no files match" : "cannot list the files that match",
+        var paths: [String] = []
+        if status == 0 {
+            for i in 0..<Int(matches.gl_pathc) {
+                if let p = matches.gl_pathv[i] { paths.append(String(cString: p)) }
+            }
+        }
+        paths = paths.filter { !isDirectory($0) }.sorted()
+        guard !paths.isEmpty else {
+            throw CSVError(file: pattern, message: status == 0 || status == GLOB_NOMATCH ? "no files match" : "cannot list the files that match",
                            hint: "check the folder and the pattern; `*` does not match `/`")
         }
-        var paths: [String] = []
-        for i in 0..<Int(matches.gl_pathc) {
-            if let p = matches.gl_pathv[i] { paths.append(String(cString: p)) }
-        }
-        return paths.filter { !isDirectory($0) }.sorted()
+        return paths
     }
 
     /// Reads several files and stacks them by column name: the columns are the union of all
@@ -528,6 +536,8 @@ final class ErrorContext {
             return CSVError(file: name, line: scanner.lineNumber(at: offset), column: column &+ 1,
                             message: "invalid UTF-8 byte 0x\(hex.count < 2 ? "0" + hex : hex) in \(columnName(column))",
                             hint: "add `with encoding = \"latin1\"` if the file is Latin-1")
+        case .cancelled:
+            return CSVError(file: name, message: CSVError.cancelledMessage)
         case .typeMismatch(let offset, let column, let value, let type):
             var text = String(decoding: value, as: UTF8.self)
             if text.count > 40 { text = String(text.prefix(40)) + "..." }

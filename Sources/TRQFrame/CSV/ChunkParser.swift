@@ -4,6 +4,7 @@ enum ParseFailure: Sendable {
     case fieldCount(rowStart: Int, found: Int)
     case invalidUTF8(offset: Int, column: Int, byte: UInt8)
     case typeMismatch(offset: Int, column: Int, value: [UInt8], type: DataType)
+    case cancelled
 }
 
 #if canImport(Glibc)
@@ -58,9 +59,18 @@ struct ChunkParser {
         let delimiter = scanner.delimiter
         let first = builders.baseAddress!
         var p = start
-        var released = start
+        var checkpoint = start
         while p < limit {
-            if releasesParsedPages, p &- released >= 8 << 20 { released = releasePages(from: released, to: p) }
+            // Every 8 MB: give parsed pages back, and stop if the user pressed Ctrl-C.
+            if p &- checkpoint >= 8 << 20 {
+                if releasesParsedPages { releasePages(from: checkpoint, to: p) }
+                checkpoint = p
+                if cancellationRequested.load(ordering: .relaxed) {
+                    failure = .cancelled
+                    stop = p
+                    return
+                }
+            }
             let b0 = base[p]
             // Blank lines separate nothing in a multi-column file (pandas skips them); in a
             // one-column file they are null values.
@@ -100,15 +110,14 @@ struct ChunkParser {
         stop = p
     }
 
-    /// Releases the whole pages of this chunk in `from..<to`; returns `to`.
-    private func releasePages(from: Int, to: Int) -> Int {
+    /// Releases the whole pages of this chunk in `from..<to`.
+    private func releasePages(from: Int, to: Int) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let first = (from &+ page &- 1) / page &* page
         let last = Swift.min(to, limit) / page &* page
         if last > first {
             madvise(UnsafeMutableRawPointer(mutating: scanner.base + first), last &- first, MADV_DONTNEED)
         }
-        return to
     }
 
     /// Parses the field at `p` directly as the column's current type, without a separate scan.

@@ -156,7 +156,7 @@ func scanISO8601Fast(_ base: UnsafePointer<UInt8>, _ p: Int, _ end: Int) -> (val
           month >= 1, month <= 12, day >= 1
     else { return nil }
     let year = century &* 100 &+ yy
-    guard day <= daysInMonth(year: year, month: month) else { return nil }
+    guard day <= 28 || day <= daysInMonth(year: year, month: month) else { return nil }
     let days = daysFromCivil(year: year, month: month, day: day)
     let separator = p &+ 10 < end ? base[p &+ 10] : 0
     guard separator == UInt8(ascii: "T") || separator == asciiSpace else {
@@ -270,14 +270,23 @@ struct NullTokens: @unchecked Sendable {
     /// Bit n is set when some token has n bytes (n < 64), so most fields are rejected by length.
     private let lengthMask: UInt64
     private let hasLong: Bool
+    /// Bit b set when some token starts with byte b (two words for bytes 0-127; tokens starting
+    /// with other bytes set `firstByteHigh`).
+    private let firstByteLow: UInt64
+    private let firstByteMid: UInt64
+    private let firstByteHigh: Bool
 
     init(_ strings: [String]) {
         let tokens = strings.map { Array($0.utf8) }
         var words: [UInt64] = []
         var mask: UInt64 = 0
         var long = false
+        var low: UInt64 = 0, mid: UInt64 = 0, high = false
         for token in tokens {
             if token.count < 64 { mask |= 1 << UInt64(token.count) } else { long = true }
+            if let first = token.first {
+                if first < 64 { low |= 1 << UInt64(first) } else if first < 128 { mid |= 1 << UInt64(first &- 64) } else { high = true }
+            }
             words.append(UInt64(token.count))
             var packed = token
             packed.append(contentsOf: repeatElement(0, count: (8 - token.count % 8) % 8))
@@ -290,6 +299,9 @@ struct NullTokens: @unchecked Sendable {
         recordWords = words.count
         lengthMask = mask
         hasLong = long
+        firstByteLow = low
+        firstByteMid = mid
+        firstByteHigh = high
     }
 
     func release() { records.deallocate() }
@@ -297,7 +309,16 @@ struct NullTokens: @unchecked Sendable {
     @inline(__always) func matches(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         if n < 64 {
             if lengthMask & (1 << UInt64(n)) == 0 { return false }
+            if n == 0 { return true }
         } else if !hasLong {
+            return false
+        }
+        let first = p[0]
+        if first < 64 {
+            if firstByteLow & (1 << UInt64(first)) == 0 { return false }
+        } else if first < 128 {
+            if firstByteMid & (1 << UInt64(first &- 64)) == 0 { return false }
+        } else if !firstByteHigh {
             return false
         }
         return matchesSlow(p, n)

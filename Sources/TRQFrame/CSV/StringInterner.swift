@@ -4,27 +4,36 @@ import Glibc
 import Darwin
 #endif
 
-/// A 64-bit hash of a byte string, eight bytes per step (multiply-xorshift mixing).
+@inline(__always) private func load64(_ p: UnsafePointer<UInt8>, _ i: Int) -> UInt64 {
+    UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+}
+
+@inline(__always) private func load32(_ p: UnsafePointer<UInt8>, _ i: Int) -> UInt64 {
+    UInt64(UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt32.self))
+}
+
+/// A 64-bit hash of a byte string: eight bytes per step with multiply-xorshift mixing. The tail
+/// is read with loads that overlap bytes already read (never past the end), as wyhash does.
 @inline(__always)
 func hashBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
     var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
-    var i = 0
-    let raw = UnsafeRawPointer(p)
-    while i &+ 8 <= n {
-        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 31
-        i &+= 8
-    }
-    if i < n {
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(p[i]) << shift
-            shift &+= 8
-            i &+= 1
+    var tail: UInt64
+    if n >= 8 {
+        var i = 0
+        while i &+ 8 < n {
+            h = (h ^ load64(p, i)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i &+= 8
         }
-        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        tail = load64(p, n &- 8)
+    } else if n >= 4 {
+        tail = load32(p, 0) << 32 | load32(p, n &- 4)
+    } else if n > 0 {
+        tail = UInt64(p[0]) << 16 | UInt64(p[n >> 1]) << 8 | UInt64(p[n &- 1])
+    } else {
+        tail = 0
     }
+    h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
     h ^= h >> 29
     h = h &* 0xBF58_476D_1CE4_E5B9
     return h ^ (h >> 32)
@@ -33,13 +42,16 @@ func hashBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
 /// Byte equality, inlined: most fields are short, where calling memcmp costs more than comparing.
 @inline(__always)
 func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-    let x = UnsafeRawPointer(a)
-    let y = UnsafeRawPointer(b)
-    var i = 0
-    while i &+ 8 <= n {
-        if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-        i &+= 8
+    if n >= 8 {
+        var i = 0
+        while i &+ 8 < n {
+            if load64(a, i) != load64(b, i) { return false }
+            i &+= 8
+        }
+        return load64(a, n &- 8) == load64(b, n &- 8)
     }
+    if n >= 4 { return load32(a, 0) == load32(b, 0) && load32(a, n &- 4) == load32(b, n &- 4) }
+    var i = 0
     while i < n {
         if a[i] != b[i] { return false }
         i &+= 1
@@ -48,29 +60,35 @@ func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) 
 }
 
 /// Assigns dense Int32 codes to distinct byte strings: an open-addressing (linear probing)
-/// table over an arena holding each distinct value once. A slot holds the code and the upper
-/// half of the value's hash, so a probe touches one slot and, on a tag match, the arena.
-/// New values are checked to be valid UTF-8 when `validates` is set, so a column is validated
-/// once per distinct value. The owner must call `release()`.
+/// table over an arena holding each distinct value once, as a record (code: UInt32,
+/// length: UInt32, bytes). A slot holds the record's offset and 24 bits of the hash, so a
+/// lookup touches one slot and, when the bits match, one record: two cache misses at most
+/// for a large dictionary. New values are checked to be valid UTF-8 when `validates` is set,
+/// so a column is validated once per distinct value. The owner must call `release()`.
 struct StringInterner {
     private var arena = GrowableBuffer<UInt8>()
-    /// Start offset of each value in `arena`; value i ends where value i + 1 starts.
+    /// Offset in `arena` of each value's bytes, by code.
     private var starts = GrowableBuffer<Int>()
-    /// Full hashes, needed only to re-slot values when the table grows.
-    private var hashes = GrowableBuffer<UInt64>()
-    /// 0 = empty, else (hash >> 32) << 32 | (code + 1).
+    /// 0 = empty, else hash >> 40 << 40 | (record offset + 1).
     private var slots: UnsafeMutablePointer<UInt64>?
     private var slotMask = 0
     let validates: Bool
+
+    private static let tagMask: UInt64 = 0xFFFF_FF00_0000_0000
+    private static let headerSize = 8
 
     init(validates: Bool) { self.validates = validates }
 
     var count: Int { starts.count }
 
+    @inline(__always) private func length(atRecord record: Int) -> Int {
+        Int(UnsafeRawPointer(arena.base.unsafelyUnwrapped).loadUnaligned(fromByteOffset: record &+ 4, as: UInt32.self))
+    }
+
     func value(_ code: Int) -> UnsafeBufferPointer<UInt8> {
         let start = starts[code]
-        let end = code &+ 1 < starts.count ? starts[code &+ 1] : arena.count
-        return UnsafeBufferPointer(start: arena.base.map { UnsafePointer($0) + start }, count: end &- start)
+        let base = UnsafePointer(arena.base.unsafelyUnwrapped)
+        return UnsafeBufferPointer(start: base + start, count: length(atRecord: start &- StringInterner.headerSize))
     }
 
     /// The code of the value, adding it if new; -1 if it is new and not valid UTF-8.
@@ -78,27 +96,30 @@ struct StringInterner {
     mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
         if slots == nil { resize(to: 1024) }
         let h = hashBytes(p, n)
-        let tag = h & 0xFFFF_FFFF_0000_0000
+        let tag = h & StringInterner.tagMask
         var slot = Int(truncatingIfNeeded: h) & slotMask
         let table = slots.unsafelyUnwrapped
         while true {
             let entry = table[slot]
             if entry == 0 { break }
-            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                let code = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) &- 1
-                let candidate = value(code)
-                if candidate.count == n, n == 0 || bytesEqual(candidate.baseAddress!, p, n) {
-                    return Int32(truncatingIfNeeded: code)
+            if entry & StringInterner.tagMask == tag {
+                let record = Int(truncatingIfNeeded: entry & ~StringInterner.tagMask) &- 1
+                let header = UnsafeRawPointer(arena.base.unsafelyUnwrapped + record)
+                if Int(header.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) == n,
+                   bytesEqual(arena.base.unsafelyUnwrapped + (record &+ StringInterner.headerSize), p, n) {
+                    return Int32(bitPattern: header.loadUnaligned(as: UInt32.self))
                 }
             }
             slot = (slot &+ 1) & slotMask
         }
         if validates, firstInvalidUTF8(p, n) != nil { return -1 }
         let code = starts.count
-        starts.append(arena.count)
-        hashes.append(h)
+        let record = arena.count
+        var header = UInt64(UInt32(truncatingIfNeeded: code)) | UInt64(UInt32(truncatingIfNeeded: n)) << 32
+        withUnsafeBytes(of: &header) { arena.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
         arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-        table[slot] = tag | UInt64(code &+ 1)
+        starts.append(record &+ StringInterner.headerSize)
+        table[slot] = tag | UInt64(record &+ 1)
         if starts.count &* 2 > slotMask { resize(to: (slotMask &+ 1) &* 2) }
         return Int32(truncatingIfNeeded: code)
     }
@@ -111,6 +132,7 @@ struct StringInterner {
         return intern(p, bytes.count)
     }
 
+    /// A table of `capacity` slots (a power of two) holding every value, re-hashed from the arena.
     private mutating func resize(to capacity: Int) {
         if let slots { free(slots) }
         guard let raw = calloc(capacity, MemoryLayout<UInt64>.stride) else {
@@ -120,10 +142,11 @@ struct StringInterner {
         slots = table
         slotMask = capacity &- 1
         for code in 0..<starts.count {
-            let h = hashes[code]
+            let bytes = value(code)
+            let h = hashBytes(bytes.baseAddress!, bytes.count)
             var slot = Int(truncatingIfNeeded: h) & slotMask
             while table[slot] != 0 { slot = (slot &+ 1) & slotMask }
-            table[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(code &+ 1)
+            table[slot] = (h & StringInterner.tagMask) | UInt64(starts[code] &- StringInterner.headerSize &+ 1)
         }
     }
 
@@ -135,7 +158,6 @@ struct StringInterner {
     mutating func release() {
         arena.release()
         starts.release()
-        hashes.release()
         if let slots { free(slots) }
         slots = nil
         slotMask = 0

@@ -59,7 +59,13 @@ enum TableStacker {
         var validity = Validity(count: total, allValid: true)
         var offset = 0
         for (part, rows) in zip(parts, rowCounts) {
-            for i in 0..<rows where part?.isNull(i) ?? true { validity.clear(offset &+ i) }
+            if let part {
+                if let partValidity = part.validity {
+                    for i in 0..<rows where !partValidity.isValid(i) { validity.clear(offset &+ i) }
+                }
+            } else {
+                for i in offset..<(offset &+ rows) { validity.clear(i) }
+            }
             offset &+= rows
         }
         let data: ColumnData
@@ -96,10 +102,10 @@ enum TableStacker {
                 }
             })
         case .string, .unknown:
-            // Keyed by bytes: Swift String equality would merge canonically equivalent texts
-            // (NFC "ñ" and NFD "n\u{303}"), which are different values in a file.
-            var position: [[UInt8]: Int32] = [:]
-            var values: [String] = []
+            // Interned by bytes: Swift String equality would merge canonically equivalent texts
+            // (NFC "é" and NFD "e\u{301}"), which are different values in a file.
+            var interner = StringInterner(validates: false)
+            defer { interner.release() }
             var codes: [Int32] = []
             codes.reserveCapacity(total)
             for (part, rows) in zip(parts, rowCounts) {
@@ -107,16 +113,13 @@ enum TableStacker {
                     codes.append(contentsOf: repeatElement(0, count: rows))
                     continue
                 }
-                let remap = dictionary.values.map { value -> Int32 in
-                    let key = Array(value.utf8)
-                    if let code = position[key] { return code }
-                    let code = Int32(values.count)
-                    position[key] = code
-                    values.append(value)
-                    return code
+                let remap = dictionary.values.map { value in
+                    var value = value
+                    return value.withUTF8 { interner.intern($0) }
                 }
-                codes.append(contentsOf: partCodes.map { remap[Int($0)] })
+                codes.append(contentsOf: partCodes.map { Int(truncatingIfNeeded: $0) < remap.count ? remap[Int($0)] : 0 })
             }
+            var values = interner.strings()
             if values.isEmpty, total > 0 { values = [""] }  // so null rows' code 0 is a valid index
             data = .string(codes: codes, dictionary: StringDictionary(values))
         }

@@ -21,9 +21,11 @@ public enum TableFormat: String, Sendable, CaseIterable {
 /// (`formatDouble`), timestamps are ISO 8601 in UTC, dates `YYYY-MM-DD`.
 /// CSV (RFC 4180, LF line ends, header row): null is an empty unquoted field; the empty string is
 /// `""`; a field is quoted when it contains the delimiter, a quote, CR or LF, has leading or
-/// trailing spaces, starts with a byte-order mark, or equals one of `CSVOptions.defaultNulls`, so `CSVReader` reads every value
-/// back as written. JSON: an array of objects, one per row, null as `null`; NaN and infinities,
-/// which JSON cannot express, are written as `null` (as pandas does).
+/// trailing spaces, starts with a byte-order mark, or equals one of `CSVOptions.defaultNulls`,
+/// so `CSVReader` reads every value back as written. (A string column whose values all look
+/// like numbers, dates or bools is inferred as that type when read back without `types`.)
+/// JSON: an array of objects, one per row, null as `null`; NaN and infinities, which JSON
+/// cannot express, are written as `null` (as pandas does).
 public enum TableWriter {
     public static func encode(_ table: Table, as format: TableFormat) -> [UInt8] {
         switch format {
@@ -36,153 +38,169 @@ public enum TableWriter {
 
     public static func csv(_ table: Table, delimiter: UInt8 = UInt8(ascii: ",")) -> [UInt8] {
         var out = ByteWriter()
-        let needsQuotes = { (bytes: [UInt8]) -> Bool in
-            if bytes.isEmpty { return true }
-            if bytes.first == asciiSpace || bytes.last == asciiSpace { return true }
-            // A leading byte-order mark would be skipped by readers at the start of the file.
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return true }
-            if bytes.contains(where: { $0 == delimiter || $0 == asciiQuote || $0 == asciiLF || $0 == asciiCR }) { return true }
-            return CSVOptions.defaultNulls.contains { Array($0.utf8) == bytes }
-        }
-        let field = { (text: String) -> [UInt8] in
-            let bytes = Array(text.utf8)
-            guard needsQuotes(bytes) else { return bytes }
-            var quoted: [UInt8] = [asciiQuote]
-            for b in bytes {
-                if b == asciiQuote { quoted.append(asciiQuote) }
-                quoted.append(b)
-            }
-            quoted.append(asciiQuote)
-            return quoted
-        }
+        let field = { (text: String) in csvField(text, delimiter: delimiter) }
         for (i, name) in table.names.enumerated() {
             if i > 0 { out.append(delimiter) }
             out.append(field(name))
         }
         out.append(asciiLF)
-        let cells = table.columns.map { CellEncoder($0, strings: field, jsonFloats: false) }
+        let cells = CellWriters(table, CellStyle(strings: field, null: "", jsonText: false))
         for row in 0..<table.rowCount {
-            for (i, cell) in cells.enumerated() {
+            for i in 0..<cells.count {
                 if i > 0 { out.append(delimiter) }
-                cell.write(row, into: &out, null: [])
+                cells.write(i, row, into: &out)
             }
             out.append(asciiLF)
         }
-        return out.bytes
+        return out.finish()
     }
 
     public static func json(_ table: Table) -> [UInt8] {
         var out = ByteWriter()
-        let keys = table.names.map { jsonString($0) + Array(":".utf8) }
-        let cells = table.columns.map { CellEncoder($0, strings: jsonString, jsonFloats: true) }
-        let null = Array("null".utf8)
+        // The `"name":` prefixes, in one array so rows copy slices without reference counting.
+        var keys: [UInt8] = []
+        var keyStarts = [0]
+        for name in table.names {
+            keys += jsonString(name) + [UInt8(ascii: ":")]
+            keyStarts.append(keys.count)
+        }
+        let cells = CellWriters(table, CellStyle(strings: jsonString, null: "null", jsonText: true))
         out.append(UInt8(ascii: "["))
         for row in 0..<table.rowCount {
-            out.append(row == 0 ? Array("\n{".utf8) : Array(",\n{".utf8))
-            for (i, cell) in cells.enumerated() {
+            out.append(row == 0 ? "\n{" : ",\n{")
+            for i in 0..<cells.count {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(keys[i])
-                cell.write(row, into: &out, null: null)
+                keys.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[keyStarts[i]..<keyStarts[i &+ 1]])) }
+                cells.write(i, row, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
-        out.append(Array("\n]\n".utf8))
-        return out.bytes
+        out.append("\n]\n")
+        return out.finish()
     }
 
     /// A GitHub-flavoured Markdown table; numbers are right-aligned, `|` is escaped and line
     /// breaks become `<br>`.
     public static func markdown(_ table: Table) -> [UInt8] {
         var out = ByteWriter()
-        let escape = { (text: String) -> [UInt8] in
-            var bytes: [UInt8] = []
-            var i = text.utf8.startIndex
-            let utf8 = text.utf8
-            while i < utf8.endIndex {
-                let b = utf8[i]
-                switch b {
-                case UInt8(ascii: "|"): bytes += Array("\\|".utf8)
-                case asciiLF: bytes += Array("<br>".utf8)
-                case asciiCR: break
-                default: bytes.append(b)
-                }
-                i = utf8.index(after: i)
-            }
-            return bytes
-        }
         out.append(UInt8(ascii: "|"))
         for name in table.names {
             out.append(asciiSpace)
-            out.append(escape(name))
-            out.append(Array(" |".utf8))
+            out.append(markdownText(name))
+            out.append(" |")
         }
         out.append(asciiLF)
         out.append(UInt8(ascii: "|"))
-        for column in table.columns {
-            out.append(Array((column.type == .int || column.type == .float ? " ---: |" : " --- |").utf8))
-        }
+        for column in table.columns { out.append(column.type == .int || column.type == .float ? " ---: |" : " --- |") }
         out.append(asciiLF)
-        let cells = table.columns.map { CellEncoder($0, strings: escape, jsonFloats: false) }
+        let cells = CellWriters(table, CellStyle(strings: markdownText, null: "", jsonText: false))
         for row in 0..<table.rowCount {
             out.append(UInt8(ascii: "|"))
-            for cell in cells {
+            for i in 0..<cells.count {
                 out.append(asciiSpace)
-                cell.write(row, into: &out, null: [])
-                out.append(Array(" |".utf8))
+                cells.write(i, row, into: &out)
+                out.append(" |")
             }
             out.append(asciiLF)
         }
-        return out.bytes
+        return out.finish()
+    }
+
+    /// One CSV field: quoted when the reader would otherwise read something else.
+    static func csvField(_ text: String, delimiter: UInt8) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        let needsQuotes = bytes.isEmpty || bytes.first == asciiSpace || bytes.last == asciiSpace
+            // A leading byte-order mark would be skipped by readers at the start of the file.
+            || bytes.starts(with: [0xEF, 0xBB, 0xBF])
+            || bytes.contains { $0 == delimiter || $0 == asciiQuote || $0 == asciiLF || $0 == asciiCR }
+            || CSVOptions.defaultNulls.contains { Array($0.utf8) == bytes }
+        guard needsQuotes else { return bytes }
+        var quoted: [UInt8] = [asciiQuote]
+        for b in bytes {
+            if b == asciiQuote { quoted.append(asciiQuote) }
+            quoted.append(b)
+        }
+        quoted.append(asciiQuote)
+        return quoted
     }
 
     static func jsonString(_ text: String) -> [UInt8] {
         var out: [UInt8] = [asciiQuote]
+        let hex = Array("0123456789abcdef".utf8)
         for b in text.utf8 {
             switch b {
-            case asciiQuote: out += Array("\\\"".utf8)
-            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
-            case asciiLF: out += Array("\\n".utf8)
-            case asciiCR: out += Array("\\r".utf8)
-            case UInt8(ascii: "\t"): out += Array("\\t".utf8)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
+            case asciiQuote: out += [UInt8(ascii: "\\"), asciiQuote]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case asciiLF: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case asciiCR: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
             default: out.append(b)
             }
         }
         out.append(asciiQuote)
         return out
     }
+
+    static func markdownText(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "|"): out += [UInt8(ascii: "\\"), UInt8(ascii: "|")]
+            case asciiLF: out += Array("<br>".utf8)
+            case asciiCR: break
+            default: out.append(b)
+            }
+        }
+        return out
+    }
 }
 
-/// An append-only byte buffer for the writers.
+/// An append-only byte buffer for the writers, without reference counting per append.
 struct ByteWriter {
-    private(set) var bytes: [UInt8] = []
+    private var buffer = GrowableBuffer<UInt8>()
 
-    @inline(__always) mutating func append(_ b: UInt8) { bytes.append(b) }
-    @inline(__always) mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+    init() { buffer.reserve(1 << 16) }
+
+    /// The bytes written; the writer is empty afterwards.
+    mutating func finish() -> [UInt8] {
+        let bytes = Array(buffer.buffer)
+        buffer.release()
+        return bytes
+    }
+
+    @inline(__always) mutating func append(_ b: UInt8) { buffer.append(b) }
+    @inline(__always) mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) { buffer.append(contentsOf: bytes) }
+    mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { buffer.append(contentsOf: $0) } }
+    mutating func append(_ text: StaticString) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 
     mutating func append(int value: Int64) {
         var magnitude = value.magnitude
-        if value < 0 { bytes.append(asciiMinus) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        if value < 0 { buffer.append(asciiMinus) }
+        // Digits are produced last first into a 20-byte scratch (UInt64.max has 20 digits).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var i = 24
             repeat {
-                buffer[n] = asciiZero &+ UInt8(magnitude % 10)
+                i &-= 1
+                scratch[i] = asciiZero &+ UInt8(truncatingIfNeeded: magnitude % 10)
                 magnitude /= 10
-                n &+= 1
             } while magnitude > 0
-            for i in stride(from: n &- 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch.bindMemory(to: UInt8.self)[i...]))
         }
+    }
+
+    mutating func append(double value: Double) {
+        var text = formatDouble(value)
+        text.withUTF8 { buffer.append(contentsOf: $0) }
     }
 
     /// Two digits, zero-padded.
     @inline(__always) mutating func append(twoDigits value: Int) {
-        bytes.append(asciiZero &+ UInt8(truncatingIfNeeded: value / 10))
-        bytes.append(asciiZero &+ UInt8(truncatingIfNeeded: value % 10))
+        buffer.append(asciiZero &+ UInt8(truncatingIfNeeded: value / 10))
+        buffer.append(asciiZero &+ UInt8(truncatingIfNeeded: value % 10))
     }
 
     /// `YYYY-MM-DD`, the same text as `formatDate`.
@@ -194,9 +212,9 @@ struct ByteWriter {
         }
         append(twoDigits: c.year / 100)
         append(twoDigits: c.year % 100)
-        bytes.append(asciiMinus)
+        buffer.append(asciiMinus)
         append(twoDigits: c.month)
-        bytes.append(asciiMinus)
+        buffer.append(asciiMinus)
         append(twoDigits: c.day)
     }
 
@@ -207,14 +225,14 @@ struct ByteWriter {
         let seconds = Int(inDay / microsPerSecond)
         var fraction = Int(inDay % microsPerSecond)
         append(date: days)
-        bytes.append(UInt8(ascii: "T"))
+        buffer.append(UInt8(ascii: "T"))
         append(twoDigits: seconds / 3600)
-        bytes.append(UInt8(ascii: ":"))
+        buffer.append(UInt8(ascii: ":"))
         append(twoDigits: seconds / 60 % 60)
-        bytes.append(UInt8(ascii: ":"))
+        buffer.append(UInt8(ascii: ":"))
         append(twoDigits: seconds % 60)
         if fraction != 0 {
-            bytes.append(asciiDot)
+            buffer.append(asciiDot)
             var digits = 6
             while fraction % 10 == 0 {
                 fraction /= 10
@@ -223,60 +241,155 @@ struct ByteWriter {
             var scale = 1
             for _ in 1..<digits { scale &*= 10 }
             while scale > 0 {
-                bytes.append(asciiZero &+ UInt8(truncatingIfNeeded: fraction / scale % 10))
+                buffer.append(asciiZero &+ UInt8(truncatingIfNeeded: fraction / scale % 10))
                 scale /= 10
             }
         }
-        bytes.append(UInt8(ascii: "Z"))
+        buffer.append(UInt8(ascii: "Z"))
     }
 }
 
-/// Writes the cells of one column; string columns encode each distinct value once.
-private struct CellEncoder {
-    let column: Column
-    let encodedStrings: [[UInt8]]
-    let jsonFloats: Bool
-    let quoteText: Bool
+/// How a format spells cells: string encoding (quoting/escaping), null, and whether dates,
+/// timestamps and non-finite floats are JSON (quoted text; null).
+private struct CellStyle {
+    let strings: (String) -> [UInt8]
+    let null: StaticString
+    let jsonText: Bool
+}
 
-    init(_ column: Column, strings: (String) -> [UInt8], jsonFloats: Bool) {
-        self.column = column
-        self.jsonFloats = jsonFloats
-        // JSON writes dates and timestamps as strings; CSV and Markdown as bare text.
-        quoteText = jsonFloats
-        if case .string(_, let dictionary) = column.data {
-            encodedStrings = dictionary.values.map(strings)
+/// Writes one column's cells. A class per type keeps the typed array at hand, so writing a
+/// cell neither switches on the column's enum nor copies its payload.
+private class CellWriter {
+    /// The validity words (bit set = value present); empty when the column has no nulls.
+    let validWords: [UInt64]
+    let null: StaticString
+
+    init(_ column: Column, _ style: CellStyle) {
+        validWords = column.validity?.words ?? []
+        null = style.null
+    }
+
+    @inline(__always) final func write(_ row: Int, into out: inout ByteWriter) {
+        if !validWords.isEmpty, validWords[row >> 6] & (1 << UInt64(row & 63)) == 0 {
+            out.append(null)
         } else {
-            encodedStrings = []
+            writeValue(row, into: &out)
         }
     }
 
-    func write(_ row: Int, into out: inout ByteWriter, null: [UInt8]) {
-        if column.isNull(row) {
-            out.append(null)
-            return
-        }
-        switch column.data {
-        case .int(let v):
-            out.append(int: v[row])
-        case .float(let v):
-            let x = v[row]
-            if jsonFloats, !x.isFinite {
-                out.append(null)
-            } else {
-                out.append(Array(formatDouble(x).utf8))
+    func writeValue(_ row: Int, into out: inout ByteWriter) {}
+}
+
+/// The writers of a table's columns. Rows loop over them millions of times, so they are held
+/// unmanaged (no reference counting per cell); `keepAlive` owns them meanwhile.
+private struct CellWriters {
+    private let keepAlive: [CellWriter]
+    private let writers: [Unmanaged<CellWriter>]
+
+    init(_ table: Table, _ style: CellStyle) {
+        keepAlive = table.columns.map { column -> CellWriter in
+            switch column.data {
+            case .int(let v): IntCells(column, style, v)
+            case .float(let v): FloatCells(column, style, v)
+            case .bool(let v): BoolCells(column, style, v)
+            case .string(let codes, let dictionary): StringCells(column, style, codes, dictionary)
+            case .timestamp(let v): TimestampCells(column, style, v)
+            case .date(let v): DateCells(column, style, v)
             }
-        case .bool(let v):
-            out.append(Array((v[row] ? "true" : "false").utf8))
-        case .string(let codes, _):
-            out.append(encodedStrings[Int(codes[row])])
-        case .timestamp(let v):
-            if quoteText { out.append(asciiQuote) }
-            out.append(timestamp: v[row])
-            if quoteText { out.append(asciiQuote) }
-        case .date(let v):
-            if quoteText { out.append(asciiQuote) }
-            out.append(date: Int(v[row]))
-            if quoteText { out.append(asciiQuote) }
         }
+        writers = keepAlive.map { Unmanaged.passUnretained($0) }
+    }
+
+    var count: Int { writers.count }
+
+    @inline(__always) func write(_ column: Int, _ row: Int, into out: inout ByteWriter) {
+        writers[column]._withUnsafeGuaranteedRef { $0.write(row, into: &out) }
+    }
+}
+
+private final class IntCells: CellWriter {
+    let values: [Int64]
+    init(_ column: Column, _ style: CellStyle, _ values: [Int64]) {
+        self.values = values
+        super.init(column, style)
+    }
+    override func writeValue(_ row: Int, into out: inout ByteWriter) { out.append(int: values[row]) }
+}
+
+private final class FloatCells: CellWriter {
+    let values: [Double]
+    let nonFiniteAsNull: Bool
+    init(_ column: Column, _ style: CellStyle, _ values: [Double]) {
+        self.values = values
+        nonFiniteAsNull = style.jsonText
+        super.init(column, style)
+    }
+    override func writeValue(_ row: Int, into out: inout ByteWriter) {
+        let x = values[row]
+        if nonFiniteAsNull, !x.isFinite { out.append(null) } else { out.append(double: x) }
+    }
+}
+
+private final class BoolCells: CellWriter {
+    let values: [Bool]
+    init(_ column: Column, _ style: CellStyle, _ values: [Bool]) {
+        self.values = values
+        super.init(column, style)
+    }
+    override func writeValue(_ row: Int, into out: inout ByteWriter) { out.append(values[row] ? "true" : "false") }
+}
+
+/// Each distinct string is encoded once, into one arena.
+private final class StringCells: CellWriter {
+    let codes: [Int32]
+    let arena: [UInt8]
+    let starts: [Int]
+    init(_ column: Column, _ style: CellStyle, _ codes: [Int32], _ dictionary: StringDictionary) {
+        self.codes = codes
+        var arena: [UInt8] = []
+        var starts: [Int] = []
+        for value in dictionary.values {
+            starts.append(arena.count)
+            arena += style.strings(value)
+        }
+        starts.append(arena.count)
+        self.arena = arena
+        self.starts = starts
+        super.init(column, style)
+    }
+    override func writeValue(_ row: Int, into out: inout ByteWriter) {
+        let code = Int(codes[row])
+        let start = starts[code], end = starts[code &+ 1]
+        arena.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+}
+
+private final class TimestampCells: CellWriter {
+    let values: [Int64]
+    let quoted: Bool
+    init(_ column: Column, _ style: CellStyle, _ values: [Int64]) {
+        self.values = values
+        quoted = style.jsonText
+        super.init(column, style)
+    }
+    override func writeValue(_ row: Int, into out: inout ByteWriter) {
+        if quoted { out.append(asciiQuote) }
+        out.append(timestamp: values[row])
+        if quoted { out.append(asciiQuote) }
+    }
+}
+
+private final class DateCells: CellWriter {
+    let values: [Int32]
+    let quoted: Bool
+    init(_ column: Column, _ style: CellStyle, _ values: [Int32]) {
+        self.values = values
+        quoted = style.jsonText
+        super.init(column, style)
+    }
+    override func writeValue(_ row: Int, into out: inout ByteWriter) {
+        if quoted { out.append(asciiQuote) }
+        out.append(date: Int(values[row]))
+        if quoted { out.append(asciiQuote) }
     }
 }

@@ -2,6 +2,7 @@
 //
 //   trq-bench load [OPTIONS] FILE_OR_GLOB   load, print rows, columns, types, seconds, peak RSS
 //   trq-bench dump [OPTIONS] FILE_OR_GLOB   load and write the table as JSON to stdout
+//   trq-bench save [OPTIONS] FILE OUT       load, then time writing OUT (.csv .tsv .json .md)
 // OPTIONS: --delimiter C (\t for tab)  --encoding NAME  --no-header  --repeat N
 import TRQFrame
 #if canImport(Glibc)
@@ -21,13 +22,14 @@ func now() -> Double {
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
-guard let command = arguments.first, ["load", "dump"].contains(command) else {
-    fail("usage: trq-bench load|dump [--delimiter C] [--encoding NAME] [--no-header] [--repeat N] FILE")
+guard let command = arguments.first, ["load", "dump", "save"].contains(command) else {
+    fail("usage: trq-bench load|dump|save [--delimiter C] [--encoding NAME] [--no-header] [--repeat N] FILE [OUT]")
 }
 arguments.removeFirst()
 var options = CSVOptions()
 var repeats = 1
 var path: String?
+var output: String?
 while let argument = arguments.first {
     arguments.removeFirst()
     switch argument {
@@ -46,7 +48,7 @@ while let argument = arguments.first {
         arguments.removeFirst()
         repeats = n
     default:
-        path = argument
+        if path == nil { path = argument } else { output = argument }
     }
 }
 guard let path else { fail("no file given") }
@@ -59,7 +61,16 @@ do {
         table = try CSVReader.load(path, options: options)
         times.append(now() - start)
     }
-    if command == "dump" {
+    if command == "save" {
+        guard let output, let format = TableFormat(path: output) else { fail("save needs an output .csv/.tsv/.json/.md path") }
+        var saveTimes: [Double] = []
+        for _ in 0..<repeats {
+            let start = now()
+            try saveAtomically(TableWriter.encode(table, as: format), to: output, overwrite: true)
+            saveTimes.append(now() - start)
+        }
+        print("rows=\(table.rowCount) save_best_seconds=\(saveTimes.min()!) all_seconds=\(saveTimes.map { (($0 * 1000).rounded() / 1000) })")
+    } else if command == "dump" {
         let bytes = TableWriter.json(table)
         var written = 0
         while written < bytes.count {
