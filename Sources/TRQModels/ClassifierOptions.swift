@@ -30,7 +30,7 @@ public struct ClassifierOptions: Sendable, Equatable {
     public var iterations = 300
 
     /// Networks: Adam epochs at most, mini-batch size, step size.
-    public var epochs = 200
+    public var epochs = 100
     public var batchSize = 256
     public var learningRate = 1e-3
     /// Networks: width of the hidden dense layer(s); `layers` is 1 or 2 (the second is half as wide).

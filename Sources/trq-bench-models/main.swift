@@ -268,11 +268,13 @@ func classifyCommand(_ a: Arguments) throws {
         guard let kind = try ClassifierKind.named(String(name)) else { fail("auto is not a bench model") }
         return kind
     }
+    var steps: [String: Int] = [:]  // iterations, epochs or trees run
     let reports = try evaluateClassifiers(
         features: columns.map { $0.selecting(trainRows) }, labels: trainRows.map { labels[$0] }, models: kinds,
-        test: (columns.map { $0.selecting(testRows) }, testRows.map { labels[$0] }), options: options)
+        test: (columns.map { $0.selecting(testRows) }, testRows.map { labels[$0] }), options: options,
+        progress: { kind, done, _ in steps[kind.rawValue] = done })
     for r in reports {
-        print(json([("model", r.model), ("rows", labels.count), ("classes", encoder.classes.count),
+        print(json([("model", r.model), ("rows", labels.count), ("classes", encoder.classes.count), ("steps", steps[r.model] ?? 0),
                     ("accuracy", r.accuracy), ("macro_f1", r.macroF1), ("train_seconds", r.trainSeconds),
                     ("peak_mb", peakMemoryMB())]))
     }
