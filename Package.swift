@@ -29,6 +29,7 @@ let package = Package(
                 "TRQEngine", "CLibedit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(name: "trq-bench-models", dependencies: ["TRQModels"], swiftSettings: unchecked),
         .executableTarget(
             name: "trq-datagen",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -38,7 +39,7 @@ let package = Package(
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
         .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot"]),
-        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Scripts")]),
+        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatagenTests", dependencies: ["trq-datagen"]),
         .testTarget(name: "CLITests", dependencies: ["trq"]),
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import TRQFrame
 import TRQLanguage
 
@@ -12,12 +13,17 @@ public struct SessionSettings: Sendable {
     public var variables: [String: String] = [:]
     /// True in the interactive shell: enables per-class tables, progress bars and `_`.
     public var interactive = false
-    public var useDiskCache = true
+    /// Where trained models are kept between runs; nil (`--no-cache`) keeps them in memory only.
+    public var modelCacheDirectory: String? = ModelCache.defaultDirectory
     /// Rows shown before a printed table is elided in the middle.
     public var maxRows = 40
     /// Terminal width for tables and charts.
     public var width = 100
+    /// Colour in terminal charts.
+    public var color = false
     public var timer = false
+    /// Bytes a single load may need before it is refused.
+    public var memoryLimit: Int? = nil
     public init() {}
 }
 
@@ -38,6 +44,15 @@ public final class Session {
     /// Diagnostics and progress (stderr).
     public var writeError: (String) -> Void
 
+    private(set) var tables: [String: Table] = [:]
+    private var tableOrder: [String] = []
+    private var lastResult: Table?
+    let models = ModelCache()
+    /// Files written in this session, for `.report`.
+    var report = ReportLog()
+    /// The statement being run, for the captions of what it writes.
+    private(set) var currentStatement: StatementSpan?
+
     public init(settings: SessionSettings, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
         self.settings = settings
         self.write = write
@@ -46,14 +61,106 @@ public final class Session {
 
     /// Parses and runs every statement of `source` in order, stopping at the first error.
     public func execute(_ source: String, file: String) -> ExecutionOutcome {
-        writeError("\(file): error: the evaluator is not written yet\n")
-        return .failed
+        let statements: [Statement]
+        do {
+            statements = try parse(source, variables: settings.variables)
+        } catch {
+            writeError(error.rendered(file: file, source: source) + "\n")
+            return .failed
+        }
+        let outcome = run(statements, spans: StatementSpan.spans(of: statements, in: source), source: source, file: file)
+        return refreshReportPage() ? outcome : .failed
+    }
+
+    private func run(_ statements: [Statement], spans: [StatementSpan], source: String, file: String) -> ExecutionOutcome {
+        for (statement, span) in zip(statements, spans) {
+            cancellationRequested.store(false, ordering: .relaxed)
+            let started = DispatchTime.now().uptimeNanoseconds
+            currentStatement = span
+            defer { currentStatement = nil }
+            do {
+                if try run(statement, file: file) == .quit { return .quit }
+            } catch {
+                writeError(error.rendered(file: file, source: source) + "\n")
+                return .failed
+            }
+            if settings.timer, case .command = statement {} else if settings.timer {
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                writeError("Run Time: \(String(format: "%.3f", seconds)) s\n")
+            }
+        }
+        return .success
     }
 
     /// Names of the bound tables, for `.tables` and completion.
-    public var tableNames: [String] { [] }
+    public var tableNames: [String] { tableOrder }
 
     /// Column names of the table produced by the pipeline text typed so far (for TAB completion),
     /// e.g. `t | derive x = 1 | filter ` gives t's columns plus `x`. Empty when unknown.
-    public func columnNames(forPipelinePrefix text: String) -> [String] { [] }
+    /// Only stages before the last `|` run, on the first rows of a bound table, so this stays cheap.
+    public func columnNames(forPipelinePrefix text: String) -> [String] {
+        guard let bar = text.lastIndex(of: "|") else {
+            return []
+        }
+        let prefix = String(text[..<bar])
+        guard let statements = try? parse(prefix, variables: settings.variables),
+              case .run(var pipeline)? = statements.last ?? nil,
+              case .table = pipeline.source
+        else { return [] }
+        pipeline.stages.removeAll { stage in
+            switch stage.kind {
+            case .save, .plot, .recommend, .classify: true
+            default: false
+            }
+        }
+        return (try? evaluate(pipeline, sampleRows: 100).table.names) ?? []
+    }
+
+    private func run(_ statement: Statement, file: String) throws(Diagnostic) -> ExecutionOutcome {
+        switch statement {
+        case .bind(let name, let pipeline, _):
+            let result = try evaluate(pipeline)
+            bind(name, result.table)
+        case .run(let pipeline):
+            let result = try evaluate(pipeline)
+            if let text = result.text { write(text) }
+            if result.printsTable { write(render(result.table)) }
+            lastResult = result.table
+        case .command(let name, let arguments, let at):
+            return try runCommand(name, arguments, at: at, file: file)
+        }
+        return .success
+    }
+
+    func bind(_ name: String, _ table: Table) {
+        if tables.updateValue(table, forKey: name) == nil { tableOrder.append(name) }
+    }
+
+    func table(named name: String, at: SourceLocation) throws(Diagnostic) -> Table {
+        if name == "_" {
+            guard let lastResult else { throw Diagnostic("'_' names the last result, and nothing has been run yet", at: at) }
+            return lastResult
+        }
+        guard let t = tables[name] else {
+            let known = tableOrder.isEmpty ? "; bind one with `let \(name) = load \"FILE.csv\"`" : suggestion(for: name, in: tableOrder)
+            throw Diagnostic("unknown table '\(name)'\(known)", at: at)
+        }
+        return t
+    }
+
+    /// A table as text in the session's output format.
+    func render(_ table: Table) -> String {
+        switch settings.format {
+        case .table: return renderBox(table, maxRows: settings.maxRows, maxWidth: settings.width)
+        case .csv: return String(decoding: TableWriter.csv(table), as: UTF8.self)
+        case .json: return String(decoding: TableWriter.json(table), as: UTF8.self)
+        case .markdown: return String(decoding: TableWriter.markdown(table), as: UTF8.self)
+        }
+    }
+}
+
+extension Diagnostic {
+    init(_ error: FrameError, at: SourceLocation) {
+        self.init(error == .cancelled ? "cancelled (Ctrl-C); the session's tables are unchanged" : error.message, at: at)
+    }
 }

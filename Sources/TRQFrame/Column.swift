@@ -35,6 +35,11 @@ public struct Validity: Sendable, Equatable {
     public var nullCount: Int {
         count &- words.reduce(0) { $0 &+ $1.nonzeroBitCount }
     }
+
+    /// Keeps only the rows valid in both (a row with a null in either is null).
+    public mutating func formIntersection(_ other: Validity) {
+        for w in words.indices { words[w] &= other.words[w] }
+    }
 }
 
 /// The distinct strings of a dictionary-encoded column; codes index into `values`.

@@ -167,6 +167,18 @@ public enum Literal: Sendable, Equatable {
     case string(String)
 }
 
+/// One `OP operand` step of an `Expr.chain`; `at` is the position of the operator.
+public struct ChainLink: Sendable, Equatable {
+    public var op: BinaryOp
+    public var operand: Expr
+    public var at: SourceLocation
+    public init(_ op: BinaryOp, _ operand: Expr, at: SourceLocation) {
+        self.op = op
+        self.operand = operand
+        self.at = at
+    }
+}
+
 /// An expression with the position of its first token (for operators: of the operator).
 public indirect enum Expr: Sendable, Equatable {
     case literal(Literal, at: SourceLocation)
@@ -176,6 +188,11 @@ public indirect enum Expr: Sendable, Equatable {
     case map([(key: String, value: Expr)], at: SourceLocation)
     case unary(UnaryOp, Expr, at: SourceLocation)
     case binary(BinaryOp, Expr, Expr, at: SourceLocation)
+    /// Three or more operands joined by operators of one precedence level (`a + b - c`,
+    /// `p and q and r`): evaluate left to right, `((a + b) - c)`. Kept flat so that a long sum
+    /// is not a tree as deep as it is long (releasing or evaluating such a tree recursively
+    /// overflows the stack). `at` is the position of the first operator.
+    case chain(Expr, [ChainLink], at: SourceLocation)
     /// `x in [..]` / `x not in [..]`
     case inList(Expr, [Expr], negated: Bool, at: SourceLocation)
     /// `x is null` / `x is not null`
@@ -186,7 +203,7 @@ public indirect enum Expr: Sendable, Equatable {
     public var location: SourceLocation {
         switch self {
         case .literal(_, let at), .column(_, let at), .list(_, let at), .map(_, let at),
-             .unary(_, _, let at), .binary(_, _, _, let at), .inList(_, _, _, let at),
+             .unary(_, _, let at), .binary(_, _, _, let at), .chain(_, _, let at), .inList(_, _, _, let at),
              .isNull(_, _, let at), .call(_, _, let at):
             return at
         }

@@ -15,9 +15,10 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public func rendered(file: String, source: String) -> String {
         guard let at else { return "\(file): error: \(message)" }
         var text = "\(file):\(at.line):\(at.column): error: \(message)"
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split scalars, not Characters: "\r\n" is a single Character.
+        let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         if at.line >= 1, at.line <= lines.count {
-            var line = String(lines[at.line - 1])
+            var line = String(String.UnicodeScalarView(lines[at.line - 1]))
             if line.hasSuffix("\r") { line.removeLast() }
             let caretIndent = line.unicodeScalars.prefix(max(0, at.column - 1)).map { $0 == "\t" ? "\t" : " " }
             text += "\n" + line + "\n" + caretIndent.joined() + "^"

@@ -1,1 +1,7 @@
-print("trq")
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+exit(runCommandLine(Array(CommandLine.arguments.dropFirst())))

@@ -150,7 +150,7 @@ public enum CSVReader {
         let need = alreadyUsed &+ estimateMemory(bytes, name: name, options: options)
         guard need > limit else { return need }
         throw CSVError(file: name, message: "loading needs about \(formatBytes(need)), more than the memory limit of \(formatBytes(limit))",
-                       hint: "raise the memory limit, or split the file and load the parts you need")
+                       hint: "raise it with `trq --memory-limit SIZE`, or split the file and load the parts you need")
     }
 
     /// About 8 bytes per value (typed values while parsing, then the final columns, built one

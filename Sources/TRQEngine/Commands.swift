@@ -1,0 +1,139 @@
+import Foundation
+import TRQFrame
+import TRQLanguage
+
+/// One line of `.help`: a verb and an example of it.
+let verbHelp: [(verb: String, example: String, meaning: String)] = [
+    ("load", #"load "data/listening_2023.csv" with nulls = ["", "NA"]"#, "read a CSV/TSV file or a glob of them"),
+    ("filter", #"filter country == "BR" and ms_played > 30000"#, "keep rows where the condition is true"),
+    ("select", "select user_id, minutes = ms_played / 60000", "keep (or compute) these columns, in this order"),
+    ("derive", "derive month = month(played_at)", "add or replace columns"),
+    ("drop", "drop platform, skipped", "remove columns"),
+    ("rename", "rename listener = user_id", "rename columns (new = old)"),
+    ("groupby", "groupby country, platform agg plays = count(), avg = mean(ms_played)", "one row per distinct key"),
+    ("agg", "agg plays = count(), users = count_distinct(user_id)", "aggregate the whole table into one row"),
+    ("sort", "sort plays desc, country", "stable sort; nulls last"),
+    ("top", "top 3 by plays per country", "the N largest rows, optionally within groups"),
+    ("limit", "limit 10", "the first N rows"),
+    ("distinct", "distinct user_id, track_id", "drop duplicate rows, keeping the first"),
+    ("dropna", "dropna ms_played", "drop rows with a null"),
+    ("fillna", "fillna ms_played = 0", "replace nulls"),
+    ("join", "join left tracks on track_id", "hash join with a bound table"),
+    ("describe", "describe", "summary statistics per column"),
+    ("recommend", #"recommend for "u0042" k 10"#, "collaborative-filtering recommendations (also: similar, eval)"),
+    ("classify", "classify genre eval", "genre classifier: predict or evaluate"),
+    ("plot", #"plot bar genre plays to "out/genres.svg""#, "bar, line, hist or scatter chart; terminal, .svg or .html"),
+    ("save", #"save "out/result.csv""#, "write the table (.csv .tsv .json .md), atomically"),
+]
+
+let commandHelp: [(command: String, meaning: String)] = [
+    (".help [TOPIC]", "this help, or one verb's"),
+    (".tables", "bound tables with their sizes"),
+    (".schema [NAME]", "column names and types"),
+    (".mode table|csv|json|markdown", "how results print"),
+    (".timer on|off", "print each statement's run time"),
+    (".rows N", "rows shown before a table is elided"),
+    (".models", "models trained in this session"),
+    (".read FILE", "run a script file"),
+    (".report PATH [TITLE]", "an HTML page of the tables saved and charts written, kept up to date (.report off stops)"),
+    (".quit / .exit", "leave the shell (Ctrl-D also)"),
+]
+
+extension Session {
+    func runCommand(_ name: String, _ arguments: [String], at: SourceLocation, file: String) throws(Diagnostic) -> ExecutionOutcome {
+        func argument(_ usage: String) throws(Diagnostic) -> String {
+            guard arguments.count == 1 else { throw Diagnostic("usage: .\(usage)", at: at) }
+            return arguments[0]
+        }
+        switch name.lowercased() {
+        case "help":
+            write(help(topic: arguments.first))
+        case "tables":
+            var out = Table()
+            try Diagnostic.located(at: at) { () throws(FrameError) in
+                try out.append("name", Column(values: tableNames.map { .string($0) }))
+                try out.append("rows", Column(.int(tableNames.map { Int64(tables[$0]!.rowCount) })))
+                try out.append("columns", Column(.int(tableNames.map { Int64(tables[$0]!.columnCount) })))
+            }
+            write(render(out))
+        case "schema":
+            let names = arguments.isEmpty ? tableNames : arguments
+            var text = ""
+            for name in names {
+                let t = try table(named: name, at: at)
+                text += "\(name): " + zip(t.names, t.columns).map { "\($0) \($1.type.rawValue)" }.joined(separator: ", ") + "\n"
+            }
+            write(text)
+        case "mode":
+            let mode = try argument("mode table|csv|json|markdown")
+            guard let format = OutputFormat(rawValue: mode.lowercased()) else {
+                throw Diagnostic("unknown mode '\(mode)'\(suggestion(for: mode, in: OutputFormat.allCases.map(\.rawValue)))", at: at)
+            }
+            settings.format = format
+        case "timer":
+            switch try argument("timer on|off").lowercased() {
+            case "on": settings.timer = true
+            case "off": settings.timer = false
+            default: throw Diagnostic("usage: .timer on|off", at: at)
+            }
+        case "rows":
+            guard let n = Int(try argument("rows N")), n > 0 else { throw Diagnostic("usage: .rows N (a whole number > 0)", at: at) }
+            settings.maxRows = n
+        case "models":
+            write(render(models.listing()))
+        case "read":
+            let path = try argument("read FILE")
+            let source: String
+            do { source = try readSource(path) } catch { throw Diagnostic(error.message, at: at) }
+            switch execute(source, file: path) {
+            case .failed: throw Diagnostic("\(path) stopped at its first error (above)", at: at)
+            case .quit: return .quit
+            case .success: break
+            }
+        case "report":
+            try reportCommand(arguments, at: at)
+        case "quit", "exit":
+            return .quit
+        default:
+            let known = commandHelp.map { String($0.command.dropFirst().prefix { $0.isLetter }) }
+            throw Diagnostic("unknown command '.\(name)'\(suggestion(for: name, in: known)); .help lists them", at: at)
+        }
+        return .success
+    }
+
+    private func help(topic: String?) -> String {
+        if let topic {
+            guard let entry = verbHelp.first(where: { $0.verb == topic.lowercased() }) else {
+                return "no help for '\(topic)'\(suggestion(for: topic, in: verbHelp.map(\.verb))); .help lists every verb\n"
+            }
+            return "\(entry.verb): \(entry.meaning)\n  e.g. \(entry.example)\n"
+        }
+        let width = verbHelp.map(\.verb.count).max()!
+        var text = "Pipelines: SOURCE | STAGE | STAGE ...   (let NAME = PIPELINE binds a table; _ is the last result)\n\n"
+        for entry in verbHelp {
+            text += entry.verb.padding(width) + "  " + entry.meaning + "\n" + String(repeating: " ", count: width + 4) + entry.example + "\n"
+        }
+        text += "\nShell commands:\n"
+        let commandWidth = commandHelp.map(\.command.count).max()!
+        for entry in commandHelp { text += "  " + entry.command.padding(commandWidth) + "  " + entry.meaning + "\n" }
+        return text
+    }
+}
+
+/// Reads a script file as UTF-8, naming the line and column of an invalid byte.
+public func readSource(_ path: String) throws(FrameError) -> String {
+    guard let handle = fopen(path, "rb") else { throw FrameError("cannot open \(path): no such file or not readable") }
+    defer { fclose(handle) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, handle)
+        if n <= 0 { break }
+        bytes.append(contentsOf: buffer[0..<n])
+    }
+    do { return try decodeSource(bytes, file: path) } catch { throw FrameError(error.rendered(file: path, source: "")) }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,159 @@
+import TRQFrame
+import TRQLanguage
+
+/// Operands brought to one comparable representation: booleans and times become Int64.
+private enum Comparable64 {
+    case ints(scalar: Int64?, column: [Int64]?)
+    case doubles(scalar: Double?, column: [Double]?)
+    case strings(scalar: String?, column: (codes: [Int32], values: [String])?)
+}
+
+extension Evaluator {
+    func compare(_ op: BinaryOp, _ a: Operand, _ b: Operand, at: SourceLocation) throws(Diagnostic) -> Operand {
+        if case .scalar(.null) = a { return .scalar(.null) }
+        if case .scalar(.null) = b { return .scalar(.null) }
+        if case .scalar(let x) = a, case .scalar(let y) = b {
+            let result = try compare(op, .column(Column(broadcasting: x, count: 1)), .column(Column(broadcasting: y, count: 1)), at: at)
+            guard case .column(let c) = result, case .bool(let v) = c.data else { return .scalar(.null) }
+            return .scalar(.bool(v[0]))
+        }
+        let kind = try commonKind(a.type!, b.type!, a, b, at: at)
+        let validity = Column.combinedValidity([a, b].compactMap { if case .column(let c) = $0 { c } else { nil } }, count: rowCount)
+        let result: [Bool]
+        switch kind {
+        case .int:
+            let x = try int64s(a, at: at), y = try int64s(b, at: at)
+            result = apply(op, x, y)
+        case .float:
+            result = apply(op, doubles(a), doubles(b))
+        default:
+            result = compareStrings(op, a, b)
+        }
+        return .column(Column(.bool(result), validity: validity))
+    }
+
+    /// int for ints/bools/times, float for mixed numbers, string for strings.
+    private func commonKind(_ x: DataType, _ y: DataType, _ a: Operand, _ b: Operand, at: SourceLocation) throws(Diagnostic) -> DataType {
+        let numeric: Set<DataType> = [.int, .float]
+        let times: Set<DataType> = [.timestamp, .date]
+        if numeric.contains(x) && numeric.contains(y) { return x == .int && y == .int ? .int : .float }
+        if x == y { return x == .string ? .string : .int }
+        if times.contains(x) && (times.contains(y) || y == .string) { return .int }
+        if times.contains(y) && x == .string { return .int }
+        throw Diagnostic("cannot compare \(x.rawValue) with \(y.rawValue); convert one side, e.g. with int(), float() or string()", at: at)
+    }
+
+    /// Ints, booleans (0/1) and times (microseconds; dates at midnight; ISO text parsed).
+    private func int64s(_ v: Operand, at: SourceLocation) throws(Diagnostic) -> Either<Int64> {
+        switch v {
+        case .scalar(let s):
+            switch s {
+            case .int(let i): return .scalar(i)
+            case .bool(let b): return .scalar(b ? 1 : 0)
+            case .timestamp(let t): return .scalar(t)
+            case .date(let d): return .scalar(Int64(d) &* microsPerDay)
+            case .string(let text):
+                switch parseISO8601(text) {
+                case .timestamp(let t): return .scalar(t)
+                case .date(let d): return .scalar(Int64(d) &* microsPerDay)
+                case nil: throw Diagnostic("'\(text)' is not a date or timestamp; write ISO 8601 such as \"2023-07-01\" or \"2023-07-01T12:00:00Z\"", at: at)
+                }
+            default: return .scalar(0)
+            }
+        case .column(let c):
+            switch c.data {
+            case .int(let x), .timestamp(let x): return .column(x)
+            case .bool(let x): return .column(x.map { $0 ? 1 : 0 })
+            case .date(let x): return .column(x.map { Int64($0) &* microsPerDay })
+            default: return .column([Int64](repeating: 0, count: c.count))
+            }
+        }
+    }
+
+    private func doubles(_ v: Operand) -> Either<Double> {
+        switch v {
+        case .scalar(let s): return .scalar(s.asDouble ?? .nan)
+        case .column(let c): return .column(c.doubles ?? [])
+        }
+    }
+
+    private func apply<T: Comparable>(_ op: BinaryOp, _ a: Either<T>, _ b: Either<T>) -> [Bool] {
+        switch (a, b) {
+        case (.column(let x), .scalar(let s)): return Self.compare(x, op, s)
+        case (.scalar(let s), .column(let y)): return Self.compare(y, op.mirrored, s)
+        case (.column(let x), .column(let y)):
+            switch op {
+            case .eq: return zip(x, y).map { $0 == $1 }
+            case .ne: return zip(x, y).map { $0 != $1 }
+            case .lt: return zip(x, y).map { $0 < $1 }
+            case .le: return zip(x, y).map { $0 <= $1 }
+            case .gt: return zip(x, y).map { $0 > $1 }
+            default: return zip(x, y).map { $0 >= $1 }
+            }
+        case (.scalar(let s), .scalar(let t)):
+            return [Bool](repeating: Self.compare([s], op, t)[0], count: rowCount)
+        }
+    }
+
+    /// One loop per operator, so each is a tight, vectorizable loop rather than a call per row.
+    private static func compare<T: Comparable>(_ x: [T], _ op: BinaryOp, _ s: T) -> [Bool] {
+        switch op {
+        case .eq: return x.map { $0 == s }
+        case .ne: return x.map { $0 != s }
+        case .lt: return x.map { $0 < s }
+        case .le: return x.map { $0 <= s }
+        case .gt: return x.map { $0 > s }
+        default: return x.map { $0 >= s }
+        }
+    }
+
+    /// Strings compare by UTF-8 bytes (code point order). A column against a constant compares each
+    /// dictionary entry once.
+    private func compareStrings(_ op: BinaryOp, _ a: Operand, _ b: Operand) -> [Bool] {
+        func ordered(_ x: String, _ y: String) -> Bool {
+            let less = x.utf8.lexicographicallyPrecedes(y.utf8)
+            switch op {
+            case .eq: return x == y
+            case .ne: return x != y
+            case .lt: return less
+            case .le: return less || x == y
+            case .gt: return !less && x != y
+            default: return !less
+            }
+        }
+        switch (a, b) {
+        case (.column(let c), .scalar(.string(let s))):
+            guard case .string(let codes, let dict) = c.data else { return [] }
+            let perEntry = dict.values.map { ordered($0, s) }
+            return codes.map { perEntry[Int($0)] }
+        case (.scalar(.string(let s)), .column(let c)):
+            guard case .string(let codes, let dict) = c.data else { return [] }
+            let perEntry = dict.values.map { ordered(s, $0) }
+            return codes.map { perEntry[Int($0)] }
+        case (.column(let c), .column(let d)):
+            guard case .string(let x, let dx) = c.data, case .string(let y, let dy) = d.data else { return [] }
+            if dx == dy && (op == .eq || op == .ne) { return zip(x, y).map { ($0 == $1) == (op == .eq) } }
+            return zip(x, y).map { ordered(dx.values[Int($0)], dy.values[Int($1)]) }
+        default:
+            return [Bool](repeating: false, count: rowCount)
+        }
+    }
+}
+
+enum Either<T> {
+    case scalar(T)
+    case column([T])
+}
+
+extension BinaryOp {
+    /// The operator with its operands swapped: `5 < x` is `x > 5`.
+    var mirrored: BinaryOp {
+        switch self {
+        case .lt: .gt
+        case .le: .ge
+        case .gt: .lt
+        case .ge: .le
+        default: self
+        }
+    }
+}

@@ -1,0 +1,241 @@
+import TRQFrame
+import TRQLanguage
+
+/// The outcome of a pipeline: its table, whether to print it, and any text to print first
+/// (a terminal chart, an evaluation's per-class report).
+struct PipelineResult {
+    var table: Table
+    var printsTable = true
+    var text: String?
+}
+
+extension Session {
+    /// Runs a pipeline. With `sampleRows`, only the first rows of the source are used (completion).
+    func evaluate(_ pipeline: Pipeline, sampleRows: Int? = nil) throws(Diagnostic) -> PipelineResult {
+        var result = PipelineResult(table: try source(pipeline.source))
+        if let needed = pipeline.sourceColumnsNeeded {
+            // One column always stays: a table without columns would lose its row count.
+            for name in result.table.names.dropFirst() where !needed.contains(name) { result.table.remove(name) }
+            if let first = result.table.names.first, !needed.contains(first), result.table.columnCount > 1 {
+                result.table.remove(first)
+            }
+        }
+        if let sampleRows, result.table.rowCount > sampleRows {
+            result.table = result.table.take(Array(0..<sampleRows))
+        }
+        var stages = pipeline.stages[...]
+        while let stage = stages.popFirst() {
+            try Diagnostic.located(at: stage.at) { () throws(FrameError) in try FrameError.checkCancellation() }
+            if case .filter(let condition) = stage.kind, let next = stages.first, let names = onlyRowCounts(next) {
+                // `filter C | agg n = count()` counts the matching rows without building them.
+                let mask = try filterMask(condition, on: result.table)
+                let matching = Int64(selectedRowCount(mask))
+                var counts = Table()
+                for name in names {
+                    try Diagnostic.located(at: next.at) { () throws(FrameError) in try counts.append(name, Column(.int([matching]))) }
+                }
+                result = PipelineResult(table: counts)
+                stages.removeFirst()
+                continue
+            }
+            result = try apply(stage, to: result.table)
+        }
+        return result
+    }
+
+    private func source(_ source: Source) throws(Diagnostic) -> Table {
+        switch source {
+        case .table(let name, let at): return try table(named: name, at: at)
+        case .load(let path, let options, let at): return try load(path, options: options, at: at)
+        }
+    }
+
+    private func apply(_ stage: Stage, to t: Table) throws(Diagnostic) -> PipelineResult {
+        let at = stage.at
+        let eval = Evaluator(table: t)
+        func frame<R>(_ body: () throws(FrameError) -> R) throws(Diagnostic) -> R {
+            try Diagnostic.located(at: at, body)
+        }
+        switch stage.kind {
+        case .filter(let condition):
+            let mask = try filterMask(condition, on: t)
+            return PipelineResult(table: try frame { () throws(FrameError) in try filter(t, mask: mask) })
+        case .select(let items):
+            var out = Table()
+            for item in items {
+                let column = try eval.column(item.expr)
+                try frame { () throws(FrameError) in try out.append(item.name, column) }
+            }
+            if items.isEmpty { return PipelineResult(table: t) }
+            return PipelineResult(table: out)
+        case .derive(let items):
+            var out = t
+            for item in items {
+                let column = try Evaluator(table: out).column(item.expr)
+                try frame { () throws(FrameError) in try out.set(item.name, column) }
+            }
+            return PipelineResult(table: out)
+        case .drop(let refs):
+            var out = t
+            for ref in refs {
+                _ = try columnIndex(ref, in: t)
+                out.remove(ref.name)
+            }
+            return PipelineResult(table: out)
+        case .rename(let pairs):
+            var out = t
+            for pair in pairs {
+                _ = try columnIndex(pair.old, in: out)
+                try frame { () throws(FrameError) in try out.rename(pair.old.name, to: pair.new) }
+            }
+            return PipelineResult(table: out)
+        case .groupby(let keys, let aggregates):
+            for key in keys { _ = try columnIndex(key, in: t) }
+            let requests = try aggregateRequests(aggregates, eval: eval)
+            return PipelineResult(table: try frame { () throws(FrameError) in
+                try groupBy(t, keys: keys.map(\.name), aggregates: requests)
+            })
+        case .agg(let aggregates):
+            let requests = try aggregateRequests(aggregates, eval: eval)
+            return PipelineResult(table: try frame { () throws(FrameError) in try aggregate(t, requests) })
+        case .sort(let keys):
+            var columns: [(column: Column, descending: Bool)] = []
+            for key in keys { columns.append((try eval.column(key.expr), key.descending)) }
+            return PipelineResult(table: t.take(try frame { () throws(FrameError) in try sortIndices(columns) }))
+        case .top(let count, let by, let per):
+            let n = try nonNegativeInt(count, what: "top")
+            let key: Column
+            let descending: Bool
+            if let by {
+                key = try eval.column(by.expr)
+                descending = by.descending
+            } else {
+                guard let numeric = t.columns.lastIndex(where: { $0.type == .int || $0.type == .float }) else {
+                    throw Diagnostic("top needs `by EXPR` when the table has no numeric column", at: at)
+                }
+                key = t.columns[numeric]
+                descending = true
+            }
+            var groups: [Column] = []
+            for ref in per { groups.append(t.columns[try columnIndex(ref, in: t)]) }
+            return PipelineResult(table: t.take(try frame { () throws(FrameError) in
+                try topIndices(n: n, by: key, descending: descending, per: groups)
+            }))
+        case .limit(let count):
+            let n = try nonNegativeInt(count, what: "limit")
+            return PipelineResult(table: n >= t.rowCount ? t : t.take(Array(0..<n)))
+        case .distinct(let refs):
+            for ref in refs { _ = try columnIndex(ref, in: t) }
+            return PipelineResult(table: try frame { () throws(FrameError) in try distinct(t, columns: refs.map(\.name)) })
+        case .dropna(let refs):
+            for ref in refs { _ = try columnIndex(ref, in: t) }
+            return PipelineResult(table: try frame { () throws(FrameError) in try dropNulls(t, columns: refs.map(\.name)) })
+        case .fillna(let items):
+            var out = t
+            for item in items {
+                guard let column = out.column(item.name) else {
+                    throw Diagnostic("unknown column '\(item.name)'\(suggestion(for: item.name, in: t.names))", at: item.expr.location)
+                }
+                guard case .scalar(let value) = try eval.evaluate(item.expr) else {
+                    throw Diagnostic("fillna needs a constant value for '\(item.name)'", at: item.expr.location)
+                }
+                let filled = try Diagnostic.located(at: item.expr.location) { () throws(FrameError) in
+                    try column.fillingNulls(with: value, name: item.name)
+                }
+                try frame { () throws(FrameError) in try out.set(item.name, filled) }
+            }
+            return PipelineResult(table: out)
+        case .join(let kind, let name, let tableAt, let on):
+            let right = try table(named: name, at: tableAt)
+            for pair in on {
+                _ = try columnIndex(pair.left, in: t)
+                _ = try columnIndex(pair.right, in: right)
+            }
+            return PipelineResult(table: try frame { () throws(FrameError) in
+                try join(t, right, kind: kind == .inner ? TRQFrame.JoinKind.inner : .left, on: on.map { ($0.left.name, $0.right.name) })
+            })
+        case .describe:
+            return PipelineResult(table: try frame { () throws(FrameError) in try describe(t) })
+        case .recommend(let mode, let k, let using, let options):
+            return try recommend(t, mode: mode, k: k, using: using, options: options, at: at)
+        case .classify(let label, let mode, let features, let model, let options):
+            return try classify(t, label: label, mode: mode, features: features, model: model, options: options, at: at)
+        case .plot(let kind, let x, let y, let by, let bins, let path):
+            return try plot(t, kind: kind, x: x, y: y, by: by, bins: bins, to: path, at: at)
+        case .save(let path, let options):
+            try save(t, to: path, options: options, at: at)
+            return PipelineResult(table: t, printsTable: false)
+        }
+    }
+
+    private func filterMask(_ condition: Expr, on t: Table) throws(Diagnostic) -> Column {
+        let mask = try Evaluator(table: t).column(condition)
+        guard mask.type == .bool else {
+            throw Diagnostic("filter needs a true/false condition, but '\(condition.text)' is \(mask.type.rawValue)", at: condition.location)
+        }
+        return mask
+    }
+
+    /// The output names of an `agg` stage made only of `count()`s, else nil.
+    private func onlyRowCounts(_ stage: Stage) -> [String]? {
+        guard case .agg(let items) = stage.kind, !items.isEmpty else { return nil }
+        for item in items {
+            guard case .call("count", let args, _) = item.expr, args.isEmpty else { return nil }
+        }
+        return items.map(\.name)
+    }
+
+    func columnIndex(_ ref: ColumnRef, in t: Table) throws(Diagnostic) -> Int {
+        guard let i = t.index(of: ref.name) else {
+            throw Diagnostic("unknown column '\(ref.name)'\(suggestion(for: ref.name, in: t.names))", at: ref.at)
+        }
+        return i
+    }
+
+    /// A constant whole number ≥ 0 (counts such as `top N`, `limit N`, `k N`).
+    func nonNegativeInt(_ expr: Expr, what: String) throws(Diagnostic) -> Int {
+        guard case .scalar(.int(let n)) = try Evaluator(table: Table()).evaluate(expr), n >= 0, let value = Int(exactly: n) else {
+            throw Diagnostic("\(what) needs a whole number ≥ 0, got '\(expr.text)'", at: expr.location)
+        }
+        return value
+    }
+
+    /// A constant number (options such as `test 0.2`).
+    func constantNumber(_ expr: Expr, what: String) throws(Diagnostic) -> Double {
+        guard case .scalar(let v) = try Evaluator(table: Table()).evaluate(expr), let d = v.asDouble else {
+            throw Diagnostic("\(what) needs a number, got '\(expr.text)'", at: expr.location)
+        }
+        return d
+    }
+
+    private func aggregateRequests(_ items: [NamedExpr], eval: Evaluator) throws(Diagnostic) -> [AggregateRequest] {
+        var requests: [AggregateRequest] = []
+        for item in items {
+            guard case .call(let name, let args, let at) = item.expr, Vocabulary.aggregateFunctions.contains(name) else {
+                throw Diagnostic("'\(item.name) = \(item.expr.text)' is not an aggregate; use one of \(Vocabulary.aggregateFunctions.joined(separator: ", "))", at: item.expr.location)
+            }
+            let expectedArgs = name == "quantile" ? 2 : name == "count" ? (0...1) ~= args.count ? args.count : 1 : 1
+            guard args.count == expectedArgs else {
+                throw Diagnostic("\(name)() takes \(name == "quantile" ? "2 arguments (column, q)" : name == "count" ? "0 or 1 argument" : "1 argument"), got \(args.count)", at: at)
+            }
+            let input = try args.first.map { arg throws(Diagnostic) in try eval.column(arg) }
+            var q: Double?
+            if name == "quantile" {
+                q = try constantNumber(args[1], what: "quantile")
+                guard (0...1).contains(q!) else { throw Diagnostic("quantile q must be between 0 and 1, got \(args[1].text)", at: args[1].location) }
+            }
+            guard let function = AggregateFunction(name: name, quantile: q) else {
+                throw Diagnostic("unknown aggregate '\(name)'", at: at)
+            }
+            requests.append(AggregateRequest(name: item.name, function: function, input: input))
+        }
+        return requests
+    }
+}
+
+extension Diagnostic {
+    /// Runs a frame operation, locating its error at `at`.
+    static func located<R>(at: SourceLocation, _ body: () throws(FrameError) -> R) throws(Diagnostic) -> R {
+        do { return try body() } catch { throw Diagnostic(error, at: at) }
+    }
+}

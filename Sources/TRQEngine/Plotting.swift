@@ -1,0 +1,84 @@
+import TRQFrame
+import TRQLanguage
+import TRQPlot
+
+extension Session {
+    /// `plot KIND X [Y] [by G] [bins N] [to PATH]`: a chart in the terminal, or an .svg/.html file.
+    func plot(_ t: Table, kind: TRQLanguage.PlotKind, x: ColumnRef, y: ColumnRef?, by: ColumnRef?, bins: Expr?, to path: String?, at: SourceLocation) throws(Diagnostic) -> PipelineResult {
+        let xColumn = t.columns[try columnIndex(x, in: t)]
+        var yValues: [Double] = []
+        if kind == .hist {
+            guard y == nil else { throw Diagnostic("plot hist takes one column: plot hist X [bins N]", at: y!.at) }
+        } else {
+            guard let y else { throw Diagnostic("plot \(kind.rawValue) needs two columns: plot \(kind.rawValue) X Y", at: at) }
+            let yColumn = t.columns[try columnIndex(y, in: t)]
+            guard let values = yColumn.doubles else {
+                throw Diagnostic("the y column '\(y.name)' is \(yColumn.type.rawValue); plot needs numbers", at: y.at)
+            }
+            yValues = (0..<t.rowCount).map { yColumn.isNull($0) ? .nan : values[$0] }
+        }
+        // Rows are split into one series per distinct `by` value, in order of first appearance.
+        var groups: [(name: String, rows: [Int])] = [("", Array(0..<t.rowCount))]
+        if let by {
+            let g = t.columns[try columnIndex(by, in: t)]
+            var index: [String: Int] = [:]
+            groups = []
+            for row in 0..<t.rowCount {
+                let name = g[row].isNull ? "null" : g[row].description
+                if let i = index[name] { groups[i].rows.append(row) } else {
+                    index[name] = groups.count
+                    groups.append((name, [row]))
+                }
+            }
+        }
+        var series: [PlotSeries] = []
+        for group in groups {
+            let xs = plotX(xColumn, rows: group.rows)
+            if kind == .hist {
+                guard case .numbers(let values) = xs else {
+                    throw Diagnostic("plot hist needs a numeric column, but '\(x.name)' is \(xColumn.type.rawValue)", at: x.at)
+                }
+                series.append(.values(values, name: group.name))
+            } else {
+                series.append(PlotSeries(name: group.name, x: xs, y: group.rows.map { yValues[$0] }))
+            }
+        }
+        let binCount = try bins.map { b throws(Diagnostic) in try nonNegativeInt(b, what: "bins") }
+        let spec: PlotSpec
+        do {
+            spec = try PlotSpec(kind: TRQPlot.PlotKind(rawValue: kind.rawValue)!, title: title(kind, x, y),
+                                xLabel: x.name, yLabel: y?.name ?? "count", series: series, bins: binCount)
+        } catch {
+            throw Diagnostic(error.message, at: at)
+        }
+        guard let path else {
+            return PipelineResult(table: t, printsTable: false,
+                                  text: TerminalChart.render(spec, width: settings.width, color: settings.color))
+        }
+        do {
+            let content = try PlotFile.render(spec, path: path)
+            try saveAtomically(Array(content.utf8), to: path, overwrite: true)
+            recordChart(svg: PlotFileFormat(path: path) == .svg ? content : SVGChart.render(spec), path: path)
+        } catch {
+            throw Diagnostic("\(error)", at: at)
+        }
+        if settings.interactive { writeError("wrote \(path)\n") }
+        return PipelineResult(table: t, printsTable: false)
+    }
+
+    private func title(_ kind: TRQLanguage.PlotKind, _ x: ColumnRef, _ y: ColumnRef?) -> String {
+        guard let y else { return "Distribution of \(x.name)" }
+        return "\(y.name) by \(x.name)"
+    }
+
+    private func plotX(_ c: Column, rows: [Int]) -> PlotX {
+        switch c.data {
+        case .int, .float:
+            let values = c.doubles!
+            return .numbers(rows.map { c.isNull($0) ? .nan : values[$0] })
+        case .timestamp(let v): return .times(rows.map { v[$0] })
+        case .date(let v): return .times(rows.map { Int64(v[$0]) &* microsPerDay })
+        default: return .categories(rows.map { c.isNull($0) ? "null" : c[$0].description })
+        }
+    }
+}

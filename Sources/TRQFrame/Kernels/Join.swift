@@ -1,0 +1,166 @@
+public enum JoinKind: String, Sendable {
+    case inner, left
+}
+
+/// Hash join on pairs of key columns. Rows match when every key pair is equal: strings by value
+/// (whatever their dictionaries), int against float numerically, date against timestamp at
+/// midnight; null never matches (as in SQL). The result has the left columns, then the right
+/// columns except right keys named like their left key; other right names already present get
+/// the suffix `_right`. Rows come in left order, each left row's matches in right order; a left
+/// join keeps unmatched left rows with nulls on the right.
+public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left: String, right: String)])
+    throws(FrameError) -> Table
+{
+    guard !keys.isEmpty else { throw FrameError("join needs at least one key column") }
+    try checkRowLimit(left.rowCount)
+    try checkRowLimit(right.rowCount)
+    var pairs: [(left: Column, right: Column, leftName: String, rightName: String)] = []
+    for key in keys {
+        guard let l = left.column(key.left) else { throw noColumn(key.left, in: left) }
+        guard let r = right.column(key.right) else {
+            throw FrameError("no column '\(key.right)' in the right table; its columns are \(right.names.joined(separator: ", "))")
+        }
+        pairs.append((l, r, key.left, key.right))
+    }
+    let codes = try parallelMap(pairs.count, parallel: left.rowCount &+ right.rowCount >= parallelThreshold) {
+        (k: Int) throws(FrameError) in try joinCodes(pairs[k].left, pairs[k].right, pairs[k].leftName, pairs[k].rightName)
+    }
+    var (leftKeys, rightKeys) = (codes[0].left, codes[0].right)
+    var cardinality = codes[0].cardinality
+    for next in codes.dropFirst() {
+        if cardinality.multipliedReportingOverflow(by: next.cardinality).overflow {
+            (leftKeys, rightKeys, cardinality) = try renumber(leftKeys, rightKeys)
+        }
+        let multiplier = Int64(next.cardinality)
+        for (i, code) in next.left.enumerated() {
+            leftKeys[i] = leftKeys[i] < 0 || code < 0 ? -1 : leftKeys[i] &* multiplier &+ Int64(code)
+        }
+        for (i, code) in next.right.enumerated() {
+            rightKeys[i] = rightKeys[i] < 0 || code < 0 ? -1 : rightKeys[i] &* multiplier &+ Int64(code)
+        }
+        cardinality &*= next.cardinality
+    }
+    (leftKeys, rightKeys, cardinality) = try renumber(leftKeys, rightKeys)
+    let (leftRows, rightRows) = try matchRows(leftKeys, rightKeys, cardinality, keepUnmatched: kind == .left)
+
+    var result = left.take(leftRows)
+    let dropped = Set(pairs.filter { $0.leftName == $0.rightName }.map(\.rightName))
+    for (name, column) in zip(right.names, right.columns) where !dropped.contains(name) {
+        var outputName = name
+        while result.index(of: outputName) != nil || (outputName != name && right.index(of: outputName) != nil) {
+            outputName += "_right"
+        }
+        try result.append(outputName, kind == .left ? column.take(orNull: rightRows) : column.take(rightRows))
+    }
+    return result
+}
+
+/// Renumbers keys densely over the right side (-1 stays -1; left keys absent on the right become -1).
+private func renumber(_ left: [Int64], _ right: [Int64]) throws(FrameError) -> ([Int64], [Int64], Int) {
+    let table = DenseIdTable()
+    var newRight = [Int64](repeating: -1, count: right.count)
+    try forEachRow(right.count) { i in
+        if right[i] >= 0 { newRight[i] = Int64(table.insert(UInt64(right[i])).id) }
+    }
+    var newLeft = [Int64](repeating: -1, count: left.count)
+    try forEachRow(left.count) { i in
+        if left[i] >= 0 { newLeft[i] = Int64(table.find(UInt64(left[i]))) }
+    }
+    return (newLeft, newRight, table.count)
+}
+
+/// Pairs of matching rows (right -1 for an unmatched left row kept by a left join).
+private func matchRows(_ left: [Int64], _ right: [Int64], _ cardinality: Int, keepUnmatched: Bool)
+    throws(FrameError) -> ([Int], [Int])
+{
+    // Right rows bucketed by key, in right order.
+    var starts = [Int](repeating: 0, count: cardinality &+ 1)
+    for key in right where key >= 0 { starts[Int(key) &+ 1] &+= 1 }
+    for k in 0..<cardinality { starts[k &+ 1] &+= starts[k] }
+    var cursor = starts
+    var bucketed = [Int](repeating: 0, count: starts[cardinality])
+    for (i, key) in right.enumerated() where key >= 0 {
+        bucketed[cursor[Int(key)]] = i
+        cursor[Int(key)] &+= 1
+    }
+    var leftRows: [Int] = [], rightRows: [Int] = []
+    leftRows.reserveCapacity(left.count)
+    rightRows.reserveCapacity(left.count)
+    try forEachRow(left.count) { i in
+        let key = left[i]
+        if key >= 0, starts[Int(key)] < starts[Int(key) &+ 1] {
+            for r in starts[Int(key)]..<starts[Int(key) &+ 1] {
+                leftRows.append(i)
+                rightRows.append(bucketed[r])
+            }
+        } else if keepUnmatched {
+            leftRows.append(i)
+            rightRows.append(-1)
+        }
+    }
+    return (leftRows, rightRows)
+}
+
+/// Codes for one key pair, equal on both sides exactly when the values match; -1 never matches.
+private func joinCodes(_ left: Column, _ right: Column, _ leftName: String, _ rightName: String)
+    throws(FrameError) -> (left: [Int64], right: [Int64], cardinality: Int)
+{
+    switch (left.data, right.data) {
+    case (.string(let leftCodes, let leftDictionary), .string(let rightCodes, let rightDictionary)):
+        let (rightIds, interner) = rightDictionary.distinctIds()
+        let leftIds = leftDictionary.values.map { interner.find($0) }
+        return (
+            try dictionaryKeys(leftCodes, leftIds, left.validity),
+            try dictionaryKeys(rightCodes, rightIds, right.validity),
+            interner.count
+        )
+    default:
+        let leftBits = try matchBits(left, as: right.type, leftName, rightName)
+        let rightBits = try matchBits(right, as: left.type, leftName, rightName)
+        let table = DenseIdTable()
+        var rightKeys = [Int64](repeating: -1, count: right.count)
+        try forEachValidRow(right.count, right.validity) { i in
+            if let bits = rightBits(i) { rightKeys[i] = Int64(table.insert(bits).id) }
+        }
+        var leftKeys = [Int64](repeating: -1, count: left.count)
+        try forEachValidRow(left.count, left.validity) { i in
+            if let bits = leftBits(i) { leftKeys[i] = Int64(table.find(bits)) }
+        }
+        return (leftKeys, rightKeys, table.count)
+    }
+}
+
+private func dictionaryKeys(_ codes: [Int32], _ ids: [Int32], _ validity: Validity?) throws(FrameError) -> [Int64] {
+    var keys = [Int64](repeating: -1, count: codes.count)
+    try forEachValidRow(codes.count, validity) { i in keys[i] = Int64(ids[Int(codes[i])]) }
+    return keys
+}
+
+/// How a non-string key is compared with a key of type `other`: a function giving the bits to
+/// match for row i (nil when the value can equal nothing on the other side).
+private func matchBits(_ column: Column, as other: DataType, _ leftName: String, _ rightName: String)
+    throws(FrameError) -> (Int) -> UInt64?
+{
+    switch (column.data, other) {
+    case (.int(let v), .int), (.timestamp(let v), .timestamp):
+        return { UInt64(bitPattern: v[$0]) }
+    case (.date(let v), .date):
+        return { UInt64(bitPattern: Int64(v[$0])) }
+    case (.bool(let v), .bool):
+        return { v[$0] ? 1 : 0 }
+    case (.date(let v), .timestamp):
+        return { UInt64(bitPattern: Int64(v[$0]) &* microsPerDay) }
+    case (.timestamp(let v), .date):
+        return { UInt64(bitPattern: v[$0]) }
+    case (.float(let v), .float), (.float(let v), .int):
+        return { canonicalBits(v[$0]) }
+    case (.int(let v), .float):
+        // An integer beyond 2^53 that no Double represents exactly equals no float.
+        return { i in
+            let d = Double(v[i])
+            return d < 0x1p63 && Int64(d) == v[i] ? canonicalBits(d) : nil
+        }
+    default:
+        throw FrameError("cannot join '\(leftName)' with '\(rightName)': one is \(column.type), the other \(other); convert one first, e.g. with string(...), int(...) or float(...)")
+    }
+}

@@ -1,0 +1,111 @@
+import Dispatch
+
+/// Rows are processed in chunks of this many between cancellation checks (a multiple of 64 so
+/// chunks start on validity-word boundaries).
+let cancellationChunk = 65_536
+
+/// Below this many rows, splitting work across threads costs more than it saves.
+let parallelThreshold = 200_000
+
+/// Runs `body(0) ... body(count - 1)` concurrently; the bodies must touch disjoint state.
+func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+    if count == 1 { return body(0) }
+    withoutActuallyEscaping(body) { body in
+        let box = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: count) { box.value($0) }
+    }
+}
+
+/// Runs the tasks concurrently when `parallel`, and returns their results in order.
+func parallelMap<T>(_ count: Int, parallel: Bool = true, _ body: (Int) throws(FrameError) -> T)
+    throws(FrameError) -> [T]
+{
+    var results = [Result<T, FrameError>?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { slots in
+        func run(_ i: Int) {
+            do throws(FrameError) { slots[i] = .success(try body(i)) } catch { slots[i] = .failure(error) }
+        }
+        if parallel { parallelFor(count, run) } else { for i in 0..<count { run(i) } }
+    }
+    var values: [T] = []
+    values.reserveCapacity(count)
+    for result in results {
+        switch result {
+        case .success(let value)?: values.append(value)
+        case .failure(let error)?: throw error
+        case nil: preconditionFailure("parallelMap task \(values.count) did not run")
+        }
+    }
+    return values
+}
+
+/// Calls `body` with every non-null row index in ascending order, checking for cancellation
+/// between chunks.
+@inline(__always) func forEachValidRow(
+    _ count: Int, _ validity: Validity?, _ body: (Int) -> Void
+) throws(FrameError) {
+    var start = 0
+    while start < count {
+        try FrameError.checkCancellation()
+        let end = Swift.min(start &+ cancellationChunk, count)
+        if let validity {
+            validity.words.withUnsafeBufferPointer { words in
+                for w in (start >> 6)..<((end &+ 63) >> 6) {
+                    var bits = words[w]
+                    let base = w << 6
+                    while bits != 0 {
+                        body(base &+ bits.trailingZeroBitCount)
+                        bits &= bits &- 1
+                    }
+                }
+            }
+        } else {
+            for i in start..<end { body(i) }
+        }
+        start = end
+    }
+}
+
+/// Calls `body` with every row index, checking for cancellation between chunks.
+@inline(__always) func forEachRow(_ count: Int, _ body: (Int) -> Void) throws(FrameError) {
+    try forEachValidRow(count, nil, body)
+}
+
+/// Kernels index rows and number groups with Int32 to halve memory traffic.
+let maximumRowCount = 1 << 30
+
+func checkRowLimit(_ count: Int) throws(FrameError) {
+    guard count <= maximumRowCount else {
+        throw FrameError("\(count) rows is more than the \(maximumRowCount) the kernels handle; filter or split the input")
+    }
+}
+
+extension Column {
+    /// A column of `count` nulls of the given type.
+    public static func nulls(_ type: DataType, count: Int) -> Column {
+        let data: ColumnData
+        switch type {
+        case .int: data = .int([Int64](repeating: 0, count: count))
+        case .float: data = .float([Double](repeating: 0, count: count))
+        case .bool: data = .bool([Bool](repeating: false, count: count))
+        case .string: data = .string(codes: [Int32](repeating: 0, count: count), dictionary: StringDictionary([""]))
+        case .timestamp: data = .timestamp([Int64](repeating: 0, count: count))
+        case .date: data = .date([Int32](repeating: 0, count: count))
+        }
+        return Column(data, validity: Validity(count: count, allValid: false))
+    }
+
+    /// The rows at `rows`, in that order; a negative index yields a null (for outer joins and
+    /// aggregates over groups without a value).
+    public func take(orNull rows: [Int]) -> Column {
+        var newValidity = Validity(count: rows.count, allValid: false)
+        var safeRows = rows
+        for (j, i) in rows.enumerated() {
+            if i < 0 { safeRows[j] = 0 } else if !isNull(i) { newValidity.set(j) }
+        }
+        if count == 0 { return Column.nulls(type, count: rows.count) }
+        var result = take(safeRows)
+        result.validity = newValidity.nullCount == 0 ? nil : newValidity
+        return result
+    }
+}

@@ -1,0 +1,106 @@
+/// The classifier families. Names are what `classify ... model NAME` accepts (plus aliases).
+public enum ClassifierKind: String, CaseIterable, Sendable {
+    case logistic, mlp, cnn, forest
+
+    /// Parses a model name as written in the language; nil for `auto`.
+    public static func named(_ name: String) throws -> ClassifierKind? {
+        switch name.lowercased() {
+        case "auto": return nil
+        case "logistic", "logreg", "softmax": return .logistic
+        case "mlp", "nn": return .mlp
+        case "cnn", "conv": return .cnn
+        case "forest", "random_forest", "rf": return .forest
+        default:
+            throw ModelError("unknown model '\(name)'; choose one of auto, \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+}
+
+/// Training options of every classifier (each model reads the ones it uses).
+public struct ClassifierOptions: Sendable, Equatable {
+    public var seed: UInt64 = 42
+    /// Worker threads; results do not depend on it.
+    public var threads = defaultThreadCount
+    /// One-hot columns per text feature (the most frequent values; the rest share one column).
+    public var maxCategories = FeatureTransform.defaultMaxCategories
+
+    /// L2 penalty on weights (logistic: on the mean log-loss; networks: weight decay).
+    public var l2 = 1e-4
+    /// Logistic regression: L-BFGS iterations at most.
+    public var iterations = 300
+
+    /// Networks: Adam epochs at most, mini-batch size, step size.
+    public var epochs = 100
+    public var batchSize = 256
+    public var learningRate = 1e-3
+    /// Networks: width of the hidden dense layer(s); `layers` is 1 or 2 (the second is half as wide).
+    public var hidden = 128
+    public var layers = 2
+    /// Networks: stop after this many epochs without a lower validation log-loss; the
+    /// validation rows are this fraction of the training rows (stratified).
+    public var patience = 10
+    public var validationFraction = 0.1
+    /// CNN: convolution channels.
+    public var channels = 16
+
+    /// Forest: trees, depth limit (0 = none), rows per leaf at least, features tried per split
+    /// (0 = sqrt of the feature count), histogram bins per feature.
+    public var trees = 200
+    public var maxDepth = 0
+    public var minLeaf = 1
+    public var maxFeatures = 0
+    public var bins = 255
+    /// Forest: which trees (see `RandomForest`): best-split bootstrap trees, randomized-threshold
+    /// trees, or both alternating.
+    public var split = ForestSplit.mixed
+
+    /// `auto`: the fraction of training rows held out to choose the model.
+    public var autoValidation = 0.2
+
+    public init() {}
+
+    public static let optionNames = ["seed", "threads", "max_categories", "l2", "iterations", "epochs", "batch_size",
+                                     "learning_rate", "hidden", "layers", "patience", "validation", "channels",
+                                     "trees", "max_depth", "min_leaf", "max_features", "bins", "split", "auto_validation"]
+
+    /// Sets an option by its name in the language (`with trees = 200`).
+    public mutating func set(_ name: String, _ value: OptionValue) throws {
+        switch name.lowercased() {
+        case "seed": seed = try value.seed(name)
+        case "threads": threads = try value.int(name, in: 1...1024)
+        case "max_categories": maxCategories = try value.int(name, in: 1...100_000)
+        case "l2": l2 = try value.double(name, in: 0...1e6)
+        case "iterations": iterations = try value.int(name, in: 1...1_000_000)
+        case "epochs": epochs = try value.int(name, in: 1...1_000_000)
+        case "batch_size": batchSize = try value.int(name, in: 1...1_000_000)
+        case "learning_rate": learningRate = try value.double(name, in: 1e-9...10)
+        case "hidden": hidden = try value.int(name, in: 1...65_536)
+        case "layers": layers = try value.int(name, in: 1...2)
+        case "patience": patience = try value.int(name, in: 1...1_000_000)
+        case "validation": validationFraction = try value.double(name, in: 0.01...0.5)
+        case "channels": channels = try value.int(name, in: 1...4096)
+        case "trees": trees = try value.int(name, in: 1...100_000)
+        case "max_depth": maxDepth = try value.int(name, in: 0...1000)
+        case "min_leaf": minLeaf = try value.int(name, in: 1...1_000_000_000)
+        case "max_features": maxFeatures = try value.int(name, in: 0...1_000_000)
+        case "bins": bins = try value.int(name, in: 2...65_535)
+        case "split": split = try value.choice(name, ForestSplit.self)
+        case "auto_validation": autoValidation = try value.double(name, in: 0.01...0.9)
+        default: throw unknownOption(name, known: Self.optionNames, context: "classify")
+        }
+    }
+
+    /// Feeds every option that changes a fitted model (not `threads`) into a cache key.
+    public func hash(into h: inout ContentHash) {
+        h.combine("classifier")
+        h.combine(seed); h.combine(maxCategories); h.combine(l2); h.combine(iterations); h.combine(epochs)
+        h.combine(batchSize); h.combine(learningRate); h.combine(hidden); h.combine(layers); h.combine(patience)
+        h.combine(validationFraction); h.combine(channels); h.combine(trees); h.combine(maxDepth); h.combine(minLeaf)
+        h.combine(maxFeatures); h.combine(bins); h.combine(split.rawValue); h.combine(autoValidation)
+    }
+}
+
+/// The trees of a forest: see `RandomForest`.
+public enum ForestSplit: String, CaseIterable, Sendable {
+    case best, random, mixed
+}

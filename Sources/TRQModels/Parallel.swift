@@ -1,0 +1,70 @@
+import COpenBLAS
+import Dispatch
+import Foundation
+
+/// The number of worker threads training uses by default: every active core.
+public var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+/// Runs `body(chunk)` for every chunk in 0..<chunks on up to `threads` threads. Chunks are handed out
+/// dynamically (skewed rows, e.g. Zipf-popular items, would starve a static split), so `body` must
+/// make each chunk's result independent of which thread runs it and when: that is what keeps
+/// seeded training bitwise reproducible.
+func parallelChunks(_ chunks: Int, threads: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
+    let workers = min(max(1, threads), chunks)
+    if workers <= 1 {
+        for c in 0..<chunks { body(c, 0) }
+        return
+    }
+    let counter = ChunkCounter()
+    withoutActuallyEscaping(body) { body in
+        let shared = UncheckedSendable(body)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while true {
+                let c = counter.take()
+                if c >= chunks { break }
+                shared.value(c, worker)
+            }
+        }
+    }
+}
+
+private final class ChunkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        next &+= 1
+        return next &- 1
+    }
+}
+
+/// Wraps a value that is shared across worker threads under a discipline the compiler cannot check
+/// (disjoint rows of a buffer, read-only inputs).
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// OpenBLAS may spawn its own threads inside a call; training already runs one worker per core, so
+/// BLAS calls are kept single-threaded (also what makes their results independent of scheduling).
+func useSingleThreadedBLAS() {
+    if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+}
+
+/// A 64-byte-aligned Float buffer. Alignment is fixed so that vectorized kernels (OpenBLAS picks
+/// code paths by length, not address, but this removes the question) see the same layout every run.
+final class AlignedFloats: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int, zeroed: Bool = true) {
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(1, count) &* 4, alignment: 64)
+        pointer = raw.bindMemory(to: Float.self, capacity: max(1, count))
+        if zeroed { pointer.initialize(repeating: 0, count: max(1, count)) }
+    }
+
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+}

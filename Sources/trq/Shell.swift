@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibedit
+import TRQEngine
+import TRQFrame
+import TRQLanguage
+
+/// The interactive shell: reads entries with libedit, runs each complete one, keeps history.
+final class Shell {
+    static let prompt = "trq> "
+    static let continuationPrompt = "...> "
+    static let historySize = 1000
+
+    private let session: Session
+    private let editor: LineEditor
+    private let history: HistoryFile?
+
+    init?(session: Session) {
+        self.session = session
+        history = HistoryFile.inHome(limit: Shell.historySize)
+        guard let editor = LineEditor(historySize: Shell.historySize, completer: { [unowned session] text in
+            complete(text, context: CompletionContext(
+                tableNames: { session.tableNames },
+                columnNames: { session.columnNames(forPipelinePrefix: $0) }))
+        }) else { return nil }
+        self.editor = editor
+    }
+
+    /// Runs until Ctrl-D or `.quit`; returns the exit status.
+    func run() -> Int32 {
+        // While a statement runs, Ctrl-C raises SIGINT; kernels poll the flag and stop.
+        signal(SIGINT) { _ in
+            cancellationRequested.store(true, ordering: .relaxed)
+            // End the line after the terminal's `^C` echo, before the engine reports the cancel.
+            var newline = UInt8(ascii: "\n")
+            _ = write(2, &newline, 1)
+        }
+        // A parent may have started us with SIGINT blocked; Ctrl-C must reach the handler.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &interrupt, nil)
+        for entry in history?.load() ?? [] { editor.addToHistory(entry) }
+        writeAll("trq \(trqVersion)\nEnter .help for help, .quit or Ctrl-D to leave.\n", to: 1)
+
+        var pending: [String] = []
+        while true {
+            editor.pendingText = pending.joined(separator: "\n")
+            switch editor.readLine(prompt: pending.isEmpty ? Shell.prompt : Shell.continuationPrompt) {
+            case .endOfInput:
+                writeAll("\n", to: 1)
+                return 0
+            case .interrupted:
+                pending = []
+            case .line(let line):
+                pending.append(line)
+                let entry = pending.joined(separator: "\n")
+                if entry.allSatisfy(\.isWhitespace) {
+                    pending = []
+                    continue
+                }
+                if isIncomplete(entry) { continue }
+                pending = []
+                editor.addToHistory(entry)
+                history?.append(entry)
+                if execute(entry) == .quit { return 0 }
+            }
+        }
+    }
+
+    private func execute(_ entry: String) -> ExecutionOutcome {
+        if let width = terminalWidth(1) { session.settings.width = width }
+        cancellationRequested.store(false, ordering: .relaxed)
+        let outcome = session.execute(entry, file: "<shell>")
+        cancellationRequested.store(false, ordering: .relaxed)
+        fflush(trq_stdout())
+        return outcome
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import TRQEngine
+
+/// Two taste blocks: users a0..a9 play items x0..x9, users b0..b9 play items y0..y9, each user
+/// all but one item of their block (a different one each), so every block item is seen by 9 users.
+private let blocks: String = {
+    var rows = ["user_id,track_id"]
+    for group in ["a", "b"] {
+        let prefix = group == "a" ? "x" : "y"
+        for u in 0..<10 {
+            for i in 0..<10 where i != u { rows.append("\(group)\(u),\(prefix)\(i)") }
+        }
+    }
+    return rows.joined(separator: "\n") + "\n"
+}()
+
+/// Labels that a straight line separates: class "high" exactly when x + y > 1.
+private let separable: String = {
+    var rows = ["x,y,noise,label"]
+    var state: UInt64 = 7
+    func uniform() -> Double {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Double(state >> 11) / Double(1 << 53)
+    }
+    for _ in 0..<400 {
+        let x = uniform(), y = uniform()
+        guard abs(x + y - 1) > 0.1 else { continue }
+        rows.append("\(x),\(y),\(uniform()),\(x + y > 1 ? "high" : "low")")
+    }
+    return rows.joined(separator: "\n") + "\n"
+}()
+
+private func session(files: [String: String], cache: String? = nil) throws -> (Session, () -> String) {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trq-models-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    var settings = SessionSettings()
+    settings.format = .csv
+    settings.modelCacheDirectory = cache
+    for (name, text) in files {
+        let path = dir.appendingPathComponent(name + ".csv").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        settings.variables[name] = path
+    }
+    final class Sink: @unchecked Sendable { var text = "" }
+    let out = Sink(), err = Sink()
+    let s = Session(settings: settings, write: { out.text += $0 }, writeError: { err.text += $0 })
+    return (s, { defer { out.text = "" }; return out.text + err.text })
+}
+
+private func rows(_ csv: String) -> [[String]] {
+    csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+}
+
+@Test func recommendStaysInTheUsersBlockAndSkipsSeenItems() throws {
+    let (s, output) = try session(files: ["plays": blocks])
+    #expect(s.execute("load $plays | recommend for \"a3\" k 3 with factors = 4, iterations = 10", file: "t") == .success)
+    let recommended = rows(output())
+    #expect(recommended.map { $0[0] } == ["1", "2", "3"])
+    // a3 has played every block item but x3: x3 first, far ahead of the other block's items.
+    #expect(recommended[0][1] == "x3")
+    #expect(recommended.dropFirst().allSatisfy { $0[1].hasPrefix("y") })
+    #expect(Double(recommended[1][2])! < 0.5 * Double(recommended[0][2])!)
+}
+
+@Test func similarItemsComeFromTheSameBlock() throws {
+    let (s, output) = try session(files: ["plays": blocks])
+    #expect(s.execute("load $plays | recommend similar \"y5\" k 4 with factors = 4", file: "t") == .success)
+    let similar = rows(output())
+    #expect(similar.count == 4)
+    #expect(similar.allSatisfy { $0[1].hasPrefix("y") && $0[1] != "y5" })
+}
+
+@Test func recommendEvalReportsBothModelsWithMetricsInRange() throws {
+    let (s, output) = try session(files: ["plays": blocks])
+    #expect(s.execute("load $plays | recommend eval k 5 test 0.2 seed 1 with factors = 4", file: "t") == .success)
+    let table = rows(output())
+    #expect(table.map { $0[0] } == ["als", "popularity"])
+    for row in table {
+        for value in row[1...5].map({ Double($0)! }) { #expect((0...1).contains(value)) }
+    }
+    // Every user's held-out item is in its block; ALS ranks the block first, popularity cannot tell.
+    #expect(Double(table[0][2])! > Double(table[1][2])!)
+}
+
+@Test func unknownUserIsALocatedErrorShowingTheIdFormat() throws {
+    let (s, output) = try session(files: ["plays": blocks])
+    #expect(s.execute("load $plays | recommend for \"zz\"", file: "t.trq") == .failed)
+    #expect(output().contains("t.trq:1:29: error: no user zz in column 'user_id'; users look like a0"))
+}
+
+@Test func trainedModelIsCachedInTheSessionAndOnDisk() throws {
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("trq-cache-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: cache) }
+    let statement = "load $plays | recommend for \"b1\" k 2 with factors = 4\n.models"
+    let (first, firstOutput) = try session(files: ["plays": blocks], cache: cache)
+    #expect(first.execute(statement, file: "t") == .success)
+    #expect(first.execute(".models", file: "t") == .success)
+    let firstListing = firstOutput()
+    #expect(try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasSuffix(".model") }.count == 1)
+    // A new session (a rerun of the script) reads the model back: same key and the recorded
+    // training time of the first run, which a retraining would not reproduce.
+    let (second, secondOutput) = try session(files: ["plays": blocks], cache: cache)
+    #expect(second.execute(statement, file: "t") == .success)
+    let secondListing = secondOutput()
+    let modelLine = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("als,") }.map(String.init) }
+    #expect(modelLine(firstListing) != nil)
+    #expect(modelLine(secondListing) == modelLine(firstListing))
+}
+
+@Test func classifierLearnsASeparableRule() throws {
+    let (s, output) = try session(files: ["points": separable])
+    #expect(s.execute("load $points | classify label model logistic | agg n = count(), right = sum(int(label == predicted_label))", file: "t") == .success)
+    let result = rows(output())[0].map { Int($0)! }
+    #expect(result[0] > 300)
+    #expect(Double(result[1]) / Double(result[0]) > 0.97)
+}
+
+@Test func classifyEvalReportsEveryModel() throws {
+    let (s, output) = try session(files: ["points": separable])
+    #expect(s.execute("load $points | classify label eval test 0.25 seed 3 features x, y with epochs = 40, trees = 30", file: "t") == .success)
+    let table = rows(output())
+    #expect(table.map { $0[0] } == ["logistic", "mlp", "cnn", "forest"])
+    #expect(table.allSatisfy { Double($0[1])! > 0.85 && Double($0[2])! > 0.85 })
+}

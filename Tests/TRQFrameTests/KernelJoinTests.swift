@@ -1,0 +1,107 @@
+import Testing
+@testable import TRQFrame
+
+@Suite struct KernelJoinTests {
+    @Test func innerJoinWithDuplicatesOnBothSides() throws {
+        let left = try table(["k": ints([1, 2, 1, 3, nil]), "l": strings(["a", "b", "c", "d", "e"])])
+        let right = try table(["k": ints([1, 1, 2, 4, nil]), "r": ints([10, 11, 20, 40, 99])])
+        let j = try join(left, right, kind: .inner, on: [("k", "k")])
+        #expect(j.names == ["k", "l", "r"])
+        // Left order, then right matches in right order; null keys never match.
+        #expect(values(j, "k") == [1, 1, 2, 1, 1].map { .int($0) })
+        #expect(values(j, "l") == ["a", "a", "b", "c", "c"].map { .string($0) })
+        #expect(values(j, "r") == [10, 11, 20, 10, 11].map { .int($0) })
+    }
+
+    @Test func leftJoinKeepsUnmatchedRowsWithNulls() throws {
+        let left = try table(["k": ints([1, 3, nil, 2]), "x": floats([0.5, 1.5, 2.5, 3.5])])
+        let right = try table(["k": ints([2, 1, 2]), "x": strings(["two", "one", "deux"])])
+        let j = try join(left, right, kind: .left, on: [("k", "k")])
+        // The clashing right column gets the suffix; the same-named right key is dropped.
+        #expect(j.names == ["k", "x", "x_right"])
+        #expect(values(j, "k") == [.int(1), .int(3), .null, .int(2), .int(2)])
+        #expect(values(j, "x") == [0.5, 1.5, 2.5, 3.5, 3.5].map { .float($0) })
+        #expect(values(j, "x_right") == [.string("one"), .null, .null, .string("two"), .string("deux")])
+    }
+
+    @Test func stringKeysMatchByValueAcrossDictionaries() throws {
+        let left = try table(["name": strings(["b", "a", "zz", "c"], dictionary: ["zz", "c", "b", "a"])])
+        let right = try table([
+            "artist": strings(["a", "b", "q", "a"], dictionary: ["q", "a", "unused", "b"]),
+            "id": ints([1, 2, 3, 4]),
+        ])
+        let j = try join(left, right, kind: .inner, on: [("name", "artist")])
+        // Differently named keys: the right key stays.
+        #expect(j.names == ["name", "artist", "id"])
+        #expect(values(j, "name") == ["b", "a", "a"].map { .string($0) })
+        #expect(values(j, "artist") == ["b", "a", "a"].map { .string($0) })
+        #expect(values(j, "id") == [2, 1, 4].map { .int($0) })
+    }
+
+    @Test func intAndFloatKeysCompareNumerically() throws {
+        let left = try table(["k": ints([1, 2, 3, 9_007_199_254_740_993])])
+        let right = try table(["k": floats([2.0, 1.5, 1.0, -0.0, 9_007_199_254_740_992.0]), "v": ints([20, 15, 10, 0, 1])])
+        let j = try join(left, right, kind: .left, on: [("k", "k")])
+        #expect(values(j, "v") == [.int(10), .int(20), .null, .null])
+        let zero = try join(try table(["k": floats([0.0])]), right, kind: .inner, on: [("k", "k")])
+        #expect(values(zero, "v") == [.int(0)])
+    }
+
+    @Test func multipleKeysWithNullsAndSuffixes() throws {
+        let left = try table([
+            "a": strings(["x", "x", "y", nil]), "b": ints([1, 2, 1, 1]), "v": ints([1, 2, 3, 4]),
+        ])
+        let right = try table([
+            "a": strings(["y", "x", "x", "x"]), "b": ints([1, 2, nil, 2]), "v": ints([30, 20, 99, 21]),
+            "v_right": ints([7, 8, 9, 10]),
+        ])
+        let j = try join(left, right, kind: .left, on: [("a", "a"), ("b", "b")])
+        #expect(j.names == ["a", "b", "v", "v_right_right", "v_right"])
+        #expect(values(j, "v") == [1, 2, 2, 3, 4].map { .int($0) })
+        #expect(values(j, "v_right_right") == [.null, .int(20), .int(21), .int(30), .null])
+        #expect(values(j, "v_right") == [.null, .int(8), .int(10), .int(7), .null])
+    }
+
+    @Test func dateMatchesTimestampAtMidnight() throws {
+        let left = try table(["d": dates([1, 2])])
+        let right = try table(["t": Column(.timestamp([microsPerDay, microsPerDay + 1]))])
+        let j = try join(left, right, kind: .left, on: [("d", "t")])
+        #expect(values(j, "t") == [.timestamp(microsPerDay), .null])
+    }
+
+    @Test func emptySidesAndErrors() throws {
+        let left = try table(["k": ints([1, 2])])
+        let empty = try table(["k": ints([]), "v": strings([])])
+        #expect(try join(left, empty, kind: .inner, on: [("k", "k")]).rowCount == 0)
+        let l = try join(left, empty, kind: .left, on: [("k", "k")])
+        #expect(values(l, "v") == [.null, .null])
+        let s = try table(["k": strings(["1"])])
+        #expect {
+            _ = try join(left, s, kind: .inner, on: [("k", "k")])
+        } throws: { ($0 as? FrameError)?.message.contains("convert") == true }
+        #expect(throws: FrameError.self) { _ = try join(left, s, kind: .inner, on: [("k", "nope")]) }
+    }
+
+    @Test func randomizedAgainstNestedLoops() throws {
+        var rng = SplitMix(state: 5)
+        let nl = 700, nr = 500
+        let lk: [Int64?] = (0..<nl).map { i in i % 11 == 0 ? nil : Int64.random(in: 0...60, using: &rng) }
+        let lk2: [String?] = (0..<nl).map { _ in ["p", "q"].randomElement(using: &rng) }
+        let rk: [Int64?] = (0..<nr).map { i in i % 7 == 0 ? nil : Int64.random(in: 0...80, using: &rng) }
+        let rk2: [String?] = (0..<nr).map { _ in ["q", "p", "r"].randomElement(using: &rng) }
+        let left = try table(["k": ints(lk), "s": strings(lk2), "row": ints((0..<nl).map { Int64($0) })])
+        let right = try table(["k2": ints(rk), "s": strings(rk2), "rrow": ints((0..<nr).map { Int64($0) })])
+        let j = try join(left, right, kind: .left, on: [("k", "k2"), ("s", "s")])
+        var want: [(Int64, Int64?)] = []
+        for i in 0..<nl {
+            var matched = false
+            for r in 0..<nr where lk[i] != nil && lk[i] == rk[r] && lk2[i] == rk2[r] {
+                want.append((Int64(i), Int64(r)))
+                matched = true
+            }
+            if !matched { want.append((Int64(i), nil)) }
+        }
+        #expect(values(j, "row") == want.map { .int($0.0) })
+        #expect(values(j, "rrow") == want.map { $0.1.map(Value.int) ?? .null })
+    }
+}

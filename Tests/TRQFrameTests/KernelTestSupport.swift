@@ -1,0 +1,60 @@
+@testable import TRQFrame
+
+// Builders for small hand-written columns (nil is null).
+
+func ints(_ values: [Int64?]) -> Column {
+    Column(.int(values.map { $0 ?? 0 }), validity: Validity(values.map { $0 != nil }))
+}
+
+func floats(_ values: [Double?]) -> Column {
+    Column(.float(values.map { $0 ?? 0 }), validity: Validity(values.map { $0 != nil }))
+}
+
+func bools(_ values: [Bool?]) -> Column {
+    Column(.bool(values.map { $0 ?? false }), validity: Validity(values.map { $0 != nil }))
+}
+
+func dates(_ values: [Int32?]) -> Column {
+    Column(.date(values.map { $0 ?? 0 }), validity: Validity(values.map { $0 != nil }))
+}
+
+/// A string column whose dictionary is `dictionary` (default: distinct values in order).
+func strings(_ values: [String?], dictionary: [String]? = nil) -> Column {
+    var dict = dictionary ?? []
+    if dictionary == nil {
+        for case let v? in values where !dict.contains(where: { $0.utf8.elementsEqual(v.utf8) }) { dict.append(v) }
+    }
+    let codes = values.map { v in Int32(v.flatMap { s in dict.firstIndex { $0.utf8.elementsEqual(s.utf8) } } ?? 0) }
+    return Column(.string(codes: codes, dictionary: StringDictionary(dict.isEmpty ? [""] : dict)),
+                  validity: Validity(values.map { $0 != nil }))
+}
+
+func table(_ pairs: KeyValuePairs<String, Column>) throws -> Table {
+    try Table(names: pairs.map(\.key), columns: pairs.map(\.value))
+}
+
+/// The boxed values of a column, for comparisons.
+func values(_ column: Column?) -> [Value] {
+    guard let column else { return [] }
+    return (0..<column.count).map { column[$0] }
+}
+
+func values(_ t: Table, _ name: String) -> [Value] { values(t.column(name)) }
+
+/// Whether two floats agree to a relative 1e-12 (for sums whose rounding may differ).
+func close(_ a: Value, _ b: Double) -> Bool {
+    guard case .float(let x) = a else { return false }
+    return abs(x - b) <= 1e-12 * max(1, abs(b))
+}
+
+/// A deterministic pseudo-random generator (SplitMix64) so randomized tests are reproducible.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
