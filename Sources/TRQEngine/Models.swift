@@ -187,13 +187,7 @@ extension Session {
     }
 
     private func trainedALS(_ matrix: InteractionMatrix, options: ALSOptions, detail: String, at: SourceLocation) throws(Diagnostic) -> ALSModel {
-        var h = ContentHash()
-        h.combine("als-v1")
-        h.combine(matrix.userStart)
-        h.combine(matrix.userItems)
-        h.combine(matrix.userWeights)
-        options.hash(into: &h)
-        let key = h.hex
+        let key = ALSModel.cacheKey(matrix, options: options).hex
         if let cached = models.lookup(key) as? ALSModel { return cached }
         let model: ALSModel
         if let directory = settings.modelCacheDirectory, let bytes = ModelCache.readDisk(key, in: directory), let restored = try? ALSModel.deserialize(bytes) {
@@ -203,7 +197,7 @@ extension Session {
             if let directory = settings.modelCacheDirectory { ModelCache.writeDisk(key, model.serialized(), in: directory) }
         }
         models.store(.init(kind: "als", key: key, detail: "\(detail), \(matrix.userCount) users x \(matrix.itemCount) items",
-                           trainSeconds: model.trainSeconds, bytes: (matrix.userCount + matrix.itemCount) * options.factors * 4, model: model))
+                           trainSeconds: model.trainSeconds, bytes: model.memoryBytes, model: model))
         return model
     }
 

@@ -18,10 +18,20 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         // Split scalars, not Characters: "\r\n" is a single Character.
         let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         if at.line >= 1, at.line <= lines.count {
-            var line = String(String.UnicodeScalarView(lines[at.line - 1]))
-            if line.hasSuffix("\r") { line.removeLast() }
-            let caretIndent = line.unicodeScalars.prefix(max(0, at.column - 1)).map { $0 == "\t" ? "\t" : " " }
-            text += "\n" + line + "\n" + caretIndent.joined() + "^"
+            var line = Array(lines[at.line - 1])
+            if line.last == "\r" { line.removeLast() }
+            // A very long line shows only a window around the column, marked with "...".
+            var caretColumn = max(0, at.column - 1)
+            let window = 120
+            if line.count > 2 * window {
+                let start = max(0, min(caretColumn - window / 2, line.count - window))
+                let end = min(line.count, start + window)
+                let prefix: [Unicode.Scalar] = start > 0 ? Array("...".unicodeScalars) : []
+                line = prefix + Array(line[start..<end]) + (end < line.count ? Array("...".unicodeScalars) : [])
+                caretColumn = caretColumn - start + prefix.count
+            }
+            let caretIndent = line.prefix(caretColumn).map { $0 == "\t" ? "\t" : " " }
+            text += "\n" + String(String.UnicodeScalarView(line)) + "\n" + caretIndent.joined() + "^"
         }
         return text
     }

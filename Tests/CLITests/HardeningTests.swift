@@ -54,3 +54,32 @@ import Testing
     #expect(allowed.stdout == "n\n10000\n")
     #expect(try runTRQ(["--memory-limit", "lots", "-c", "agg"]).status == 2)
 }
+
+/// Every hostile input ends in a result or a located error (exit 0 or 1), never in a signal:
+/// the quirky CSV corpus, loaded and described, and scripts built to break a parser.
+@Test func noHostileInputEndsTrqBySignal() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let corpus = root.appendingPathComponent("Tests/TRQFrameTests/Fixtures/csv")
+    let files = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { !$0.hasPrefix(".") }
+    try #require(files.count > 20)
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var scripts: [(name: String, bytes: [UInt8])] = [
+        ("nested parentheses", Array(("load \"x.csv\" | filter " + String(repeating: "(", count: 20_000) + "1" + String(repeating: ")", count: 20_000)).utf8)),
+        ("invalid UTF-8 in a string", Array("load \"".utf8) + [0xFF, 0xFE] + Array("\" | describe".utf8)),
+        ("unterminated string", Array("load \"data.csv".utf8)),
+        ("NUL bytes", Array("load \"a\u{0}b\" | limit 1".utf8)),
+        ("huge integer literal", Array("load \"x.csv\" | limit 99999999999999999999999".utf8)),
+    ]
+    for file in files {
+        let path = corpus.appendingPathComponent(file).path
+        scripts.append((file, Array("load \"\(path)\" | describe\nload \"\(path)\" | sort 1 | limit 3".utf8)))
+    }
+    for (name, bytes) in scripts {
+        let script = dir.appendingPathComponent("case.trq")
+        try Data(bytes).write(to: script)
+        let result = try runTRQ([script.path], directory: dir)
+        #expect(result.status == 0 || result.status == 1, "\(name): exit \(result.status)\n\(result.stderr.prefix(300))")
+        if result.status == 1 { #expect(result.stderr.contains("error:"), "\(name): no error message") }
+    }
+}

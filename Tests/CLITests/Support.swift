@@ -35,9 +35,14 @@ func runTRQ(_ arguments: [String], stdin: String? = nil, environment: [String: S
     try process.run()
     input.fileHandleForWriting.write(Data((stdin ?? "").utf8))
     try input.fileHandleForWriting.close()
-    // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+    // Read both pipes to the end, concurrently, so neither full pipe can block the child.
+    final class Box: @unchecked Sendable { var data = Data() }
+    let errBox = Box()
+    let errReader = Thread { errBox.data = errors.fileHandleForReading.readDataToEndOfFile() }
+    errReader.start()
     let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = errors.fileHandleForReading.readDataToEndOfFile()
+    while !errReader.isFinished { usleep(1000) }
+    let errData = errBox.data
     process.waitUntilExit()
     return RunResult(status: process.terminationStatus,
                      stdout: String(decoding: outData, as: UTF8.self),

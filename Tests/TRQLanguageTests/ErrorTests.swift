@@ -269,3 +269,13 @@ import TRQLanguage
         #expect(Src("T | select a + 1").diagnostic() == Diagnostic("this select item needs a name: write 'name = EXPR'", at: loc(1, 14)))
     }
 }
+
+@Test func longSourceLinesShowAWindowAroundTheCaret() {
+    let source = String(repeating: "a + ", count: 1000) + "?"
+    let text = Diagnostic("unexpected '?'", at: SourceLocation(line: 1, column: 4001)).rendered(file: "f", source: source)
+    let lines = text.split(separator: "\n")
+    #expect(lines.count == 3)
+    #expect(lines[1].count <= 126 && lines[1].hasPrefix("...") && lines[1].hasSuffix("?"))
+    // The caret still sits under the '?'.
+    #expect(lines[2].count == lines[1].count)
+}
