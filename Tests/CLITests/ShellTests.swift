@@ -100,7 +100,10 @@ struct ShellTests {
         try shell.waitForScreen { promptLine($0) == "trq> let p = load \"plays.csv\"" }
         try shell.send("Enter")
         try shell.waitForScreen { $0.components(separatedBy: "trq>").count == 3 }
-        try shell.send("p | derive x = 1 | filter pl", "Tab")
+        // Wait for the typed text to be echoed before completing, so the redraw cannot interleave.
+        try shell.send("p | derive x = 1 | filter pl")
+        try shell.waitForScreen { promptLine($0) == "trq> p | derive x = 1 | filter pl" }
+        try shell.send("Tab")
         let completed = try shell.waitForScreen { promptLine($0) == "trq> p | derive x = 1 | filter plays" }
         #expect(promptLine(completed) == "trq> p | derive x = 1 | filter plays", "\(completed)")
         try shell.send("> 1 | select ", "Tab")
