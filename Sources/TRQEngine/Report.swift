@@ -1,6 +1,7 @@
 import Foundation
 import TRQFrame
 import TRQLanguage
+import TRQPlot
 
 /// The tables saved and the charts written in a session, which `.report PATH [TITLE]` gathers
 /// into one self-contained HTML page: each chart's SVG inline, each table's first rows, a link
@@ -291,21 +292,7 @@ enum ReportPage {
         return "<a href=\"\(escape(encoded))\">\(escape(name))</a>"
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { XML.escape(text) }
 
     static let style = """
         body { margin: 0 auto; max-width: 1100px; padding: 24px; background: #f6f6f6; color: #222; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }

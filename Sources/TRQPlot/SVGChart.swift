@@ -309,10 +309,10 @@ private struct SVGWriter {
     }
 }
 
-enum XML {
+public enum XML {
     /// Text or attribute content: markup characters escaped, and characters XML 1.0 forbids
     /// (most control characters, lone surrogates cannot occur in String) replaced by U+FFFD.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
