@@ -18,7 +18,8 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "TRQFrame", swiftSettings: unchecked),
+        .target(name: "CFrameKernels"),
+        .target(name: "TRQFrame", dependencies: ["CFrameKernels"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
         .target(name: "TRQModels", dependencies: ["TRQFrame", "COpenBLAS"], swiftSettings: unchecked),
         .target(name: "TRQPlot", dependencies: ["TRQFrame"]),

@@ -32,6 +32,31 @@ extension Evaluator {
         return .column(Column(.bool(result), validity: validity))
     }
 
+    /// The number of rows where `condition` is true, when it is a comparison of a numeric or time
+    /// column with a constant (`ms_played > 60000`, `played_at >= "2023-07-01"`): counted from
+    /// the column's values without building a mask. nil for any other condition.
+    func countMatching(_ condition: Expr) throws(Diagnostic) -> Int? {
+        guard case .binary(let op, let left, let right, let at) = condition, let comparison = op.comparison else { return nil }
+        var (column, constant, columnOp) = (try evaluate(left), try evaluate(right), comparison)
+        if case .scalar = column { (column, constant, columnOp) = (constant, column, op.mirrored.comparison!) }
+        guard case .column(let c) = column, case .scalar(let value) = constant, !value.isNull else { return nil }
+        let kind = try commonKind(c.type, constant.type!, column, constant, at: at)
+        switch (kind, c.data) {
+        case (.int, .int(let values)), (.int, .timestamp(let values)):
+            guard case .scalar(let s) = try int64s(constant, at: at) else { return nil }
+            return try Diagnostic.located(at: at) { () throws(FrameError) in
+                try TRQFrame.countMatching(values, validity: c.validity, columnOp, s)
+            }
+        case (.float, .float(let values)):
+            guard let s = value.asDouble else { return nil }
+            return try Diagnostic.located(at: at) { () throws(FrameError) in
+                try TRQFrame.countMatching(values, validity: c.validity, columnOp, s)
+            }
+        default:
+            return nil
+        }
+    }
+
     /// int for ints/bools/times, float for mixed numbers, string for strings.
     private func commonKind(_ x: DataType, _ y: DataType, _ a: Operand, _ b: Operand, at: SourceLocation) throws(Diagnostic) -> DataType {
         let numeric: Set<DataType> = [.int, .float]
@@ -146,6 +171,19 @@ enum Either<T> {
 }
 
 extension BinaryOp {
+    /// The comparison kernels' name for a comparison operator; nil for the others.
+    var comparison: Comparison? {
+        switch self {
+        case .eq: .equal
+        case .ne: .notEqual
+        case .lt: .less
+        case .le: .lessOrEqual
+        case .gt: .greater
+        case .ge: .greaterOrEqual
+        default: nil
+        }
+    }
+
     /// The operator with its operands swapped: `5 < x` is `x > 5`.
     var mirrored: BinaryOp {
         switch self {

@@ -28,11 +28,11 @@ extension Session {
             try Diagnostic.located(at: stage.at) { () throws(FrameError) in try FrameError.checkCancellation() }
             if case .filter(let condition) = stage.kind, let next = stages.first, let names = onlyRowCounts(next) {
                 // `filter C | agg n = count()` counts the matching rows without building them.
-                let mask = try filterMask(condition, on: result.table)
-                let matching = Int64(selectedRowCount(mask))
+                var matching = try Evaluator(table: result.table).countMatching(condition)
+                if matching == nil { matching = selectedRowCount(try filterMask(condition, on: result.table)) }
                 var counts = Table()
                 for name in names {
-                    try Diagnostic.located(at: next.at) { () throws(FrameError) in try counts.append(name, Column(.int([matching]))) }
+                    try Diagnostic.located(at: next.at) { () throws(FrameError) in try counts.append(name, Column(.int([Int64(matching ?? 0)]))) }
                 }
                 result = PipelineResult(table: counts)
                 stages.removeFirst()

@@ -126,3 +126,23 @@ import TRQEngine
     #expect(lines(run("plays | filter ms > 2000 | limit 100 | agg n = count()").out) == ["n", "4"])
     #expect(lines(run("plays | filter ms > 2000 or ms is null | agg n = count()").out) == ["n", "5"])
 }
+
+/// `filter C | agg n = count()` counts without a mask when C compares a column with a constant;
+/// each count is the number of rows listed by hand from the fixture (the null ms never counts).
+@Test func filterThenCountMatchesHandCountedRows() {
+    let cases: [(String, Int)] = [
+        ("ms > 2000", 4), ("2000 < ms", 4), ("ms >= 2000", 5), ("ms != 4000", 5), ("ms == 4000.0", 1),
+        ("ms * 2 <= 4000", 2), ("-ms > -2500", 2), ("played_at >= \"2023-03-01\"", 4),
+        ("played_at < \"2023-02-11T09:00:00Z\"", 2), ("float(ms) / 1000 > 4.5", 3),
+        ("genre == \"pop\"", 3), ("ms > 2000 and not skipped", 3),
+    ]
+    for (condition, expected) in cases {
+        #expect(lines(run("plays | filter \(condition) | agg n = count(), m = count()").out) == ["n,m", "\(expected),\(expected)"], "\(condition)")
+    }
+}
+
+@Test func filterThenCountReportsBadConstants() {
+    let r = run("plays | filter played_at > \"July\" | agg n = count()")
+    #expect(r.outcome == .failed)
+    #expect(r.err.contains("'July' is not a date or timestamp"))
+}

@@ -127,3 +127,30 @@ import Testing
         }
     }
 }
+
+/// The inline-key top-N path (numbers and times, nulls, NaN, ties; short columns and one long
+/// enough to be scanned in two halves) against the prefix of the radix sort.
+@Test(arguments: [1, 3, 10, 500])
+func topOfNumbersWithNullsMatchesStableSortPrefix(n: Int) throws {
+    var rng = SplitMix(state: UInt64(n))
+    let short = 3_000, long = 230_000
+    let intValues: [Int64?] = (0..<long).map { i in
+        i % 7 == 0 || i < 64 ? nil : Int64.random(in: -50...50, using: &rng)
+    }
+    let floatValues: [Double?] = (0..<short).map { _ in
+        switch Int.random(in: 0..<8, using: &rng) {
+        case 0: nil
+        case 1: .nan
+        default: Double(Int.random(in: -20...20, using: &rng)) / 4
+        }
+    }
+    let mostlyNull: [Int64?] = (0..<short).map { $0 % 500 == 3 ? Int64($0) : nil }
+    let dateValues: [Int32?] = (0..<short).map { $0 % 11 == 0 ? nil : Int32($0 % 97) - 40 }
+    let columns = [ints(intValues), ints(Array(intValues.prefix(short))), floats(floatValues), ints(mostlyNull), dates(dateValues)]
+    for column in columns {
+        for descending in [true, false] {
+            let expected = try sortIndices([(column, descending)]).prefix(n)
+            #expect(try topIndices(n: n, by: column, descending: descending) == Array(expected), "\(column.type) \(column.count) desc \(descending)")
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import CFrameKernels
 /// The rows where `mask` is true (null counts as false).
 public func filter(_ t: Table, mask: Column) throws(FrameError) -> Table {
     guard case .bool(let keep) = mask.data else {
@@ -150,4 +151,80 @@ func selectedRows(_ keep: [Bool], _ validity: Validity?) -> [Int] {
             initialized = j
         }
     }
+}
+
+/// A comparison with a constant, for kernels that filter without building a mask.
+public enum Comparison: Sendable {
+    case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+}
+
+/// The number of non-null rows where `values[i] op constant`: `filter x > c | agg count()`
+/// compares 64 rows into one bit word (SIMD) and counts its bits, with no mask in between.
+public func countMatching(_ values: [Int64], validity: Validity?, _ op: Comparison, _ constant: Int64) throws(FrameError) -> Int {
+    try countMatchingRows(values, validity, op, constant) { rows, validity, words in
+        Int(trq_count_matching_i64(rows, validity, Int64(words), op.kernelCode, constant))
+    }
+}
+
+/// As above, for floats (NaN compares false except with `!=`, as Swift's operators do).
+public func countMatching(_ values: [Double], validity: Validity?, _ op: Comparison, _ constant: Double) throws(FrameError) -> Int {
+    try countMatchingRows(values, validity, op, constant) { rows, validity, words in
+        Int(trq_count_matching_f64(rows, validity, Int64(words), op.kernelCode, constant))
+    }
+}
+
+extension Comparison {
+    var kernelCode: Int32 {
+        switch self {
+        case .equal: Int32(TRQ_EQ.rawValue)
+        case .notEqual: Int32(TRQ_NE.rawValue)
+        case .less: Int32(TRQ_LT.rawValue)
+        case .lessOrEqual: Int32(TRQ_LE.rawValue)
+        case .greater: Int32(TRQ_GT.rawValue)
+        case .greaterOrEqual: Int32(TRQ_GE.rawValue)
+        }
+    }
+}
+
+/// Runs `countWords(rows, validity words, word count)` over whole 64-row words in chunks (to
+/// check for cancellation), both halves of a large column concurrently; the rows after the last
+/// whole word are counted here.
+private func countMatchingRows<T: Comparable>(
+    _ values: [T], _ validity: Validity?, _ op: Comparison, _ constant: T,
+    _ countWords: (UnsafePointer<T>, UnsafePointer<UInt64>?, Int) -> Int
+) throws(FrameError) -> Int {
+    let fullWords = values.count >> 6
+    let parts = values.count >= parallelThreshold ? 2 : 1
+    let wordsPerPart = (fullWords &+ parts &- 1) / parts
+    let counts = try values.withUnsafeBufferPointer { v throws(FrameError) in
+        try (validity?.words ?? []).withUnsafeBufferPointer { validWords throws(FrameError) in
+            try parallelMap(parts, parallel: parts > 1) { (part: Int) throws(FrameError) -> Int in
+                var count = 0
+                var w = part &* wordsPerPart
+                let end = Swift.min(w &+ wordsPerPart, fullWords)
+                while w < end {
+                    try FrameError.checkCancellation()
+                    let chunk = Swift.min(end &- w, cancellationChunk >> 6)
+                    count &+= countWords(v.baseAddress! + (w << 6), validity == nil ? nil : validWords.baseAddress! + w, chunk)
+                    w &+= chunk
+                }
+                return count
+            }
+        }
+    }
+    var rest = 0
+    for i in (fullWords << 6)..<values.count where validity?.isValid(i) ?? true {
+        let x = values[i]
+        let matches: Bool
+        switch op {
+        case .equal: matches = x == constant
+        case .notEqual: matches = x != constant
+        case .less: matches = x < constant
+        case .lessOrEqual: matches = x <= constant
+        case .greater: matches = x > constant
+        case .greaterOrEqual: matches = x >= constant
+        }
+        if matches { rest &+= 1 }
+    }
+    return counts.reduce(rest, &+)
 }

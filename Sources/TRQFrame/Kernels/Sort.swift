@@ -162,13 +162,7 @@ public func topIndices(n: Int, by column: Column, descending: Bool = true, per: 
     try checkRowLimit(rowCount)
     guard n > 0, rowCount > 0 else { return [] }
     if per.isEmpty, n >= rowCount { return try sortIndices([(column, descending)]) }
-    if per.isEmpty, column.validity == nil {
-        switch column.data {
-        case .int(let v), .timestamp(let v): return try firstValues(v, n, descending: descending)
-        case .date(let v): return try firstValues(v, n, descending: descending)
-        default: break
-        }
-    }
+    if per.isEmpty, let rows = try firstByInlineKey(column, n, descending: descending) { return rows }
     let key = try orderKeys(column, descending: descending)
     let classes = key.classes ?? [UInt8](repeating: 0, count: rowCount)
     return try key.keys.withUnsafeBufferPointer { keys throws(FrameError) in
@@ -249,49 +243,153 @@ private func firstInOrder(_ rows: ArraySlice<Int32>, _ n: Int, _ precedes: (Int3
     return heap.sorted(by: precedes)
 }
 
-/// Top-N of a null-free integer column straight from its values: one comparison per row against
-/// the worst value kept, with no key array, so the common `top 10 by x` reads the column once.
-/// Rows scan in order and only a strictly better value displaces a kept one, so ties keep the
-/// earlier row, as the general path does.
-private func firstValues<T: FixedWidthInteger>(_ values: [T], _ n: Int, descending: Bool) throws(FrameError) -> [Int] {
-    @inline(__always) func worse(_ a: (value: T, row: Int), _ b: (value: T, row: Int)) -> Bool {
-        if a.value != b.value { return descending ? a.value < b.value : a.value > b.value }
-        return a.row > b.row
+/// Top-N of a numeric or time column straight from its values: each row's order key is computed
+/// inline and compared with the worst key kept, so the common `top 10 by x` reads the column once
+/// and builds no key array. Nulls are skipped and fill any places left, in row order (nulls
+/// last). Returns nil for other column types.
+private func firstByInlineKey(_ column: Column, _ n: Int, descending: Bool) throws(FrameError) -> [Int]? {
+    let validity = column.validity
+    let kept: [KeyedRow]
+    switch column.data {
+    case .int(let values), .timestamp(let values):
+        kept = try firstKeyedRows(IntegerOrderKeys(values: values, descending: descending), n, validity)
+    case .date(let values):
+        kept = try firstKeyedRows(IntegerOrderKeys(values: values, descending: descending), n, validity)
+    case .float(let values):
+        kept = try firstKeyedRows(FloatOrderKeys(values: values, descending: descending), n, validity)
+    default:
+        return nil
     }
-    var heap: [(value: T, row: Int)] = []  // the worst kept row on top
-    heap.reserveCapacity(n)
-    func siftDown(_ start: Int) {
-        var i = start
-        while true {
-            let l = 2 &* i &+ 1, r = l &+ 1
-            var worst = i
-            if l < heap.count, worse(heap[l], heap[worst]) { worst = l }
-            if r < heap.count, worse(heap[r], heap[worst]) { worst = r }
-            if worst == i { return }
-            heap.swapAt(i, worst)
-            i = worst
-        }
+    var rows = kept.map { Int($0.row) }
+    if rows.count < n, let validity {
+        for i in 0..<column.count where rows.count < n && !validity.isValid(i) { rows.append(i) }
     }
-    try values.withUnsafeBufferPointer { v throws(FrameError) in
-        var start = 0
-        while start < v.count {
-            try FrameError.checkCancellation()
-            let end = Swift.min(start &+ cancellationChunk, v.count)
-            for i in start..<end {
-                if heap.count < n {
-                    heap.append((v[i], i))
-                    var c = heap.count &- 1
-                    while c > 0, worse(heap[c], heap[(c &- 1) / 2]) {
-                        heap.swapAt(c, (c &- 1) / 2)
-                        c = (c &- 1) / 2
-                    }
-                } else if descending ? v[i] > heap[0].value : v[i] < heap[0].value {
-                    heap[0] = (v[i], i)
-                    siftDown(0)
+    return rows
+}
+
+/// Per-row order keys computed on the fly; smaller keys come first. A protocol rather than a
+/// closure so that each column type gets its own specialized scan loop.
+private protocol InlineOrderKeys: Sendable {
+    var count: Int { get }
+    func key(_ row: Int) -> UInt64
+}
+
+/// Integers with the sign bit flipped keep their order as unsigned keys.
+private struct IntegerOrderKeys<T: FixedWidthInteger & SignedInteger & Sendable>: InlineOrderKeys {
+    let values: [T]
+    let flip: UInt64
+    init(values: [T], descending: Bool) {
+        self.values = values
+        flip = (descending ? ~0 : 0) ^ (1 << 63)
+    }
+    var count: Int { values.count }
+    @inline(__always) func key(_ row: Int) -> UInt64 { UInt64(bitPattern: Int64(values[row])) ^ flip }
+}
+
+/// Floats by their ordered bits; NaN after every number in both directions.
+private struct FloatOrderKeys: InlineOrderKeys {
+    let values: [Double]
+    let flip: UInt64
+    init(values: [Double], descending: Bool) {
+        self.values = values
+        flip = descending ? ~0 : 0
+    }
+    var count: Int { values.count }
+    @inline(__always) func key(_ row: Int) -> UInt64 {
+        let v = values[row]
+        return v.isNaN ? .max : orderedBits(v) ^ flip
+    }
+}
+
+/// The `n` valid rows with the smallest keys, sorted by key then row. Both halves of a large
+/// column are scanned concurrently and their winners merged.
+@inline(__always) private func firstKeyedRows<Keys: InlineOrderKeys>(_ keys: Keys, _ n: Int, _ validity: Validity?)
+    throws(FrameError) -> [KeyedRow]
+{
+    let rowCount = keys.count
+    let parts = rowCount >= parallelThreshold ? 2 : 1
+    let partSize = ((rowCount / parts) &+ 63) & ~63  // whole validity words per part
+    let winners = try parallelMap(parts, parallel: parts > 1) { (part: Int) throws(FrameError) in
+        let start = Swift.min(part &* partSize, rowCount)
+        let end = part == parts &- 1 ? rowCount : Swift.min(start &+ partSize, rowCount)
+        var heap = BoundedMaxHeap(capacity: n)
+        @inline(__always) func offer(_ i: Int) { heap.offer(KeyedRow(key: keys.key(i), row: Int32(truncatingIfNeeded: i))) }
+        var block = start
+        while block < end {
+            if block & (cancellationChunk &- 1) == 0 { try FrameError.checkCancellation() }
+            let blockEnd = Swift.min(block &+ 64, end)
+            var valid = validity.map { $0.words[block >> 6] } ?? ~0
+            if blockEnd &- block < 64 { valid &= (1 << UInt64(blockEnd &- block)) &- 1 }
+            if valid == ~0 {
+                // Most blocks hold nothing better than the worst row kept: a branch-free minimum
+                // (vectorized) rules them out before any row is offered.
+                var smallest = UInt64.max
+                for i in block..<blockEnd { smallest = Swift.min(smallest, keys.key(i)) }
+                if !heap.isFull || smallest < heap.worstKey {
+                    for i in block..<blockEnd { offer(i) }
+                }
+            } else {
+                while valid != 0 {
+                    offer(block &+ valid.trailingZeroBitCount)
+                    valid &= valid &- 1
                 }
             }
-            start = end
+            block = blockEnd
+        }
+        return heap.items
+    }
+    return Array(winners.joined().sorted(by: KeyedRow.precedes).prefix(n))
+}
+
+extension KeyedRow {
+    /// By key, ties by row: the order top-N returns.
+    @inline(__always) static func precedes(_ a: KeyedRow, _ b: KeyedRow) -> Bool {
+        a.key != b.key ? a.key < b.key : a.row < b.row
+    }
+}
+
+/// The `capacity` smallest rows offered, under `KeyedRow.precedes`, with the largest on top.
+/// Rows must be offered in ascending row order: an equal key then never displaces a kept row,
+/// so ties keep the earlier row without comparing rows in the hot path.
+private struct BoundedMaxHeap {
+    let capacity: Int
+    private(set) var items: [KeyedRow] = []
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        items.reserveCapacity(capacity)
+    }
+
+    var isFull: Bool { items.count == capacity }
+    /// The key of the last row kept (only when full).
+    var worstKey: UInt64 { items[0].key }
+
+    @inline(__always) mutating func offer(_ row: KeyedRow) {
+        if items.count == capacity {
+            if row.key < items[0].key { replaceTop(row) }
+        } else {
+            items.append(row)
+            var child = items.count &- 1
+            while child > 0 {
+                let parent = (child &- 1) >> 1
+                guard KeyedRow.precedes(items[parent], items[child]) else { break }
+                items.swapAt(parent, child)
+                child = parent
+            }
         }
     }
-    return heap.sorted { worse($1, $0) }.map(\.row)
+
+    private mutating func replaceTop(_ row: KeyedRow) {
+        items[0] = row
+        var parent = 0
+        while true {
+            var largest = parent
+            let left = 2 &* parent &+ 1, right = left &+ 1
+            if left < items.count, KeyedRow.precedes(items[largest], items[left]) { largest = left }
+            if right < items.count, KeyedRow.precedes(items[largest], items[right]) { largest = right }
+            if largest == parent { return }
+            items.swapAt(parent, largest)
+            parent = largest
+        }
+    }
 }

@@ -44,15 +44,29 @@ func parallelMap<T>(_ count: Int, parallel: Bool = true, _ body: (Int) throws(Fr
 @inline(__always) func forEachValidRow(
     _ count: Int, _ validity: Validity?, _ body: (Int) -> Void
 ) throws(FrameError) {
-    var start = 0
-    while start < count {
+    try forEachValidRow(in: 0..<count, validity, body)
+}
+
+/// Calls `body` with every non-null row index of `rows` in ascending order, checking for
+/// cancellation between chunks. `rows` must start on a validity-word boundary (a multiple of 64).
+@inline(__always) func forEachValidRow(
+    in rows: Range<Int>, _ validity: Validity?, _ body: (Int) -> Void
+) throws(FrameError) {
+    var start = rows.lowerBound
+    while start < rows.upperBound {
         try FrameError.checkCancellation()
-        let end = Swift.min(start &+ cancellationChunk, count)
+        let end = Swift.min(start &+ cancellationChunk, rows.upperBound)
         if let validity {
             validity.words.withUnsafeBufferPointer { words in
                 for w in (start >> 6)..<((end &+ 63) >> 6) {
-                    var bits = words[w]
                     let base = w << 6
+                    var bits = words[w]
+                    if end &- base < 64 { bits &= (1 << UInt64(end &- base)) &- 1 }
+                    if bits == ~0 {
+                        // A word without nulls: a plain loop the compiler can unroll.
+                        for i in base..<(base &+ 64) { body(i) }
+                        continue
+                    }
                     while bits != 0 {
                         body(base &+ bits.trailingZeroBitCount)
                         bits &= bits &- 1

@@ -1,0 +1,102 @@
+#include "frame_kernels.h"
+
+#include <immintrin.h>
+
+// Portable versions: one bit per row, branch-free; compilers vectorize these where they can.
+#define PORTABLE_WORD(T, NAME)                                                                    \
+    static uint64_t NAME(const T *v, int op, T c) {                                               \
+        uint64_t bits = 0;                                                                        \
+        for (int j = 0; j < 64; j++) {                                                            \
+            T x = v[j];                                                                           \
+            int m = op == TRQ_EQ ? x == c : op == TRQ_NE ? x != c : op == TRQ_LT ? x < c          \
+                  : op == TRQ_LE ? x <= c : op == TRQ_GT ? x > c : x >= c;                        \
+            bits |= (uint64_t)m << j;                                                             \
+        }                                                                                         \
+        return bits;                                                                              \
+    }
+PORTABLE_WORD(int64_t, word_i64_portable)
+PORTABLE_WORD(double, word_f64_portable)
+
+__attribute__((target("avx2"))) static inline uint64_t lanes_i64(__m256i x, __m256i c, int op) {
+    __m256i m;
+    switch (op) {
+    case TRQ_EQ: m = _mm256_cmpeq_epi64(x, c); break;
+    case TRQ_NE: m = ~_mm256_cmpeq_epi64(x, c); break;
+    case TRQ_LT: m = _mm256_cmpgt_epi64(c, x); break;
+    case TRQ_LE: m = ~_mm256_cmpgt_epi64(x, c); break;
+    case TRQ_GT: m = _mm256_cmpgt_epi64(x, c); break;
+    default: m = ~_mm256_cmpgt_epi64(c, x); break;
+    }
+    return (uint64_t)_mm256_movemask_pd(_mm256_castsi256_pd(m));
+}
+
+__attribute__((target("avx2"))) static inline uint64_t lanes_f64(__m256d x, __m256d c, int op) {
+    __m256d m;
+    switch (op) {
+    case TRQ_EQ: m = _mm256_cmp_pd(x, c, _CMP_EQ_OQ); break;
+    case TRQ_NE: m = _mm256_cmp_pd(x, c, _CMP_NEQ_UQ); break;
+    case TRQ_LT: m = _mm256_cmp_pd(x, c, _CMP_LT_OQ); break;
+    case TRQ_LE: m = _mm256_cmp_pd(x, c, _CMP_LE_OQ); break;
+    case TRQ_GT: m = _mm256_cmp_pd(x, c, _CMP_GT_OQ); break;
+    default: m = _mm256_cmp_pd(x, c, _CMP_GE_OQ); break;
+    }
+    return (uint64_t)_mm256_movemask_pd(m);
+}
+
+// The operator is a constant inside each instantiation, so the switch folds away.
+#define AVX2_COUNT(NAME, T, VEC, LOAD, SPLAT, LANES)                                              \
+    __attribute__((target("avx2,popcnt"))) static inline int64_t NAME##_op(                       \
+        const T *v, const uint64_t *validity, int64_t words, const int op, T constant) {          \
+        const VEC c = SPLAT(constant);                                                            \
+        int64_t count = 0;                                                                        \
+        for (int64_t w = 0; w < words; w++) {                                                     \
+            const T *row = v + w * 64;                                                            \
+            uint64_t bits = 0;                                                                    \
+            for (int j = 0; j < 16; j++) bits |= LANES(LOAD(row + 4 * j), c, op) << (4 * j);      \
+            if (validity) bits &= validity[w];                                                    \
+            count += __builtin_popcountll(bits);                                                  \
+        }                                                                                         \
+        return count;                                                                             \
+    }                                                                                             \
+    __attribute__((target("avx2,popcnt"))) static int64_t NAME(                                   \
+        const T *v, const uint64_t *validity, int64_t words, int op, T constant) {                \
+        switch (op) {                                                                             \
+        case TRQ_EQ: return NAME##_op(v, validity, words, TRQ_EQ, constant);                      \
+        case TRQ_NE: return NAME##_op(v, validity, words, TRQ_NE, constant);                      \
+        case TRQ_LT: return NAME##_op(v, validity, words, TRQ_LT, constant);                      \
+        case TRQ_LE: return NAME##_op(v, validity, words, TRQ_LE, constant);                      \
+        case TRQ_GT: return NAME##_op(v, validity, words, TRQ_GT, constant);                      \
+        default: return NAME##_op(v, validity, words, TRQ_GE, constant);                          \
+        }                                                                                         \
+    }
+
+#define LOAD_I64(p) _mm256_loadu_si256((const __m256i *)(p))
+AVX2_COUNT(count_i64_avx2, int64_t, __m256i, LOAD_I64, _mm256_set1_epi64x, lanes_i64)
+AVX2_COUNT(count_f64_avx2, double, __m256d, _mm256_loadu_pd, _mm256_set1_pd, lanes_f64)
+
+static int has_avx2(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+}
+
+int64_t trq_count_matching_i64(const int64_t *values, const uint64_t *validity, int64_t words,
+                               int op, int64_t constant) {
+    if (has_avx2()) return count_i64_avx2(values, validity, words, op, constant);
+    int64_t count = 0;
+    for (int64_t w = 0; w < words; w++) {
+        uint64_t bits = word_i64_portable(values + w * 64, op, constant);
+        count += __builtin_popcountll(validity ? bits & validity[w] : bits);
+    }
+    return count;
+}
+
+int64_t trq_count_matching_f64(const double *values, const uint64_t *validity, int64_t words,
+                               int op, double constant) {
+    if (has_avx2()) return count_f64_avx2(values, validity, words, op, constant);
+    int64_t count = 0;
+    for (int64_t w = 0; w < words; w++) {
+        uint64_t bits = word_f64_portable(values + w * 64, op, constant);
+        count += __builtin_popcountll(validity ? bits & validity[w] : bits);
+    }
+    return count;
+}
