@@ -10,8 +10,8 @@ let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("derive", "derive month = month(played_at)", "add or replace columns"),
     ("drop", "drop platform, skipped", "remove columns"),
     ("rename", "rename listener = user_id", "rename columns (new = old)"),
-    ("groupby", "groupby country, platform agg plays = count(), avg = mean(ms_played)", "one row per distinct key"),
-    ("agg", "agg plays = count(), users = count_distinct(user_id)", "aggregate the whole table into one row"),
+    ("groupby", "groupby country, platform agg plays = count(), avg_s = round(mean(ms_played) / 1000, 1)", "one row per distinct key"),
+    ("agg", "agg plays = count(), users = count_distinct(user_id), range = max(ms_played) - min(ms_played)", "aggregate the whole table into one row"),
     ("sort", "sort plays desc, country", "stable sort; nulls last"),
     ("top", "top 3 by plays per country", "the N largest rows, optionally within groups"),
     ("limit", "limit 10", "the first N rows"),
@@ -113,11 +113,30 @@ extension Session {
         for entry in verbHelp {
             text += entry.verb.padding(width) + "  " + entry.meaning + "\n" + String(repeating: " ", count: width + 4) + entry.example + "\n"
         }
+        text += "\n" + wrapped("Functions:", Vocabulary.scalarFunctions)
+        text += "  date_trunc(unit, t): the start of t's " + TimeUnit.allCases.map(\.rawValue).joined(separator: "|")
+            + " (weeks start on Monday); a date stays a date\n"
+        text += wrapped("Aggregates:", Vocabulary.aggregateFunctions)
+        text += "  an agg item may combine them with keys and constants: share = sum(x) / count(), skip_rate = mean(float(skipped))\n"
         text += "\nShell commands:\n"
         let commandWidth = commandHelp.map(\.command.count).max()!
         for entry in commandHelp { text += "  " + entry.command.padding(commandWidth) + "  " + entry.meaning + "\n" }
         return text
     }
+}
+
+/// `title` and `words` in lines of at most 100 characters, continued lines indented by two spaces.
+private func wrapped(_ title: String, _ words: [String]) -> String {
+    var text = title
+    var lineStart = text.startIndex
+    for word in words {
+        if text.distance(from: lineStart, to: text.endIndex) + 1 + word.count > 100 {
+            text += "\n "
+            lineStart = text.index(before: text.endIndex)
+        }
+        text += " " + word
+    }
+    return text + "\n"
 }
 
 /// Reads a script file as UTF-8, naming the line and column of an invalid byte.

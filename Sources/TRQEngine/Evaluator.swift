@@ -4,6 +4,8 @@ import TRQLanguage
 /// Evaluates scalar expressions over a table, column at a time.
 struct Evaluator {
     let table: Table
+    /// In an agg item over the one-row-per-group table: each aggregate call's result, by its text.
+    var aggregateResults: [String: Column] = [:]
 
     var rowCount: Int { table.rowCount }
 
@@ -54,6 +56,7 @@ struct Evaluator {
             }
         case .call(let name, let args, let at):
             if Vocabulary.aggregateFunctions.contains(name) {
+                if let result = aggregateResults[expr.text] { return .column(result) }
                 throw Diagnostic("aggregate '\(name)' is only allowed in `groupby ... agg` or `agg`", at: at)
             }
             return try callFunction(name, args, at: at)

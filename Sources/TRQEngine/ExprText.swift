@@ -11,10 +11,12 @@ extension Expr {
             case .bool(let b): return b ? "true" : "false"
             case .int(let i): return String(i)
             case .float(let d): return formatDouble(d)
-            case .string(let s): return "\"" + s.replacingOccurrences("\"", with: "\\\"") + "\""
+            case .string(let s):
+                // Escaped as in the source, so that different strings never share a text.
+                return "\"" + s.replacingOccurrences("\\", with: "\\\\").replacingOccurrences("\"", with: "\\\"") + "\""
             }
         case .column(let name, _):
-            return isIdentifier(name) ? name : "`\(name)`"
+            return Vocabulary.isBareName(name) ? name : "`\(name)`"
         case .list(let items, _):
             return "[" + items.map(\.text).joined(separator: ", ") + "]"
         case .map(let pairs, _):
@@ -33,11 +35,6 @@ extension Expr {
             return "\(name)(" + args.map(\.text).joined(separator: ", ") + ")"
         }
     }
-}
-
-func isIdentifier(_ s: String) -> Bool {
-    guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
-    return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
 }
 
 extension String {

@@ -12,6 +12,11 @@ extension Evaluator {
         if let evaluated { operands = evaluated } else {
             for arg in args { operands.append(try evaluate(arg)) }
         }
+        // The unit is checked here, where its position is known, and a column takes a typed loop.
+        if name == "date_trunc", operands.count == 2, case .scalar(.string(let unitName)) = operands[0] {
+            let unit = try timeUnit(unitName, at: args.first?.location ?? at)
+            if case .column(let c) = operands[1], let truncated = dateTruncColumn(unit, c) { return .column(truncated) }
+        }
         let columns = operands.indices.filter { if case .column = operands[$0] { true } else { false } }
         let call = { (values: [Value]) throws(Diagnostic) -> Value in try scalarFunction(name, values, at: at) }
         if columns.isEmpty {
@@ -47,6 +52,15 @@ extension Evaluator {
             results.append(try call(args))
         }
         return .column(Column(values: results))
+    }
+
+    /// `date_trunc` over a date or timestamp column; nil for other types.
+    private func dateTruncColumn(_ unit: TimeUnit, _ c: Column) -> Column? {
+        switch c.data {
+        case .timestamp(let v): Column(.timestamp(v.map { unit.truncate(timestamp: $0) }), validity: c.validity)
+        case .date(let v): Column(.date(v.map { unit.truncate(date: $0) }), validity: c.validity)
+        default: nil
+        }
     }
 
     /// Column loops for one-argument math on numbers; nil when not applicable.
@@ -167,6 +181,14 @@ func scalarFunction(_ name: String, _ args: [Value], at: SourceLocation) throws(
         }
     case "date":
         return .date(Int32(truncatingIfNeeded: daysOf(timestamp: try micros(0))))
+    case "date_trunc":
+        let unit = try timeUnit(try string(0), at: at)
+        switch args[1] {
+        case .date(let d): return .date(unit.truncate(date: d))
+        case .string(let s): if case .date(let d) = parseISO8601(s) { return .date(unit.truncate(date: d)) }
+        default: break
+        }
+        return .timestamp(unit.truncate(timestamp: try micros(1)))
     case "int":
         switch args[0] {
         case .int: return args[0]
@@ -202,4 +224,11 @@ func scalarFunction(_ name: String, _ args: [Value], at: SourceLocation) throws(
     default:
         throw Diagnostic("unknown function '\(name)'\(suggestion(for: name, in: Vocabulary.scalarFunctions))", at: at)
     }
+}
+
+/// The `date_trunc` unit spelled `name` (in any letter case).
+func timeUnit(_ name: String, at: SourceLocation) throws(Diagnostic) -> TimeUnit {
+    if let unit = TimeUnit(rawValue: name.lowercased()) { return unit }
+    let units = TimeUnit.allCases.map(\.rawValue)
+    throw Diagnostic("unknown date_trunc unit '\(name)'\(suggestion(for: name, in: units)); use one of \(units.joined(separator: ", "))", at: at)
 }

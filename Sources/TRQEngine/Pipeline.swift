@@ -90,14 +90,9 @@ extension Session {
             }
             return PipelineResult(table: out)
         case .groupby(let keys, let aggregates):
-            for key in keys { _ = try columnIndex(key, in: t) }
-            let requests = try aggregateRequests(aggregates, eval: eval)
-            return PipelineResult(table: try frame { () throws(FrameError) in
-                try groupBy(t, keys: keys.map(\.name), aggregates: requests)
-            })
+            return PipelineResult(table: try aggregateStage(t, keys: keys, items: aggregates, at: at))
         case .agg(let aggregates):
-            let requests = try aggregateRequests(aggregates, eval: eval)
-            return PipelineResult(table: try frame { () throws(FrameError) in try aggregate(t, requests) })
+            return PipelineResult(table: try aggregateStage(t, keys: [], items: aggregates, at: at))
         case .sort(let keys):
             var columns: [(column: Column, descending: Bool)] = []
             for key in keys { columns.append((try eval.column(key.expr), key.descending)) }
@@ -206,30 +201,6 @@ extension Session {
             throw Diagnostic("\(what) needs a number, got '\(expr.text)'", at: expr.location)
         }
         return d
-    }
-
-    private func aggregateRequests(_ items: [NamedExpr], eval: Evaluator) throws(Diagnostic) -> [AggregateRequest] {
-        var requests: [AggregateRequest] = []
-        for item in items {
-            guard case .call(let name, let args, let at) = item.expr, Vocabulary.aggregateFunctions.contains(name) else {
-                throw Diagnostic("'\(item.name) = \(item.expr.text)' is not an aggregate; use one of \(Vocabulary.aggregateFunctions.joined(separator: ", "))", at: item.expr.location)
-            }
-            let expectedArgs = name == "quantile" ? 2 : name == "count" ? (0...1) ~= args.count ? args.count : 1 : 1
-            guard args.count == expectedArgs else {
-                throw Diagnostic("\(name)() takes \(name == "quantile" ? "2 arguments (column, q)" : name == "count" ? "0 or 1 argument" : "1 argument"), got \(args.count)", at: at)
-            }
-            let input = try args.first.map { arg throws(Diagnostic) in try eval.column(arg) }
-            var q: Double?
-            if name == "quantile" {
-                q = try constantNumber(args[1], what: "quantile")
-                guard (0...1).contains(q!) else { throw Diagnostic("quantile q must be between 0 and 1, got \(args[1].text)", at: args[1].location) }
-            }
-            guard let function = AggregateFunction(name: name, quantile: q) else {
-                throw Diagnostic("unknown aggregate '\(name)'", at: at)
-            }
-            requests.append(AggregateRequest(name: item.name, function: function, input: input))
-        }
-        return requests
     }
 }
 

@@ -34,6 +34,41 @@ public let microsPerDay: Int64 = 86_400_000_000
     return Int(us % microsPerDay < 0 ? d &- 1 : d)
 }
 
+/// A unit of `date_trunc`, as DuckDB's; weeks are ISO 8601 weeks, which start on Monday.
+public enum TimeUnit: String, CaseIterable, Sendable {
+    case year, quarter, month, week, day, hour
+
+    /// The first day of the unit containing the day `days` (for `hour`, that day).
+    @inline(__always) public func truncate(days: Int) -> Int {
+        switch self {
+        case .day, .hour: return days
+        // Monday = 0 ... Sunday = 6; 1970-01-01 (day 0) was a Thursday. `days % 7` is in -6...6.
+        case .week: return days &- ((days % 7) &+ 10) % 7
+        case .year, .quarter, .month:
+            let civil = civilFromDays(days)
+            let month = switch self {
+            case .year: 1
+            case .quarter: (civil.month &- 1) / 3 &* 3 &+ 1
+            default: civil.month
+            }
+            return daysFromCivil(year: civil.year, month: month, day: 1)
+        }
+    }
+
+    @inline(__always) public func truncate(date: Int32) -> Int32 {
+        Int32(truncatingIfNeeded: truncate(days: Int(date)))
+    }
+
+    /// The first instant of the unit containing the timestamp.
+    @inline(__always) public func truncate(timestamp us: Int64) -> Int64 {
+        let days = daysOf(timestamp: us)
+        let midnight = Int64(days) &* microsPerDay
+        guard self == .hour else { return Int64(truncate(days: days)) &* microsPerDay }
+        let microsPerHour = 3600 &* microsPerSecond
+        return midnight &+ (us &- midnight) / microsPerHour &* microsPerHour
+    }
+}
+
 private func pad(_ value: Int, _ width: Int) -> String {
     let s = String(value)
     return s.count >= width ? s : String(repeating: "0", count: width &- s.count) + s

@@ -213,3 +213,30 @@ public indirect enum Expr: Sendable, Equatable {
         String(reflecting: a) == String(reflecting: b)
     }
 }
+
+extension Expr {
+    /// An agg item seen from the group level, in source order: the aggregate calls it contains
+    /// (whose arguments are read per row, so they are not looked into) and the columns it reads
+    /// outside them (which must be groupby keys).
+    public var aggregateItemParts: (aggregates: [Expr], columns: [(name: String, at: SourceLocation)]) {
+        var aggregates: [Expr] = []
+        var columns: [(name: String, at: SourceLocation)] = []
+        // Children are pushed last-first so that they are visited left to right.
+        var pending = [self]
+        while let e = pending.popLast() {
+            switch e {
+            case .literal: break
+            case .column(let name, let at): columns.append((name, at))
+            case .list(let items, _): pending += items.reversed()
+            case .map(let pairs, _): pending += pairs.map(\.value).reversed()
+            case .unary(_, let x, _), .isNull(let x, _, _): pending.append(x)
+            case .binary(_, let a, let b, _): pending += [b, a]
+            case .chain(let first, let links, _): pending += links.map(\.operand).reversed() + [first]
+            case .inList(let x, let items, _, _): pending += items.reversed() + [x]
+            case .call(let name, let args, _):
+                if Vocabulary.aggregateByName[name] != nil { aggregates.append(e) } else { pending += args.reversed() }
+            }
+        }
+        return (aggregates, columns)
+    }
+}

@@ -20,7 +20,7 @@ struct Parser {
 
     enum AggregateRule {
         case forbidden(where: String)
-        /// An agg item, which must be one aggregate call.
+        /// An agg item: aggregates anywhere, but not inside each other.
         case aggregateItem
         /// Inside the arguments of an aggregate: no other aggregate.
         case insideAggregate(name: String)
@@ -345,13 +345,14 @@ struct Parser {
         return .groupby(keys: keys, aggregates: aggregates)
     }
 
-    /// `name = AGGREGATE(...), ...`: each item is one aggregate call, whose arguments are scalar
-    /// expressions. Names differ from each other and from the groupby `keys`, which are output
-    /// columns too.
+    /// `name = EXPR, ...` where EXPR combines aggregate calls (whose arguments are scalar
+    /// expressions over rows), constants and groupby `keys`, like `share = sum(x) / count()`.
+    /// Names differ from each other and from the `keys`, which are output columns too.
     mutating func parseAggregateItems(stage: String, keys: [ColumnRef] = []) throws(Diagnostic) -> [NamedExpr] {
         var items: [NamedExpr] = []
         var seen: [String: SourceLocation] = [:]
         for key in keys where seen[key.name] == nil { seen[key.name] = key.at }
+        let keyNames = Set(keys.map(\.name))
         repeat {
             guard let (name, at) = parseAssignedName() else {
                 throw unexpected("'name = AGGREGATE' in \(stage), like n = count() or total = sum(x)")
@@ -359,10 +360,16 @@ struct Parser {
             try checkUnique(name, at: at, in: &seen, stage: stage)
             aggregateRule = .aggregateItem
             let expr = try parseExpression()
-            guard case .call(let function, _, _) = expr, Vocabulary.aggregateByName[function] != nil else {
+            let parts = expr.aggregateItemParts
+            if let column = parts.columns.first(where: { !keyNames.contains($0.name) }) {
+                let written = Vocabulary.isBareName(column.name) && !Vocabulary.expressionWords.contains(column.name.lowercased())
+                    ? column.name : "`\(column.name)`"
+                throw Diagnostic("'\(column.name)' must be inside an aggregate such as mean(\(written)), or be a groupby key", at: column.at)
+            }
+            if parts.aggregates.isEmpty && parts.columns.isEmpty {
                 throw Diagnostic(
-                    "agg item '\(name)' must be one aggregate call (\(Vocabulary.aggregateFunctions.joined(separator: ", "))), "
-                        + "like \(name) = sum(x); to combine aggregates, derive from them in a later stage",
+                    "agg item '\(name)' has no aggregate; use one of \(Vocabulary.aggregateFunctions.joined(separator: ", ")), "
+                        + "like \(name) = sum(x) or \(name) = max(x) - min(x)",
                     at: expr.location)
             }
             items.append(NamedExpr(name: name, expr: expr))

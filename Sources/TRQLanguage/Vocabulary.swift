@@ -65,6 +65,7 @@ public enum Vocabulary {
         .init(name: "weekday", minArguments: 1, maxArguments: 1),
         .init(name: "hour", minArguments: 1, maxArguments: 1),
         .init(name: "date", minArguments: 1, maxArguments: 1),
+        .init(name: "date_trunc", minArguments: 2, maxArguments: 2),
         .init(name: "int", minArguments: 1, maxArguments: 1),
         .init(name: "float", minArguments: 1, maxArguments: 1),
         .init(name: "string", minArguments: 1, maxArguments: 1),
@@ -90,4 +91,10 @@ public enum Vocabulary {
         uniqueKeysWithValues: scalarSignatures.map { ($0.name, $0) })
     static let aggregateByName: [String: Signature] = Dictionary(
         uniqueKeysWithValues: aggregateSignatures.map { ($0.name, $0) })
+
+    /// Whether a column name can be written without backticks (it may still be a keyword).
+    public static func isBareName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
 }

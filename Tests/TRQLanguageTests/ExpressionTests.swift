@@ -117,7 +117,7 @@ import TRQLanguage
             #expect(throws: Never.self) { try parse("T | derive y = \(name)(x)") }
         }
         for call in ["contains(s, \"a\")", "starts_with(s, \"a\")", "ends_with(s, \"a\")", "replace(s, \",\", \"\")",
-                     "pow(x, 2)", "int(replace(x, \",\", \"\"))"] {
+                     "pow(x, 2)", "int(replace(x, \",\", \"\"))", "date_trunc(\"week\", t)"] {
             #expect(throws: Never.self) { try parse("T | derive y = \(call)") }
         }
         for aggregate in ["count()", "count(x)", "count_distinct(x)", "sum(x)", "mean(x)", "median(x)", "min(x)",

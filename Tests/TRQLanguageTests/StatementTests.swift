@@ -97,6 +97,25 @@ import TRQLanguage
         ]))
     }
 
+    @Test func aggItemsCombineAggregatesConstantsAndKeys() throws {
+        let s = Src("T | groupby g agg share = sum(x) / count(), label = upper(g) + mean(y), n = g")
+        #expect(try s.stage() == .groupby(keys: [s.ref("g")], aggregates: [
+            NamedExpr(name: "share", expr: .binary(.div, .call("sum", [s.column("x")], at: s.at("sum")), .call("count", [], at: s.at("count")), at: s.at("/"))),
+            NamedExpr(name: "label", expr: .binary(.add, .call("upper", [s.column("g", 2)], at: s.at("upper")),
+                                                   .call("mean", [s.column("y")], at: s.at("mean")), at: s.at("+"))),
+            NamedExpr(name: "n", expr: s.column("g", 3)),
+        ]))
+    }
+
+    @Test func aggregateItemPartsAreInSourceOrderAndSkipAggregateArguments() throws {
+        let s = Src("T | groupby k agg v = k + round(sum(x) / count(), 1) - if(k > 0, max(y), min(y))")
+        guard case .groupby(_, let items) = try s.stage() else { Issue.record("not a groupby"); return }
+        let parts = items[0].expr.aggregateItemParts
+        #expect(parts.aggregates.map(\.location) == [s.at("sum"), s.at("count"), s.at("max"), s.at("min")])
+        #expect(parts.columns.map(\.name) == ["k", "k"])
+        #expect(parts.columns.map(\.at) == [s.at("k", 2), s.at("k", 3)])
+    }
+
     @Test func sortDirections() throws {
         let s = Src("T | sort a desc, b, len(c) asc")
         #expect(try s.stage() == .sort([
