@@ -58,4 +58,26 @@ static inline int trq_history_enter(History *h, const char *entry) {
     HistEvent event;
     return history(h, &event, H_ENTER, entry);
 }
+/// Enters every entry of a history file in libedit's format (a `_HiStOrY_V2_` line, then one
+/// vis(3)-encoded entry per line); returns the number of lines read, or -1 if the file is missing
+/// or not in that format.
+static inline int trq_history_load(History *h, const char *path) {
+    HistEvent event;
+    return history(h, &event, H_LOAD, path);
+}
+/// Writes the whole history to `path` in libedit's format; the number of entries, or -1.
+static inline int trq_history_save(History *h, const char *path) {
+    HistEvent event;
+    return history(h, &event, H_SAVE, path);
+}
+/// Writes the whole history to `file`, the `_HiStOrY_V2_` line only if the stream is at offset 0.
+static inline int trq_history_save_fp(History *h, FILE *file) {
+    HistEvent event;
+    return history(h, &event, H_SAVE_FP, file);
+}
+/// The oldest entry (with `H_LAST`) or the next newer one (`H_PREV`); NULL past the end.
+static inline const char *trq_history_step(History *h, int operation) {
+    HistEvent event;
+    return history(h, &event, operation) == 0 ? event.str : NULL;
+}
 #endif

@@ -54,7 +54,7 @@ extension Session {
         do {
             return try CSVReader.load(path, options: csv)
         } catch {
-            throw Diagnostic(error.description, at: at)
+            throw error.isCancelled ? Diagnostic(FrameError.cancelled, at: at) : Diagnostic(error.description, at: at)
         }
     }
 

@@ -350,9 +350,12 @@ extension Session {
 
     // MARK: - shared
 
-    /// Runs model code, turning its errors into a located diagnostic.
+    /// Runs model code, turning its errors into a located diagnostic (a Ctrl-C during training
+    /// reads like any cancelled statement).
     private func model<R>(at: SourceLocation, _ body: () throws -> R) throws(Diagnostic) -> R {
-        do { return try body() } catch let error as Diagnostic { throw error } catch {
+        do { return try body() } catch let error as Diagnostic { throw error } catch let error as FrameError {
+            throw Diagnostic(error, at: at)
+        } catch {
             throw Diagnostic("\(error)", at: at)
         }
     }

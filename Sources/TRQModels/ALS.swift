@@ -103,6 +103,7 @@ public final class ALSModel: Recommender, @unchecked Sendable {
     }
 
     /// Trains on `matrix`. `progress(i, n)` is called after iteration i of n (on the calling thread).
+    /// Throws `FrameError.cancelled` soon after Ctrl-C (checked per chunk of rows).
     public static func train(_ matrix: InteractionMatrix, options: ALSOptions = ALSOptions(),
                              progress: ((_ iteration: Int, _ of: Int) -> Void)? = nil) throws -> ALSModel {
         guard options.factors >= 1 else { throw ModelError("option factors = \(options.factors): expected >= 1") }
@@ -132,8 +133,8 @@ public final class ALSModel: Recommender, @unchecked Sendable {
         let itemStep = ALSHalfStep(factors: f, regularization: reg, steps: options.cgSteps, rows: items,
                                    start: matrix.itemStart, columns: matrix.itemUsers, confidence: itemConf)
         for iteration in 0..<options.iterations {
-            userStep.run(target: x, fixed: y, fixedRows: items, factors: f, threads: options.threads)
-            itemStep.run(target: y, fixed: x, fixedRows: users, factors: f, threads: options.threads)
+            try userStep.run(target: x, fixed: y, fixedRows: items, factors: f, threads: options.threads)
+            try itemStep.run(target: y, fixed: x, fixedRows: users, factors: f, threads: options.threads)
             progress?(iteration + 1, options.iterations)
         }
         let seconds = clock.duration(to: .now).seconds

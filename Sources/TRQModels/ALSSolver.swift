@@ -1,4 +1,5 @@
 import COpenBLAS
+import TRQFrame
 
 /// The SIMD level of the C kernels in COpenBLAS/kernels.h, detected once.
 let simdLevel: Int32 = trq_simd_level()
@@ -57,10 +58,12 @@ struct ALSHalfStep {
     }
 
     /// gram = F^T F + reg I, summed over fixed slabs of rows in slab order.
-    static func gram(_ fixed: AlignedFloats, rows: Int, stride: Int, factors: Int, regularization: Float, threads: Int) -> AlignedFloats {
+    static func gram(_ fixed: AlignedFloats, rows: Int, stride: Int, factors: Int, regularization: Float, threads: Int)
+        throws(FrameError) -> AlignedFloats
+    {
         let slabs = max(1, (rows + gramSlab - 1) / gramSlab)
         let partial = AlignedFloats(count: slabs &* stride &* stride)
-        parallelChunks(slabs, threads: threads) { slab, _ in
+        try parallelChunks(slabs, threads: threads) { slab, _ in
             let lo = slab &* gramSlab, n = min(rows, lo &+ gramSlab) &- lo
             if n > 0 {
                 trq_gram_accumulate(simdLevel, fixed.pointer + lo &* stride, Int64(n), Int64(stride),
@@ -77,8 +80,8 @@ struct ALSHalfStep {
     }
 
     /// Updates `target` (rows x stride) from `fixed` (fixedRows x stride).
-    func run(target: AlignedFloats, fixed: AlignedFloats, fixedRows: Int, factors: Int, threads: Int) {
-        let gram = Self.gram(fixed, rows: fixedRows, stride: stride, factors: factors,
+    func run(target: AlignedFloats, fixed: AlignedFloats, fixedRows: Int, factors: Int, threads: Int) throws(FrameError) {
+        let gram = try Self.gram(fixed, rows: fixedRows, stride: stride, factors: factors,
                              regularization: regularization, threads: threads)
         // Rows without interactions get zero factors (as in `implicit`).
         var next = 0
@@ -90,13 +93,13 @@ struct ALSHalfStep {
         let workers = max(1, min(threads, chunks))
         let scratch = (0..<workers).map { _ in Scratch(stride: stride) }
         let me = UncheckedSendable(self)
-        columns.withUnsafeBufferPointer { columns in
-            confidence.withUnsafeBufferPointer { confidence in
-                start.withUnsafeBufferPointer { start in
-                    active.withUnsafeBufferPointer { active in
+        try columns.withUnsafeBufferPointer { (columns) throws(FrameError) in
+            try confidence.withUnsafeBufferPointer { (confidence) throws(FrameError) in
+                try start.withUnsafeBufferPointer { (start) throws(FrameError) in
+                    try active.withUnsafeBufferPointer { (active) throws(FrameError) in
                         let data = UncheckedSendable(RowData(start: start.baseAddress!, active: active.baseAddress!,
                                                              columns: columns.baseAddress!, confidence: confidence.baseAddress!))
-                        parallelChunks(chunks, threads: workers) { chunk, worker in
+                        try parallelChunks(chunks, threads: workers) { chunk, worker in
                             me.value.solveChunk(chunk, target: target, fixed: fixed, gram: gram, data: data.value, s: scratch[worker])
                         }
                     }

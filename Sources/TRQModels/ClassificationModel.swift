@@ -1,4 +1,5 @@
 import Foundation
+import TRQFrame
 
 /// One row's prediction: the most probable class and its probability.
 public struct Prediction: Sendable, Equatable {
@@ -34,6 +35,7 @@ public final class ClassificationModel: @unchecked Sendable {
     /// on a stratified part of the training rows, the most accurate on the rest (`autoValidation`)
     /// wins (ties: the earlier kind) and is retrained on all rows.
     /// `progress(done, total)` reports iterations, epochs or trees of the model being trained.
+    /// Throws `FrameError.cancelled` soon after Ctrl-C (checked per chunk of rows, mini-batch or tree).
     public static func train(features: [FeatureColumn], labels: [String?], model: ClassifierKind? = nil,
                              options: ClassifierOptions = ClassifierOptions(),
                              progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ClassificationModel {
@@ -58,23 +60,23 @@ public final class ClassificationModel: @unchecked Sendable {
             let (fit, check) = stratifiedSplit(y, classCount: k, testFraction: options.autoValidation, seed: options.seed ^ 0xA070)
             let xFit = x.rows(fit), yFit = fit.map { y[$0] }, xCheck = x.rows(check), yCheck = check.map { y[$0] }
             for kind in ClassifierKind.allCases {
-                let c = fitClassifier(kind, xFit, yFit, classCount: k, options: options, progress: progress)
-                candidates.append((kind, accuracyOf(c.predictProbabilities(xCheck, threads: options.threads), yCheck, classes: k)))
+                let c = try fitClassifier(kind, xFit, yFit, classCount: k, options: options, progress: progress)
+                candidates.append((kind, accuracyOf(try c.predictProbabilities(xCheck, threads: options.threads), yCheck, classes: k)))
             }
             chosen = candidates.max { $0.accuracy < $1.accuracy || ($0.accuracy == $1.accuracy && $0.kind.order > $1.kind.order) }!.kind
         }
-        let classifier = fitClassifier(chosen, x, y, classCount: k, options: options, progress: progress)
+        let classifier = try fitClassifier(chosen, x, y, classCount: k, options: options, progress: progress)
         return ClassificationModel(kind: chosen, classes: encoder.classes, transform: transform,
                                    trainSeconds: clock.duration(to: .now).seconds, candidateAccuracy: candidates,
                                    classifier: classifier, threads: options.threads)
     }
 
     static func fitClassifier(_ kind: ClassifierKind, _ x: FeatureMatrix, _ y: [Int32], classCount k: Int,
-                              options: ClassifierOptions, progress: ((Int, Int) -> Void)?) -> any Classifier {
+                              options: ClassifierOptions, progress: ((Int, Int) -> Void)?) throws(FrameError) -> any Classifier {
         switch kind {
-        case .logistic: return LogisticRegression.train(x, y, classCount: k, options: options, progress: progress)
-        case .mlp, .cnn: return NeuralNetClassifier.train(kind, x, y, classCount: k, options: options, progress: progress)
-        case .forest: return RandomForest.train(x, y, classCount: k, options: options, progress: progress)
+        case .logistic: return try LogisticRegression.train(x, y, classCount: k, options: options, progress: progress)
+        case .mlp, .cnn: return try NeuralNetClassifier.train(kind, x, y, classCount: k, options: options, progress: progress)
+        case .forest: return try RandomForest.train(x, y, classCount: k, options: options, progress: progress)
         }
     }
 
@@ -83,7 +85,7 @@ public final class ClassificationModel: @unchecked Sendable {
 
     /// Row-major rows x classes.count probabilities (each row sums to 1).
     public func predictProbabilities(_ features: [FeatureColumn]) throws -> [Float] {
-        classifier.predictProbabilities(try transform.transform(features), threads: threads)
+        try classifier.predictProbabilities(try transform.transform(features), threads: threads)
     }
 
     /// The most probable class of each row, with its probability as the confidence.

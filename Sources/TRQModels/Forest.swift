@@ -1,4 +1,5 @@
 import Foundation
+import TRQFrame
 
 /// Per-feature histogram bin edges fitted on training values: bin(v) = number of edges below v,
 /// so "bin <= b" is exactly "v <= edges[b]" and trees can store plain thresholds. Features with
@@ -114,7 +115,7 @@ final class RandomForest: Classifier, @unchecked Sendable {
     }
 
     static func train(_ x: FeatureMatrix, _ y: [Int32], classCount k: Int, options: ClassifierOptions,
-                      progress: ((Int, Int) -> Void)?) -> RandomForest {
+                      progress: ((Int, Int) -> Void)?) throws(FrameError) -> RandomForest {
         let bins = FeatureBins(x, maxBins: options.bins)
         let d = x.columns
         let tryFeatures = options.maxFeatures > 0 ? min(d, options.maxFeatures) : max(1, Int(Double(d).squareRoot()))
@@ -128,9 +129,9 @@ final class RandomForest: Classifier, @unchecked Sendable {
         var done = 0
         while done < options.trees {
             let count = min(round, options.trees - done)
-            trees.withUnsafeMutableBufferPointer { out in
+            try trees.withUnsafeMutableBufferPointer { (out) throws(FrameError) in
                 let shared = UncheckedSendable((out.baseAddress!, done))
-                parallelChunks(count, threads: workers) { i, _ in
+                try parallelChunks(count, threads: workers) { i, _ in
                     let t = shared.value.1 + i
                     var rng = SeededGenerator(seed: options.seed, stream: UInt64(t))
                     let randomized = options.split == .random || (options.split == .mixed && t % 2 == 1)
@@ -147,14 +148,14 @@ final class RandomForest: Classifier, @unchecked Sendable {
         trees.reduce(0) { $0 + $1.nodes.count * MemoryLayout<TreeNode>.stride + $1.leafClasses.count * 6 }
     }
 
-    func predictProbabilities(_ x: FeatureMatrix, threads: Int) -> [Float] {
+    func predictProbabilities(_ x: FeatureMatrix, threads: Int) throws(FrameError) -> [Float] {
         let k = classCount, d = featureCount, block = 256
         var out = [Float](repeating: 0, count: x.rows * k)
         let chunks = (x.rows + block - 1) / block
         let scale = 1 / Float(max(1, trees.count))
-        out.withUnsafeMutableBufferPointer { outBuf in
+        try out.withUnsafeMutableBufferPointer { (outBuf) throws(FrameError) in
             let o = UncheckedSendable(outBuf.baseAddress!)
-            parallelChunks(chunks, threads: threads) { chunk, _ in
+            try parallelChunks(chunks, threads: threads) { chunk, _ in
                 let lo = chunk * block, hi = min(x.rows, lo + block)
                 x.values.withUnsafeBufferPointer { xv in
                     for tree in self.trees {

@@ -1,4 +1,5 @@
 import Foundation
+import TRQFrame
 
 /// Item-based k-nearest-neighbour recommender (Sarwar et al. 2001; the `implicit` library's
 /// CosineRecommender): item similarity is the cosine of the items' binary user vectors,
@@ -18,7 +19,8 @@ public final class ItemKNNModel: Recommender, @unchecked Sendable {
 
     public static let defaultNeighbours = 20
 
-    public init(_ m: InteractionMatrix, neighbours: Int = defaultNeighbours, threads: Int = defaultThreadCount) {
+    /// Throws `FrameError.cancelled` when Ctrl-C is requested (checked per block of items).
+    public init(_ m: InteractionMatrix, neighbours: Int = defaultNeighbours, threads: Int = defaultThreadCount) throws {
         let clock = ContinuousClock.now
         let k = max(1, neighbours)
         let items = m.itemCount
@@ -29,10 +31,11 @@ public final class ItemKNNModel: Recommender, @unchecked Sendable {
         let workers = max(1, min(threads, chunks))
         let coCounts = (0..<workers).map { _ in UncheckedSendable(UnsafeMutablePointer<Int32>.allocate(capacity: max(1, items))) }
         for c in coCounts { c.value.initialize(repeating: 0, count: max(1, items)) }
-        perChunk.withUnsafeMutableBufferPointer { lists in
-            perChunkCount.withUnsafeMutableBufferPointer { counts in
+        defer { for c in coCounts { c.value.deallocate() } }
+        try perChunk.withUnsafeMutableBufferPointer { (lists) throws(FrameError) in
+            try perChunkCount.withUnsafeMutableBufferPointer { (counts) throws(FrameError) in
                 let out = UncheckedSendable((lists.baseAddress!, counts.baseAddress!))
-                parallelChunks(chunks, threads: workers) { chunk, worker in
+                try parallelChunks(chunks, threads: workers) { chunk, worker in
                     let co = coCounts[worker].value
                     var touched: [Int32] = []
                     var list: [ScoredItem] = [], sizes: [Int] = []
@@ -63,7 +66,6 @@ public final class ItemKNNModel: Recommender, @unchecked Sendable {
                 }
             }
         }
-        for c in coCounts { c.value.deallocate() }
         var start = [0], ids: [Int32] = [], sims: [Float] = []
         for (list, sizes) in zip(perChunk, perChunkCount) {
             ids += list.map(\.item)

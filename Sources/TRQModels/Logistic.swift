@@ -1,12 +1,13 @@
 import Foundation
+import TRQFrame
 
 /// A fitted classifier over prepared features (see `ClassificationModel` for the public wrapper).
 protocol Classifier: AnyObject, Sendable {
     var kind: ClassifierKind { get }
     var classCount: Int { get }
     var featureCount: Int { get }
-    /// Row-major rows x classCount probabilities.
-    func predictProbabilities(_ x: FeatureMatrix, threads: Int) -> [Float]
+    /// Row-major rows x classCount probabilities; `.cancelled` on Ctrl-C.
+    func predictProbabilities(_ x: FeatureMatrix, threads: Int) throws(FrameError) -> [Float]
     func write(to w: inout ByteWriter)
     /// Approximate bytes held (parameters or trees).
     var memoryBytes: Int { get }
@@ -50,19 +51,19 @@ final class LogisticRegression: Classifier, @unchecked Sendable {
     }
 
     static func train(_ x: FeatureMatrix, _ y: [Int32], classCount k: Int, options: ClassifierOptions,
-                      progress: ((Int, Int) -> Void)?) -> LogisticRegression {
+                      progress: ((Int, Int) -> Void)?) throws(FrameError) -> LogisticRegression {
         let d = x.columns, n = x.rows
         let chunks = (n + rowsPerChunk - 1) / rowsPerChunk
         let params = d * k + k
         let l2 = options.l2
-        let objective: ([Double]) -> (Double, [Double]) = { theta in
+        let objective: ([Double]) throws(FrameError) -> (Double, [Double]) = { theta throws(FrameError) in
             let w = theta[0..<(d * k)].map { Float($0) }, b = theta[(d * k)...].map { Float($0) }
             var partialLoss = [Double](repeating: 0, count: chunks)
             var partialGrad = [Double](repeating: 0, count: chunks * params)
-            partialLoss.withUnsafeMutableBufferPointer { lossOut in
-                partialGrad.withUnsafeMutableBufferPointer { gradOut in
+            try partialLoss.withUnsafeMutableBufferPointer { (lossOut) throws(FrameError) in
+                try partialGrad.withUnsafeMutableBufferPointer { (gradOut) throws(FrameError) in
                     let out = UncheckedSendable((lossOut, gradOut))
-                    parallelChunks(chunks, threads: options.threads) { chunk, _ in
+                    try parallelChunks(chunks, threads: options.threads) { chunk, _ in
                         let lo = chunk * rowsPerChunk, m = min(n, lo + rowsPerChunk) - lo
                         var z = [Float](repeating: 0, count: m * k)
                         var g = [Float](repeating: 0, count: d * k)
@@ -108,7 +109,7 @@ final class LogisticRegression: Classifier, @unchecked Sendable {
             }
             return (loss, grad)
         }
-        let theta = minimizeLBFGS(start: [Double](repeating: 0, count: params), maxIterations: options.iterations,
+        let theta = try minimizeLBFGS(start: [Double](repeating: 0, count: params), maxIterations: options.iterations,
                                   objective: objective, progress: progress)
         return LogisticRegression(featureCount: d, classCount: k, weights: theta[0..<(d * k)].map { Float($0) },
                                   bias: theta[(d * k)...].map { Float($0) })
@@ -148,9 +149,11 @@ final class LogisticRegression: Classifier, @unchecked Sendable {
 /// Stops after `maxIterations`, when the gradient's max-norm falls below `gradientTolerance`, or
 /// when the objective improves by less than 1e-9 (relative) three times in a row.
 func minimizeLBFGS(start: [Double], maxIterations: Int, memory: Int = 10, gradientTolerance: Double = 1e-5,
-                   objective: ([Double]) -> (Double, [Double]), progress: ((Int, Int) -> Void)?) -> [Double] {
+                   objective: ([Double]) throws(FrameError) -> (Double, [Double]), progress: ((Int, Int) -> Void)?)
+    throws(FrameError) -> [Double]
+{
     var x = start
-    var (f, g) = objective(x)
+    var (f, g) = try objective(x)
     var sHistory: [[Double]] = [], yHistory: [[Double]] = [], rhoHistory: [Double] = []
     var stalls = 0
     let n = x.count
@@ -190,7 +193,7 @@ func minimizeLBFGS(start: [Double], maxIterations: Int, memory: Int = 10, gradie
         var accepted: ([Double], Double, [Double])?
         for _ in 0..<30 {
             let candidate = (0..<n).map { x[$0] + step * direction[$0] }
-            let (fc, gc) = objective(candidate)
+            let (fc, gc) = try objective(candidate)
             if fc.isFinite, fc <= f + 1e-4 * step * slope {
                 accepted = (candidate, fc, gc)
                 break

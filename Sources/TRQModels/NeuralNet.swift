@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import TRQFrame
 
 /// One layer of a feed-forward network working on row-major mini-batches.
 enum LayerSpec: Sendable, Equatable {
@@ -267,7 +268,7 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
     }
 
     static func train(_ kind: ClassifierKind, _ x: FeatureMatrix, _ y: [Int32], classCount k: Int,
-                      options: ClassifierOptions, progress: ((Int, Int) -> Void)?) -> NeuralNetClassifier {
+                      options: ClassifierOptions, progress: ((Int, Int) -> Void)?) throws(FrameError) -> NeuralNetClassifier {
         let net = architecture(kind, features: x.columns, classes: k, options: options)
         let (fitRows, validationRows) = stratifiedSplit(y, classCount: k, testFraction: options.validationFraction,
                                                         seed: options.seed ^ 0x5EED)
@@ -294,11 +295,11 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
                 let m = min(batch, order.count - lo)
                 let parts = m > 1 ? 2 : 1
                 let cut = (m + 1) / 2
-                params.withUnsafeBufferPointer { pbuf in
+                try params.withUnsafeBufferPointer { (pbuf) throws(FrameError) in
                     let shared = UncheckedSendable((pbuf.baseAddress!, order, lo))
-                    partGrads.withUnsafeMutableBufferPointer { grads in
+                    try partGrads.withUnsafeMutableBufferPointer { (grads) throws(FrameError) in
                         let gptr = UncheckedSendable(grads.baseAddress!)
-                        parallelChunks(parts, threads: workers) { part, worker in
+                        try parallelChunks(parts, threads: workers) { part, worker in
                             let (p, order, lo) = shared.value
                             let ws = spaces[worker]
                             let start = part == 0 ? 0 : cut, count = part == 0 ? min(cut, m) : m - cut
@@ -341,7 +342,7 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
             }
             let candidate = NeuralNetClassifier(kind: kind, network: net, parameters: params)
             let loss = validation.rows > 0
-                ? logLoss(candidate.predictProbabilities(validation, threads: options.threads), validationLabels, classes: k)
+                ? logLoss(try candidate.predictProbabilities(validation, threads: options.threads), validationLabels, classes: k)
                 : 0
             progress?(epoch + 1, options.epochs)
             if loss < bestLoss {
@@ -360,16 +361,16 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
 
     var memoryBytes: Int { parameters.count * 4 }
 
-    func predictProbabilities(_ x: FeatureMatrix, threads: Int) -> [Float] {
+    func predictProbabilities(_ x: FeatureMatrix, threads: Int) throws(FrameError) -> [Float] {
         let k = classCount, d = featureCount, block = 512
         var out = [Float](repeating: 0, count: x.rows * k)
         let chunks = (x.rows + block - 1) / block
         let workers = max(1, min(threads, chunks))
         let spaces = (0..<workers).map { _ in Network.Workspace(network, rows: block) }
-        out.withUnsafeMutableBufferPointer { outBuf in
-            parameters.withUnsafeBufferPointer { pbuf in
+        try out.withUnsafeMutableBufferPointer { (outBuf) throws(FrameError) in
+            try parameters.withUnsafeBufferPointer { (pbuf) throws(FrameError) in
                 let shared = UncheckedSendable((outBuf.baseAddress!, pbuf.baseAddress!))
-                parallelChunks(chunks, threads: workers) { chunk, worker in
+                try parallelChunks(chunks, threads: workers) { chunk, worker in
                     let (o, p) = shared.value
                     let ws = spaces[worker]
                     let lo = chunk * block, m = min(x.rows, lo + block) - lo

@@ -1,6 +1,7 @@
 import COpenBLAS
 import Dispatch
 import Foundation
+import TRQFrame
 
 /// The number of worker threads training uses by default: every active core.
 public var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
@@ -9,32 +10,43 @@ public var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProces
 /// dynamically (skewed rows, e.g. Zipf-popular items, would starve a static split), so `body` must
 /// make each chunk's result independent of which thread runs it and when: that is what keeps
 /// seeded training bitwise reproducible.
-func parallelChunks(_ chunks: Int, threads: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) {
+///
+/// Once Ctrl-C sets `cancellationRequested`, no further chunk starts and `.cancelled` is thrown:
+/// chunks are the unit of training work, so this is how training and scoring stop promptly.
+func parallelChunks(_ chunks: Int, threads: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) throws(FrameError) {
+    let counter = ChunkCounter(chunks)
     let workers = min(max(1, threads), chunks)
     if workers <= 1 {
-        for c in 0..<chunks { body(c, 0) }
-        return
-    }
-    let counter = ChunkCounter()
-    withoutActuallyEscaping(body) { body in
-        let shared = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            while true {
-                let c = counter.take()
-                if c >= chunks { break }
-                shared.value(c, worker)
+        while let c = counter.take() { body(c, 0) }
+    } else {
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                while let c = counter.take() { shared.value(c, worker) }
             }
         }
     }
+    if counter.stopped { throw .cancelled }
 }
 
+/// Hands out chunk indices until all are taken or cancellation is requested.
 private final class ChunkCounter: @unchecked Sendable {
     private let lock = NSLock()
+    private let chunks: Int
     private var next = 0
+    /// Set when a chunk was withheld because of cancellation: the work is incomplete.
+    private(set) var stopped = false
 
-    func take() -> Int {
+    init(_ chunks: Int) { self.chunks = chunks }
+
+    func take() -> Int? {
         lock.lock()
         defer { lock.unlock() }
+        guard next < chunks else { return nil }
+        if cancellationRequested.load(ordering: .relaxed) {
+            stopped = true
+            return nil
+        }
         next &+= 1
         return next &- 1
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TRQFrame
 
 /// Training and test interactions over the same user and item index ranges.
 public struct RecommenderSplit: Sendable {
@@ -111,10 +112,10 @@ public func evaluateRanking(_ model: some Recommender, train: InteractionMatrix,
     // Items recommended to anyone, per worker (a union: independent of which worker saw whom).
     var recommended = [Bool](repeating: false, count: workers * items)
     let buffers = (0..<workers).map { _ in AlignedFloats(count: block * items) }
-    sums.withUnsafeMutableBufferPointer { sums in
-        recommended.withUnsafeMutableBufferPointer { recommended in
+    try sums.withUnsafeMutableBufferPointer { (sums) throws(FrameError) in
+        try recommended.withUnsafeMutableBufferPointer { (recommended) throws(FrameError) in
             let out = UncheckedSendable((sums, recommended))
-            parallelChunks(chunks, threads: workers) { chunk, worker in
+            try parallelChunks(chunks, threads: workers) { chunk, worker in
                 let slice = users[(chunk * block)..<min(users.count, (chunk + 1) * block)]
                 let scores = buffers[worker].pointer
                 model.score(users: slice, into: scores)
@@ -166,7 +167,7 @@ public func evaluateRecommenders(train: InteractionMatrix, test: InteractionMatr
         switch kind {
         case .als: model = try ALSModel.train(train, options: options, progress: progress)
         case .popularity: model = PopularityModel(train)
-        case .itemKNN: model = ItemKNNModel(train, threads: options.threads)
+        case .itemKNN: model = try ItemKNNModel(train, threads: options.threads)
         }
         return RecommenderEvaluation(model: model.name,
                                      metrics: try evaluateRanking(model, train: train, test: test, k: k, threads: options.threads),

@@ -22,25 +22,23 @@ enum LineInput: Equatable {
 /// terminal is back in normal mode, so Ctrl-C raises SIGINT and cancels the statement.
 final class LineEditor {
     private let editLine: OpaquePointer
-    private let history: OpaquePointer
+    /// Kept alive as long as the editor, which recalls from it.
+    private let history: EditHistory
     fileprivate var prompt: UnsafeMutablePointer<CChar>?
     fileprivate var interrupted = false
     fileprivate let completer: (String) -> Completion
     /// Earlier lines of the entry being typed, so completion sees the whole statement.
     var pendingText = ""
 
-    init?(historySize: Int, completer: @escaping (String) -> Completion) {
+    init?(history: EditHistory, completer: @escaping (String) -> Completion) {
+        // libedit decodes typed bytes with the C library's character encoding, which is ASCII
+        // until the program adopts the user's locale: without this, é or ✓ would be dropped.
+        setlocale(LC_CTYPE, "")
         guard let editLine = el_init("trq", trq_stdin(), trq_stdout(), trq_stderr()) else { return nil }
-        guard let history = history_init() else {
-            el_end(editLine)
-            return nil
-        }
         self.editLine = editLine
         self.history = history
         self.completer = completer
-        _ = trq_history_set_size(history, Int32(clamping: historySize))
-        _ = trq_history_set_unique(history, 1)
-        _ = trq_el_set_history(editLine, history)
+        _ = trq_el_set_history(editLine, history.handle)
         _ = trq_el_set_editor(editLine, "emacs")
         _ = trq_el_set_tty(editLine, "-isig")
         _ = trq_el_set_prompt(editLine, promptFunction)
@@ -54,7 +52,6 @@ final class LineEditor {
 
     deinit {
         el_end(editLine)
-        history_end(history)
         free(prompt)
     }
 
@@ -69,10 +66,6 @@ final class LineEditor {
         var text = String(cString: line)
         if text.hasSuffix("\n") { text.removeLast() }
         return .line(text)
-    }
-
-    func addToHistory(_ entry: String) {
-        _ = trq_history_enter(history, entry)
     }
 
     fileprivate func completeAtCursor(_ el: OpaquePointer) -> UInt8 {

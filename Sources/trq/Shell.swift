@@ -16,12 +16,15 @@ final class Shell {
 
     private let session: Session
     private let editor: LineEditor
-    private let history: HistoryFile?
+    private let history: EditHistory
+    private let historyFile: HistoryFile?
 
     init?(session: Session) {
         self.session = session
-        history = HistoryFile.inHome(limit: Shell.historySize)
-        guard let editor = LineEditor(historySize: Shell.historySize, completer: { [unowned session] text in
+        guard let history = EditHistory(size: Shell.historySize) else { return nil }
+        self.history = history
+        historyFile = HistoryFile.inHome(limit: Shell.historySize)
+        guard let editor = LineEditor(history: history, completer: { [unowned session] text in
             complete(text, context: CompletionContext(
                 tableNames: { session.tableNames },
                 columnNames: { session.columnNames(forPipelinePrefix: $0) }))
@@ -43,7 +46,7 @@ final class Shell {
         sigemptyset(&interrupt)
         sigaddset(&interrupt, SIGINT)
         sigprocmask(SIG_UNBLOCK, &interrupt, nil)
-        for entry in history?.load() ?? [] { editor.addToHistory(entry) }
+        historyFile?.load(into: history)
         writeAll("trq \(trqVersion)\nEnter .help for help, .quit or Ctrl-D to leave.\n", to: 1)
 
         var pending: [String] = []
@@ -64,8 +67,8 @@ final class Shell {
                 }
                 if isIncomplete(entry) { continue }
                 pending = []
-                editor.addToHistory(entry)
-                history?.append(entry)
+                history.enter(entry)
+                historyFile?.append(entry)
                 if execute(entry) == .quit { return 0 }
             }
         }

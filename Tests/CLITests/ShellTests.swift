@@ -74,20 +74,66 @@ struct ShellTests {
         do {
             let first = try TerminalSession(home: home)
             try first.waitForScreen { $0.hasSuffix("trq>") }
-            try first.send("plays |", "Enter", "limit 2", "Enter")
+            try first.send("plays | limit 1", "Enter")
             try first.waitForScreen { $0.components(separatedBy: "trq>").count == 3 }
+            try first.send("plays |", "Enter", "limit 2", "Enter")
+            try first.waitForScreen { $0.components(separatedBy: "trq>").count == 4 }
             try first.send("C-d")
             let deadline = Date().addingTimeInterval(10)
             while first.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         }
+        // libedit's format: its header, then one line per entry (white space escaped).
         let saved = try String(contentsOf: home.appendingPathComponent(".trq_history"), encoding: .utf8)
-        #expect(saved == "plays |\\nlimit 2\n")
+        #expect(saved.hasPrefix("_HiStOrY_V2_\n") && saved.split(separator: "\n").count == 3, "\(saved)")
 
         let second = try TerminalSession(home: home)
         try second.waitForScreen { $0.hasSuffix("trq>") }
         try second.send("Up")
         let recalled = try second.waitForScreen { $0.contains("trq> plays |\nlimit 2") }
         #expect(recalled.contains("trq> plays |\nlimit 2"), "\(recalled)")
+        // The two lines came back as one entry: one more Up reaches the entry before them.
+        try second.send("Up")
+        let earlier = try second.waitForScreen { promptLine($0) == "trq> plays | limit 1" }
+        #expect(promptLine(earlier) == "trq> plays | limit 1", "\(earlier)")
+    }
+
+    @Test func nonASCIITextIsTypedAndRecalledAfterARestart() throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        do {
+            let first = try TerminalSession(home: home)
+            try first.waitForScreen { $0.hasSuffix("trq>") }
+            try first.send(#"plays | filter artist == "Beyoncé ✓""#)
+            let typed = try first.waitForScreen { promptLine($0).hasSuffix("✓\"") }
+            #expect(promptLine(typed) == #"trq> plays | filter artist == "Beyoncé ✓""#, "\(typed)")
+            try first.send("Enter")
+            try first.waitForScreen { $0.components(separatedBy: "trq>").count == 3 }
+            try first.send("C-d")
+            let deadline = Date().addingTimeInterval(10)
+            while first.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let second = try TerminalSession(home: home)
+        try second.waitForScreen { $0.hasSuffix("trq>") }
+        try second.send("Up")
+        let recalled = try second.waitForScreen { promptLine($0).hasSuffix("✓\"") }
+        #expect(promptLine(recalled) == #"trq> plays | filter artist == "Beyoncé ✓""#, "\(recalled)")
+    }
+
+    @Test func historyInTheEarlierFormatIsConverted() throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let file = home.appendingPathComponent(".trq_history")
+        try Data("plays | limit 1\nplays |\\nlimit 2\n".utf8).write(to: file)
+        let shell = try TerminalSession(home: home)
+        try shell.waitForScreen { $0.hasSuffix("trq>") }
+        try shell.send("Up")
+        let recalled = try shell.waitForScreen { $0.contains("trq> plays |\nlimit 2") }
+        #expect(recalled.contains("trq> plays |\nlimit 2"), "\(recalled)")
+        try shell.send("Up")
+        let earlier = try shell.waitForScreen { promptLine($0) == "trq> plays | limit 1" }
+        #expect(promptLine(earlier) == "trq> plays | limit 1", "\(earlier)")
+        #expect(shell.isRunning)
+        #expect(try String(contentsOf: file, encoding: .utf8).hasPrefix("_HiStOrY_V2_\n"))
     }
 
     @Test func tabCompletesAColumnOfThePipeline() throws {

@@ -56,14 +56,15 @@ func temporaryDirectory() throws -> URL {
     return url
 }
 
-/// trq running in a tmux pane (a real pseudo-terminal) on a private tmux server.
+/// trq running in a tmux pane (a real pseudo-terminal) on a private tmux server, in a UTF-8 locale
+/// as a user's terminal would be.
 final class TerminalSession {
     private let socket = "trq-test-\(getpid())-\(UUID().uuidString.prefix(8))"
     let home: URL
 
     init(home: URL, directory: URL? = nil, width: Int = 120, height: Int = 40) throws {
         self.home = home
-        let command = "cd '\((directory ?? home).path)' && env HOME='\(home.path)' TERM=xterm COLUMNS= '\(trqBinary)'"
+        let command = "cd '\((directory ?? home).path)' && env HOME='\(home.path)' TERM=xterm LC_ALL=C.UTF-8 COLUMNS= '\(trqBinary)'"
         try tmux(["new-session", "-d", "-s", "trq", "-x", "\(width)", "-y", "\(height)", command])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TRQFrame
 @testable import TRQModels
 
 @Suite struct InteractionMatrixTests {
@@ -100,6 +101,28 @@ private func blockMatrix() throws -> InteractionMatrix {
         for i in 0..<15 where rng.nextDouble() < 0.5 { users.append(Int32(u)); items.append(Int32(base + i)) }
     }
     return try InteractionMatrix(users: users, items: items, userCount: 40, itemCount: 30)
+}
+
+@Suite struct RecommenderCancellationTests {
+    /// The cancellation flag is process-wide and tests run in parallel, so this runs in a child
+    /// process of its own (an exit test), where no other test's training can see the flag.
+    @Test func trainingStopsWhileCancellationIsRequestedAndWorksAfterwards() async {
+        await #expect(processExitsWith: .success) {
+            let m = try blockMatrix()
+            let split = try holdOutSplit(m, fraction: 0.2, seed: 1)
+            cancellationRequested.store(true, ordering: .relaxed)
+            #expect(throws: FrameError.cancelled) { try ALSModel.train(m) }
+            #expect(throws: FrameError.cancelled) { try ItemKNNModel(m) }
+            // Popularity trains without iterating; the cancellation comes from scoring the test users.
+            #expect(throws: FrameError.cancelled) {
+                try evaluateRecommenders(train: split.train, test: split.test, models: [.popularity])
+            }
+            cancellationRequested.store(false, ordering: .relaxed)
+            #expect(try ALSModel.train(m).recommend(user: 0, k: 3).count == 3)
+            #expect(try ItemKNNModel(m).recommend(user: 0, k: 3).count == 3)
+            #expect(try evaluateRecommenders(train: split.train, test: split.test, models: [.popularity]).count == 1)
+        }
+    }
 }
 
 @Suite struct ALSTests {
@@ -223,7 +246,7 @@ private func blockMatrix() throws -> InteractionMatrix {
     @Test func cosineNeighboursByHand() throws {
         // Items' users: 0 {0, 1}, 1 {0, 1}, 2 {1, 2}, 3 {2}.
         let m = try InteractionMatrix(users: [0, 0, 1, 1, 1, 2, 2], items: [0, 1, 0, 1, 2, 2, 3])
-        let model = ItemKNNModel(m, neighbours: 2)
+        let model = try ItemKNNModel(m, neighbours: 2)
         let n2 = try model.similarItems(item: 2, k: 5)
         #expect(n2.map(\.item) == [3, 0])  // 0 and 1 tie at 0.5: the lower index stays
         #expect(abs(Double(n2[0].score) - 1 / 2.0.squareRoot()) < 1e-6 && abs(n2[1].score - 0.5) < 1e-6)
@@ -238,7 +261,7 @@ private func blockMatrix() throws -> InteractionMatrix {
 
     @Test func staysInBlock() throws {
         let m = try blockMatrix()
-        let model = ItemKNNModel(m)
+        let model = try ItemKNNModel(m)
         for u in [3, 25] {
             let block = u < 20 ? 0..<15 : 15..<30
             #expect(try model.recommend(user: Int32(u), k: 5).allSatisfy { block.contains(Int($0.item)) })
@@ -267,7 +290,7 @@ private func blockMatrix() throws -> InteractionMatrix {
         #expect(rows.map(\.model) == ["als", "popularity"])
         // implicit's CosineRecommender (K = 20) reaches 0.135 on this split; ties between equal
         // similarities are broken differently, so only closeness is expected.
-        let knn = try evaluateRanking(ItemKNNModel(split.train), train: split.train, test: split.test, k: 10)
+        let knn = try evaluateRanking(try ItemKNNModel(split.train), train: split.train, test: split.test, k: 10)
         #expect(abs(knn.precision - 0.135) < 0.01)
         let pop = rows[1].metrics
         #expect(pop.users == 1877)

@@ -32,10 +32,12 @@ public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left:
             (leftKeys, rightKeys, cardinality) = try renumber(leftKeys, rightKeys)
         }
         let multiplier = Int64(next.cardinality)
-        for (i, code) in next.left.enumerated() {
+        try forEachRow(leftKeys.count) { i in
+            let code = next.left[i]
             leftKeys[i] = leftKeys[i] < 0 || code < 0 ? -1 : leftKeys[i] &* multiplier &+ Int64(code)
         }
-        for (i, code) in next.right.enumerated() {
+        try forEachRow(rightKeys.count) { i in
+            let code = next.right[i]
             rightKeys[i] = rightKeys[i] < 0 || code < 0 ? -1 : rightKeys[i] &* multiplier &+ Int64(code)
         }
         cardinality &*= next.cardinality
@@ -46,6 +48,8 @@ public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left:
     var result = left.take(leftRows)
     let dropped = Set(pairs.filter { $0.leftName == $0.rightName }.map(\.rightName))
     for (name, column) in zip(right.names, right.columns) where !dropped.contains(name) {
+        // Gathering a large result column by column takes long enough to check between columns.
+        try FrameError.checkCancellation()
         var outputName = name
         while result.index(of: outputName) != nil || (outputName != name && right.index(of: outputName) != nil) {
             outputName += "_right"
@@ -75,27 +79,41 @@ private func matchRows(_ left: [Int64], _ right: [Int64], _ cardinality: Int, ke
 {
     // Right rows bucketed by key, in right order.
     var starts = [Int](repeating: 0, count: cardinality &+ 1)
-    for key in right where key >= 0 { starts[Int(key) &+ 1] &+= 1 }
+    try forEachRow(right.count) { i in
+        if right[i] >= 0 { starts[Int(right[i]) &+ 1] &+= 1 }
+    }
     for k in 0..<cardinality { starts[k &+ 1] &+= starts[k] }
     var cursor = starts
     var bucketed = [Int](repeating: 0, count: starts[cardinality])
-    for (i, key) in right.enumerated() where key >= 0 {
-        bucketed[cursor[Int(key)]] = i
-        cursor[Int(key)] &+= 1
+    try forEachRow(right.count) { i in
+        let key = right[i]
+        if key >= 0 {
+            bucketed[cursor[Int(key)]] = i
+            cursor[Int(key)] &+= 1
+        }
     }
     var leftRows: [Int] = [], rightRows: [Int] = []
     leftRows.reserveCapacity(left.count)
     rightRows.reserveCapacity(left.count)
-    try forEachRow(left.count) { i in
+    // Checked by output pairs as well as left rows: with repeated keys on both sides a few left
+    // rows can produce millions of pairs.
+    var uncheckedWork = 0
+    for i in 0..<left.count {
         let key = left[i]
         if key >= 0, starts[Int(key)] < starts[Int(key) &+ 1] {
             for r in starts[Int(key)]..<starts[Int(key) &+ 1] {
                 leftRows.append(i)
                 rightRows.append(bucketed[r])
             }
+            uncheckedWork &+= starts[Int(key) &+ 1] &- starts[Int(key)]
         } else if keepUnmatched {
             leftRows.append(i)
             rightRows.append(-1)
+        }
+        uncheckedWork &+= 1
+        if uncheckedWork >= cancellationChunk {
+            try FrameError.checkCancellation()
+            uncheckedWork = 0
         }
     }
     return (leftRows, rightRows)
