@@ -4,36 +4,6 @@ import Testing
 /// The byte-level building blocks against plain Swift oracles.
 @Suite("CSV primitives")
 struct CSVPrimitiveTests {
-    @Test func internerGivesOneCodePerDistinctValue() {
-        var random = SplitMix(state: 11)
-        // NUL bytes check that "a" and "a\0" differ; stray UTF-8 bytes need validation off.
-        var interner = StringInterner(validates: false)
-        defer { interner.release() }
-        var oracle: [[UInt8]: Int32] = [:]
-        for _ in 0..<50_000 {
-            // Lengths 0-40 cover every tail path of the hash and the comparison.
-            let length = Int.random(in: 0...40, using: &random)
-            let value = (0..<length).map { _ in [0, 97, 98, 99, 0xC3, 0xA9][Int.random(in: 0..<6, using: &random)] as UInt8 }
-            let code = value.withUnsafeBufferPointer { interner.intern($0) }
-            if let known = oracle[value] {
-                #expect(code == known)
-            } else {
-                #expect(Int(code) == oracle.count)
-                oracle[value] = code
-            }
-        }
-        #expect(interner.count == oracle.count)
-        for (value, code) in oracle { #expect(Array(interner.value(Int(code))) == value) }
-    }
-
-    @Test func internerRejectsInvalidUTF8() {
-        var interner = StringInterner(validates: true)
-        defer { interner.release() }
-        #expect([UInt8]([0x61, 0xE9]).withUnsafeBufferPointer { interner.intern($0) } == -1)
-        #expect([UInt8]([0x63, 0x61, 0x66, 0xC3, 0xA9]).withUnsafeBufferPointer { interner.intern($0) } == 0)
-        #expect(interner.count == 1)
-    }
-
     @Test func utf8ValidationMatchesTheStandardLibrary() {
         var random = SplitMix(state: 5)
         let pieces: [[UInt8]] = [[0x61], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x8E, 0xB5], [0xC0, 0x80],

@@ -469,7 +469,7 @@ public enum CSVReader {
             }
             initialized = total
         }
-        var values = master.pointee.strings.strings()
+        var values = master.pointee.strings.strings
         // Every code, null rows' included, must index the dictionary.
         if values.isEmpty, total > 0 { values = [""] }
         return .string(codes: codes, dictionary: StringDictionary(values))

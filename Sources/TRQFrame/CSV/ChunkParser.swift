@@ -49,6 +49,7 @@ struct ChunkParser {
 
     mutating func release() {
         for c in 0..<columnCount { builders[c].release() }
+        builders.deinitialize()
         builders.deallocate()
         scratch.release()
     }
@@ -181,7 +182,7 @@ struct ChunkParser {
             if nulls.matches(base + p, n) {
                 b.pointee.appendNull()
             } else {
-                let code = b.pointee.strings.intern(base + p, n)
+                let code = b.pointee.intern(base + p, n)
                 if code < 0 { return false }
                 b.pointee.append(code: code)
             }
@@ -256,7 +257,7 @@ struct ChunkParser {
 
     private mutating func appendString(_ b: UnsafeMutablePointer<ColumnBuilder>, _ column: Int,
                                        _ text: UnsafeBufferPointer<UInt8>, _ field: FieldBounds) -> Bool {
-        let code = b.pointee.strings.intern(text.baseAddress ?? scanner.base, text.count)
+        let code = b.pointee.intern(text.baseAddress ?? scanner.base, text.count)
         guard code >= 0 else {
             failure = invalidUTF8(column, text, field)
             return false
@@ -288,7 +289,7 @@ struct ChunkParser {
         let base = scanner.base
         let end = scanner.end
         let target = builders.baseAddress! + column
-        var strings = StringInterner(validates: target.pointee.strings.validates)
+        let strings = KeyInterner(validatesUTF8: target.pointee.strings.validatesUTF8)
         var codes = GrowableBuffer<Int32>()
         var nullBits = GrowableBuffer<UInt64>()
         var nullCount = 0
@@ -306,7 +307,6 @@ struct ChunkParser {
             for c in 0..<columnCount {
                 let fieldStart = p
                 guard let field = scanner.scanField(&p) else {
-                    strings.release()
                     codes.release()
                     nullBits.release()
                     return .unterminatedQuote(offset: fieldStart, column: c)
@@ -325,7 +325,6 @@ struct ChunkParser {
                     } else {
                         let code = strings.intern(bytes, text.count)
                         guard code >= 0 else {
-                            strings.release()
                             codes.release()
                             nullBits.release()
                             return invalidUTF8(column, text, field)

@@ -10,7 +10,7 @@ struct ColumnBuilder {
     /// One 8-byte slot per row for every non-string kind (see `ParsedField.bits`).
     private(set) var values = GrowableBuffer<UInt64>()
     private(set) var codes = GrowableBuffer<Int32>()
-    var strings: StringInterner
+    private(set) var strings: KeyInterner
     /// Bit i set = row i is null; grown lazily, so a column without nulls has no words.
     private(set) var nullBits = GrowableBuffer<UInt64>()
     private(set) var nullCount = 0
@@ -21,12 +21,18 @@ struct ColumnBuilder {
     init(forced: DataType?, validatesUTF8: Bool) {
         self.forced = forced.map(ValueKind.init)
         kind = self.forced ?? .unknown
-        strings = StringInterner(validates: validatesUTF8)
+        strings = KeyInterner(validatesUTF8: validatesUTF8)
     }
 
     @inline(__always) mutating func append(bits: UInt64) {
         values.append(bits)
         rowCount &+= 1
+    }
+
+    /// The code of a string value (see `KeyInterner.intern`). The builder's reference keeps the
+    /// interner alive, so the per-field call skips a retain/release pair of its own.
+    @inline(__always) mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        Unmanaged.passUnretained(strings)._withUnsafeGuaranteedRef { $0.intern(p, n) }
     }
 
     @inline(__always) mutating func append(code: Int32) {
@@ -77,7 +83,7 @@ struct ColumnBuilder {
     }
 
     /// Replaces the column with string codes read again from the text.
-    mutating func replace(withStrings strings: StringInterner, codes: GrowableBuffer<Int32>,
+    mutating func replace(withStrings strings: KeyInterner, codes: GrowableBuffer<Int32>,
                           nullBits: GrowableBuffer<UInt64>, nullCount: Int) {
         releaseStorage()
         self.strings = strings
@@ -92,7 +98,8 @@ struct ColumnBuilder {
         values.release()
         codes.release()
         nullBits.release()
-        strings.release()
+        // Drops the values now (if no one else holds them), not when the builder is deinitialized.
+        strings = KeyInterner(validatesUTF8: strings.validatesUTF8)
     }
 
     mutating func release() {

@@ -104,8 +104,7 @@ enum TableStacker {
         case .string, .unknown:
             // Interned by bytes: Swift String equality would merge canonically equivalent texts
             // (NFC "é" and NFD "e\u{301}"), which are different values in a file.
-            var interner = StringInterner(validates: false)
-            defer { interner.release() }
+            let interner = KeyInterner()
             var codes: [Int32] = []
             codes.reserveCapacity(total)
             for (part, rows) in zip(parts, rowCounts) {
@@ -113,13 +112,10 @@ enum TableStacker {
                     codes.append(contentsOf: repeatElement(0, count: rows))
                     continue
                 }
-                let remap = dictionary.values.map { value in
-                    var value = value
-                    return value.withUTF8 { interner.intern($0) }
-                }
+                let remap = dictionary.values.map { interner.insert($0).id }
                 codes.append(contentsOf: partCodes.map { Int(truncatingIfNeeded: $0) < remap.count ? remap[Int($0)] : 0 })
             }
-            var values = interner.strings()
+            var values = interner.strings
             if values.isEmpty, total > 0 { values = [""] }  // so null rows' code 0 is a valid index
             data = .string(codes: codes, dictionary: StringDictionary(values))
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // Open-addressing hash tables over typed buffers: Swift's Dictionary hashes with SipHash and
 // boxes per entry, far too slow for per-row use on millions of rows.
 
@@ -78,100 +84,288 @@ final class DenseIdTable {
     }
 }
 
-/// A hash of raw bytes, eight at a time.
-@inline(__always) func hashBytes(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
-    var i = 0
-    let n = bytes.count
-    while i &+ 8 <= n {
-        h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-        h ^= h >> 29
-        i &+= 8
-    }
-    var tail: UInt64 = 0
-    var shift: UInt64 = 0
-    while i < n {
-        tail |= UInt64(bytes[i]) << shift
-        shift &+= 8
-        i &+= 1
-    }
-    h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
-    return h ^ (h >> 32)
+@inline(__always) private func load64(_ p: UnsafePointer<UInt8>, _ i: Int) -> UInt64 {
+    UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt64.self)
 }
 
-/// Assigns dense ids to strings by their UTF-8 bytes (Swift's `==` on String uses canonical
-/// equivalence, which the language's byte-order semantics do not).
-final class KeyInterner {
-    private var arena: [UInt8] = []
-    private var starts: [Int] = [0]  // string i occupies arena[starts[i] ..< starts[i + 1]]
-    private var hashes: [UInt64] = []
-    private var slots: [Int32]
-    private(set) var strings: [String] = []
+@inline(__always) private func load32(_ p: UnsafePointer<UInt8>, _ i: Int) -> UInt64 {
+    UInt64(UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i, as: UInt32.self))
+}
 
-    var count: Int { strings.count }
+/// The folded 128-bit product of two words (wyhash's mixing step).
+@inline(__always) private func mum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let product = a.multipliedFullWidth(by: b)
+    return product.high ^ product.low
+}
 
-    init(expectedCount: Int = 0) {
-        var capacity = 16
-        while capacity * 7 / 10 < expectedCount { capacity <<= 1 }
-        slots = [Int32](repeating: -1, count: capacity)
-    }
-
-    /// The id of `string`, which is added with the next id when absent.
-    func insert(_ string: String) -> (id: Int32, isNew: Bool) {
-        var contiguous = string
-        return contiguous.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            let h = hashBytes(raw)
-            let (slot, found) = locate(raw, h)
-            if found >= 0 { return (found, false) }
-            let id = Int32(truncatingIfNeeded: strings.count)
-            slots[slot] = id
-            arena.append(contentsOf: bytes)
-            starts.append(arena.count)
-            hashes.append(h)
-            strings.append(string)
-            if strings.count * 10 > slots.count * 7 { grow() }
-            return (id, true)
+/// A 64-bit hash of a byte string in the style of wyhash: sixteen bytes per multiplication;
+/// the last sixteen (or fewer) are read with loads that may overlap bytes already read, never
+/// past the end.
+@inline(__always)
+func hashBytes(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+    let secret0: UInt64 = 0xA076_1D64_78BD_642F, secret1: UInt64 = 0xE703_7ED1_A0B4_28DB
+    var seed = secret0 ^ UInt64(truncatingIfNeeded: n)
+    let a: UInt64, b: UInt64
+    if n > 16 {
+        var i = 0
+        while i &+ 16 < n {
+            seed = mum(load64(p, i) ^ secret1, load64(p, i &+ 8) ^ seed)
+            i &+= 16
         }
+        a = load64(p, n &- 16)
+        b = load64(p, n &- 8)
+    } else if n >= 8 {
+        a = load64(p, 0)
+        b = load64(p, n &- 8)
+    } else if n >= 4 {
+        a = load32(p, 0)
+        b = load32(p, n &- 4)
+    } else if n > 0 {
+        a = UInt64(p[0]) << 16 | UInt64(p[n >> 1]) << 8 | UInt64(p[n &- 1])
+        b = 0
+    } else {
+        a = 0
+        b = 0
+    }
+    return mum(secret1 ^ UInt64(truncatingIfNeeded: n), mum(a ^ secret1, b ^ seed))
+}
+
+/// Byte equality, inlined: most fields are short, where calling memcmp costs more than comparing.
+@inline(__always)
+func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    if n >= 8 {
+        var i = 0
+        while i &+ 8 < n {
+            if load64(a, i) != load64(b, i) { return false }
+            i &+= 8
+        }
+        return load64(a, n &- 8) == load64(b, n &- 8)
+    }
+    if n >= 4 { return load32(a, 0) == load32(b, 0) && load32(a, n &- 4) == load32(b, n &- 4) }
+    var i = 0
+    while i < n {
+        if a[i] != b[i] { return false }
+        i &+= 1
+    }
+    return true
+}
+
+/// The bytes of a string of at most 8 bytes as one word, zero-extended: two overlapping loads
+/// (which agree where they overlap) or single bytes, never reading past the string.
+@inline(__always)
+func packShort(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+    if n >= 4 { return load32(p, 0) | load32(p, n &- 4) << UInt64((n &- 4) &* 8) }
+    if n == 0 { return 0 }
+    return UInt64(p[0]) | UInt64(p[n >> 1]) << UInt64((n >> 1) &* 8) | UInt64(p[n &- 1]) << UInt64((n &- 1) &* 8)
+}
+
+/// Assigns dense Int32 codes 0, 1, 2 ... to distinct byte strings in order of first insertion:
+/// the CSV reader's string columns and the kernels' string keys. Values are compared by bytes
+/// (Swift's `==` on String uses canonical equivalence, which the language's byte-order semantics
+/// do not). Each distinct value is kept once in an arena as a record (code: UInt32,
+/// length: UInt32, bytes). Two open-addressing tables with linear probing find values:
+/// - values of up to 8 bytes (country codes, categories) by their bytes packed into a word:
+///   an entry is (word, length << 32 | code + 1), so a lookup is one probe and no arena access;
+/// - longer values by hash: an entry is (24 hash bits, record offset + 1), so a lookup touches
+///   one slot and, when the bits match, one record.
+/// New values are checked to be valid UTF-8 when `validatesUTF8` is set, so a CSV column is
+/// validated once per distinct value.
+final class KeyInterner {
+    let validatesUTF8: Bool
+    private var arena = GrowableBuffer<UInt8>()
+    /// Offset in `arena` of each value's bytes, by code.
+    private var starts = GrowableBuffer<Int>()
+    /// Pairs of words; meta 0 = empty.
+    private var shortTable: UnsafeMutablePointer<UInt64>?
+    private var shortMask = 0
+    private var shortCount = 0
+    /// 0 = empty, else hash >> 40 << 40 | (record offset + 1).
+    private var longTable: UnsafeMutablePointer<UInt64>?
+    private var longMask = 0
+    private var longCount = 0
+
+    private static let tagMask: UInt64 = 0xFFFF_FF00_0000_0000
+    private static let headerSize = 8
+
+    init(validatesUTF8: Bool = false) { self.validatesUTF8 = validatesUTF8 }
+
+    deinit {
+        arena.release()
+        starts.release()
+        if let shortTable { free(shortTable) }
+        if let longTable { free(longTable) }
     }
 
-    /// The id of `string`, or -1 when absent.
+    var count: Int { starts.count }
+
+    /// The bytes of the value with `code`; valid until the next value is added.
+    func value(_ code: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = starts[code]
+        let base = UnsafePointer(arena.base.unsafelyUnwrapped)
+        let length = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: start &- 4, as: UInt32.self)
+        return UnsafeBufferPointer(start: base + start, count: Int(length))
+    }
+
+    /// The distinct values as Swift strings, in code order.
+    var strings: [String] {
+        (0..<count).map { String(decoding: value($0), as: UTF8.self) }
+    }
+
+    /// The code of the value, adding it if new; -1 if it is new and not valid UTF-8.
+    @inline(__always)
+    func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        n <= 8 ? internShort(p, n) : internLong(p, n)
+    }
+
+    func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+        intern(KeyInterner.start(of: bytes), bytes.count)
+    }
+
+    /// The code of `string`, which is added with the next code when absent.
+    func insert(_ string: String) -> (id: Int32, isNew: Bool) {
+        let before = count
+        var string = string
+        let id = string.withUTF8 { intern($0) }
+        return (id, count != before)
+    }
+
+    /// The code of `string`, or -1 when absent.
     func find(_ string: String) -> Int32 {
         var string = string
         return string.withUTF8 { bytes in
-            let raw = UnsafeRawBufferPointer(bytes)
-            return locate(raw, hashBytes(raw)).found
+            let p = KeyInterner.start(of: bytes), n = bytes.count
+            if n <= 8 { return shortTable == nil ? -1 : probeShort(packShort(p, n), n).code }
+            return longTable == nil ? -1 : probeLong(p, n, hashBytes(p, n)).code
         }
     }
 
-    private func locate(_ bytes: UnsafeRawBufferPointer, _ h: UInt64) -> (slot: Int, found: Int32) {
-        let mask = slots.count &- 1
-        var slot = Int(truncatingIfNeeded: mix64(h) >> 20) & mask
+    /// An empty buffer may have no start; nothing reads a zero-length value's bytes.
+    @inline(__always) private static func start(of bytes: UnsafeBufferPointer<UInt8>) -> UnsafePointer<UInt8> {
+        bytes.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped
+    }
+
+    @inline(__always) private static func shortSlot(_ word: UInt64, _ n: Int, _ mask: Int) -> Int {
+        var h = (word ^ UInt64(truncatingIfNeeded: n) << 61) &* 0x9E37_79B9_7F4A_7C15
+        h ^= h >> 32
+        return Int(truncatingIfNeeded: h) & mask
+    }
+
+    /// The code of the short value packed in `word`, or -1 and the empty slot where it belongs.
+    @inline(__always)
+    private func probeShort(_ word: UInt64, _ n: Int) -> (slot: Int, code: Int32) {
+        let table = shortTable.unsafelyUnwrapped
+        var slot = KeyInterner.shortSlot(word, n, shortMask)
         while true {
-            let id = slots[slot]
-            if id < 0 { return (slot, -1) }
-            let i = Int(id)
-            if hashes[i] == h, equalBytes(i, bytes) { return (slot, id) }
-            slot = (slot &+ 1) & mask
+            let meta = table[slot &* 2 &+ 1]
+            if meta == 0 { return (slot, -1) }
+            if table[slot &* 2] == word, Int(truncatingIfNeeded: meta >> 32) == n {
+                return (slot, Int32(truncatingIfNeeded: (meta & 0xFFFF_FFFF) &- 1))
+            }
+            slot = (slot &+ 1) & shortMask
         }
     }
 
-    private func equalBytes(_ id: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let start = starts[id], end = starts[id &+ 1]
-        guard end &- start == bytes.count else { return false }
-        return arena.withUnsafeBytes { arenaBytes in
-            for k in 0..<bytes.count where arenaBytes[start &+ k] != bytes[k] { return false }
-            return true
+    /// The code of the long value with hash `h`, or -1 and the empty slot where it belongs.
+    @inline(__always)
+    private func probeLong(_ p: UnsafePointer<UInt8>, _ n: Int, _ h: UInt64) -> (slot: Int, code: Int32) {
+        let tag = h & KeyInterner.tagMask
+        var slot = Int(truncatingIfNeeded: h) & longMask
+        let table = longTable.unsafelyUnwrapped
+        while true {
+            let entry = table[slot]
+            if entry == 0 { return (slot, -1) }
+            if entry & KeyInterner.tagMask == tag {
+                let record = Int(truncatingIfNeeded: entry & ~KeyInterner.tagMask) &- 1
+                let header = UnsafeRawPointer(arena.base.unsafelyUnwrapped + record)
+                if Int(header.loadUnaligned(fromByteOffset: 4, as: UInt32.self)) == n,
+                   bytesEqual(arena.base.unsafelyUnwrapped + (record &+ KeyInterner.headerSize), p, n) {
+                    return (slot, Int32(bitPattern: header.loadUnaligned(as: UInt32.self)))
+                }
+            }
+            slot = (slot &+ 1) & longMask
         }
     }
 
-    private func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
-        let mask = slots.count &- 1
-        for (id, h) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: mix64(h) >> 20) & mask
-            while slots[slot] >= 0 { slot = (slot &+ 1) & mask }
-            slots[slot] = Int32(truncatingIfNeeded: id)
+    @inline(__always)
+    private func internShort(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        if shortTable == nil { resizeShort(to: 64) }
+        let word = packShort(p, n)
+        let (slot, found) = probeShort(word, n)
+        if found >= 0 { return found }
+        guard let code = add(p, n) else { return -1 }
+        let table = shortTable.unsafelyUnwrapped
+        table[slot &* 2] = word
+        table[slot &* 2 &+ 1] = UInt64(n) << 32 | UInt64(code &+ 1)
+        shortCount &+= 1
+        // Up to 3/4 full: probes stay short, and a smaller table stays in cache.
+        if shortCount &* 4 > shortMask &* 3 { resizeShort(to: (shortMask &+ 1) &* 2) }
+        return Int32(truncatingIfNeeded: code)
+    }
+
+    @inline(__always)
+    private func internLong(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
+        if longTable == nil { resizeLong(to: 1024) }
+        let h = hashBytes(p, n)
+        let (slot, found) = probeLong(p, n, h)
+        if found >= 0 { return found }
+        let record = arena.count
+        guard let code = add(p, n) else { return -1 }
+        longTable.unsafelyUnwrapped[slot] = h & KeyInterner.tagMask | UInt64(record &+ 1)
+        longCount &+= 1
+        if longCount &* 4 > longMask &* 3 { resizeLong(to: (longMask &+ 1) &* 2) }
+        return Int32(truncatingIfNeeded: code)
+    }
+
+    /// Appends a new value's record and returns its code; nil if it is not valid UTF-8 (and
+    /// `validatesUTF8`).
+    private func add(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        if validatesUTF8, firstInvalidUTF8(p, n) != nil { return nil }
+        let code = starts.count
+        let record = arena.count
+        var header = UInt64(UInt32(truncatingIfNeeded: code)) | UInt64(UInt32(truncatingIfNeeded: n)) << 32
+        withUnsafeBytes(of: &header) { arena.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
+        arena.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        starts.append(record &+ KeyInterner.headerSize)
+        return code
+    }
+
+    private static func allocateTable(words: Int) -> UnsafeMutablePointer<UInt64> {
+        guard let raw = calloc(words, MemoryLayout<UInt64>.stride) else {
+            fatalError("out of memory growing a string dictionary")
+        }
+        return raw.bindMemory(to: UInt64.self, capacity: words)
+    }
+
+    /// Re-slots every short value into a table of `capacity` entries (a power of two).
+    private func resizeShort(to capacity: Int) {
+        if let shortTable { free(shortTable) }
+        let table = KeyInterner.allocateTable(words: capacity &* 2)
+        shortTable = table
+        shortMask = capacity &- 1
+        for code in 0..<starts.count {
+            let bytes = value(code)
+            guard bytes.count <= 8, let p = bytes.baseAddress else { continue }
+            let word = packShort(p, bytes.count)
+            var slot = KeyInterner.shortSlot(word, bytes.count, shortMask)
+            while table[slot &* 2 &+ 1] != 0 { slot = (slot &+ 1) & shortMask }
+            table[slot &* 2] = word
+            table[slot &* 2 &+ 1] = UInt64(bytes.count) << 32 | UInt64(code &+ 1)
+        }
+    }
+
+    /// Re-slots every long value into a table of `capacity` slots (a power of two).
+    private func resizeLong(to capacity: Int) {
+        if let longTable { free(longTable) }
+        let table = KeyInterner.allocateTable(words: capacity)
+        longTable = table
+        longMask = capacity &- 1
+        for code in 0..<starts.count {
+            let bytes = value(code)
+            guard bytes.count > 8, let p = bytes.baseAddress else { continue }
+            let h = hashBytes(p, bytes.count)
+            var slot = Int(truncatingIfNeeded: h) & longMask
+            while table[slot] != 0 { slot = (slot &+ 1) & longMask }
+            table[slot] = (h & KeyInterner.tagMask) | UInt64(starts[code] &- KeyInterner.headerSize &+ 1)
         }
     }
 }
@@ -180,7 +374,7 @@ extension StringDictionary {
     /// Maps each entry to the id of its distinct value (entries may repeat a string) and returns
     /// the interner holding the distinct values.
     func distinctIds() -> (ids: [Int32], interner: KeyInterner) {
-        let interner = KeyInterner(expectedCount: values.count)
+        let interner = KeyInterner()
         let ids = values.map { interner.insert($0).id }
         return (ids, interner)
     }
