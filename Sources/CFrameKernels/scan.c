@@ -4,9 +4,9 @@
 
 // Portable versions: one bit per row, branch-free; compilers vectorize these where they can.
 #define PORTABLE_WORD(T, NAME)                                                                    \
-    static uint64_t NAME(const T *v, int op, T c) {                                               \
+    static uint64_t NAME(const T *v, int op, T c, int rows) {                                     \
         uint64_t bits = 0;                                                                        \
-        for (int j = 0; j < 64; j++) {                                                            \
+        for (int j = 0; j < rows; j++) {                                                          \
             T x = v[j];                                                                           \
             int m = op == TRQ_EQ ? x == c : op == TRQ_NE ? x != c : op == TRQ_LT ? x < c          \
                   : op == TRQ_LE ? x <= c : op == TRQ_GT ? x > c : x >= c;                        \
@@ -43,10 +43,12 @@ __attribute__((target("avx2"))) static inline uint64_t lanes_f64(__m256d x, __m2
     return (uint64_t)_mm256_movemask_pd(m);
 }
 
+// One scan serves counting (out == NULL) and selecting (one bit word per 64 rows into out).
 // The operator is a constant inside each instantiation, so the switch folds away.
-#define AVX2_COUNT(NAME, T, VEC, LOAD, SPLAT, LANES)                                              \
+#define AVX2_SCAN(NAME, T, VEC, LOAD, SPLAT, LANES)                                               \
     __attribute__((target("avx2,popcnt"))) static inline int64_t NAME##_op(                       \
-        const T *v, const uint64_t *validity, int64_t words, const int op, T constant) {          \
+        const T *v, const uint64_t *validity, int64_t words, const int op, T constant,            \
+        uint64_t *out) {                                                                          \
         const VEC c = SPLAT(constant);                                                            \
         int64_t count = 0;                                                                        \
         for (int64_t w = 0; w < words; w++) {                                                     \
@@ -54,49 +56,70 @@ __attribute__((target("avx2"))) static inline uint64_t lanes_f64(__m256d x, __m2
             uint64_t bits = 0;                                                                    \
             for (int j = 0; j < 16; j++) bits |= LANES(LOAD(row + 4 * j), c, op) << (4 * j);      \
             if (validity) bits &= validity[w];                                                    \
+            if (out) out[w] = bits;                                                               \
             count += __builtin_popcountll(bits);                                                  \
         }                                                                                         \
         return count;                                                                             \
     }                                                                                             \
     __attribute__((target("avx2,popcnt"))) static int64_t NAME(                                   \
-        const T *v, const uint64_t *validity, int64_t words, int op, T constant) {                \
+        const T *v, const uint64_t *validity, int64_t words, int op, T constant, uint64_t *out) { \
         switch (op) {                                                                             \
-        case TRQ_EQ: return NAME##_op(v, validity, words, TRQ_EQ, constant);                      \
-        case TRQ_NE: return NAME##_op(v, validity, words, TRQ_NE, constant);                      \
-        case TRQ_LT: return NAME##_op(v, validity, words, TRQ_LT, constant);                      \
-        case TRQ_LE: return NAME##_op(v, validity, words, TRQ_LE, constant);                      \
-        case TRQ_GT: return NAME##_op(v, validity, words, TRQ_GT, constant);                      \
-        default: return NAME##_op(v, validity, words, TRQ_GE, constant);                          \
+        case TRQ_EQ: return NAME##_op(v, validity, words, TRQ_EQ, constant, out);                 \
+        case TRQ_NE: return NAME##_op(v, validity, words, TRQ_NE, constant, out);                 \
+        case TRQ_LT: return NAME##_op(v, validity, words, TRQ_LT, constant, out);                 \
+        case TRQ_LE: return NAME##_op(v, validity, words, TRQ_LE, constant, out);                 \
+        case TRQ_GT: return NAME##_op(v, validity, words, TRQ_GT, constant, out);                 \
+        default: return NAME##_op(v, validity, words, TRQ_GE, constant, out);                     \
         }                                                                                         \
     }
 
 #define LOAD_I64(p) _mm256_loadu_si256((const __m256i *)(p))
-AVX2_COUNT(count_i64_avx2, int64_t, __m256i, LOAD_I64, _mm256_set1_epi64x, lanes_i64)
-AVX2_COUNT(count_f64_avx2, double, __m256d, _mm256_loadu_pd, _mm256_set1_pd, lanes_f64)
+AVX2_SCAN(scan_i64_avx2, int64_t, __m256i, LOAD_I64, _mm256_set1_epi64x, lanes_i64)
+AVX2_SCAN(scan_f64_avx2, double, __m256d, _mm256_loadu_pd, _mm256_set1_pd, lanes_f64)
 
 static int has_avx2(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
 }
 
-int64_t trq_count_matching_i64(const int64_t *values, const uint64_t *validity, int64_t words,
-                               int op, int64_t constant) {
-    if (has_avx2()) return count_i64_avx2(values, validity, words, op, constant);
-    int64_t count = 0;
-    for (int64_t w = 0; w < words; w++) {
-        uint64_t bits = word_i64_portable(values + w * 64, op, constant);
-        count += __builtin_popcountll(validity ? bits & validity[w] : bits);
+// Whole words go to the AVX2 scan when present; the rows after the last whole word (and every
+// word without AVX2) take the portable loop.
+#define SCAN(NAME, T, AVX2, PORTABLE)                                                             \
+    static int64_t NAME(const T *values, const uint64_t *validity, int64_t rows, int op,          \
+                        T constant, uint64_t *out) {                                              \
+        int64_t words = rows >> 6, w = 0, count = 0;                                              \
+        if (has_avx2()) {                                                                     \
+            count = AVX2(values, validity, words, op, constant, out);                             \
+            w = words;                                                                            \
+        }                                                                                         \
+        for (; w < (rows + 63) >> 6; w++) {                                                       \
+            int64_t left = rows - w * 64;                                                         \
+            uint64_t bits = PORTABLE(values + w * 64, op, constant, left < 64 ? (int)left : 64);  \
+            if (validity) bits &= validity[w];                                                    \
+            if (out) out[w] = bits;                                                               \
+            count += __builtin_popcountll(bits);                                                  \
+        }                                                                                         \
+        return count;                                                                             \
     }
-    return count;
+SCAN(scan_i64, int64_t, scan_i64_avx2, word_i64_portable)
+SCAN(scan_f64, double, scan_f64_avx2, word_f64_portable)
+
+int64_t trq_count_matching_i64(const int64_t *values, const uint64_t *validity, int64_t rows,
+                               int op, int64_t constant) {
+    return scan_i64(values, validity, rows, op, constant, 0);
 }
 
-int64_t trq_count_matching_f64(const double *values, const uint64_t *validity, int64_t words,
+int64_t trq_count_matching_f64(const double *values, const uint64_t *validity, int64_t rows,
                                int op, double constant) {
-    if (has_avx2()) return count_f64_avx2(values, validity, words, op, constant);
-    int64_t count = 0;
-    for (int64_t w = 0; w < words; w++) {
-        uint64_t bits = word_f64_portable(values + w * 64, op, constant);
-        count += __builtin_popcountll(validity ? bits & validity[w] : bits);
-    }
-    return count;
+    return scan_f64(values, validity, rows, op, constant, 0);
+}
+
+int64_t trq_select_matching_i64(const int64_t *values, const uint64_t *validity, int64_t rows,
+                                int op, int64_t constant, uint64_t *out) {
+    return scan_i64(values, validity, rows, op, constant, out);
+}
+
+int64_t trq_select_matching_f64(const double *values, const uint64_t *validity, int64_t rows,
+                                int op, double constant, uint64_t *out) {
+    return scan_f64(values, validity, rows, op, constant, out);
 }

@@ -36,6 +36,36 @@ extension Evaluator {
     /// column with a constant (`ms_played > 60000`, `played_at >= "2023-07-01"`): counted from
     /// the column's values without building a mask. nil for any other condition.
     func countMatching(_ condition: Expr) throws(Diagnostic) -> Int? {
+        guard let (comparison, at) = try constantComparison(condition) else { return nil }
+        return try Diagnostic.located(at: at) { () throws(FrameError) in
+            switch comparison {
+            case .ints(let values, let validity, let op, let constant):
+                try TRQFrame.countMatching(values, validity: validity, op, constant)
+            case .floats(let values, let validity, let op, let constant):
+                try TRQFrame.countMatching(values, validity: validity, op, constant)
+            }
+        }
+    }
+
+    /// The rows where `condition` is true, for the same conditions as `countMatching`, selected
+    /// from the column's values without building a mask; nil for any other condition. With
+    /// `firstMatches`, at least the first that many matching rows (see `selectMatching`).
+    func selectMatching(_ condition: Expr, firstMatches: Int? = nil) throws(Diagnostic) -> RowSelection? {
+        guard let (comparison, at) = try constantComparison(condition) else { return nil }
+        return try Diagnostic.located(at: at) { () throws(FrameError) in
+            switch comparison {
+            case .ints(let values, let validity, let op, let constant):
+                try TRQFrame.selectMatching(values, validity: validity, op, constant, firstMatches: firstMatches)
+            case .floats(let values, let validity, let op, let constant):
+                try TRQFrame.selectMatching(values, validity: validity, op, constant, firstMatches: firstMatches)
+            }
+        }
+    }
+
+    /// `condition` as a column compared with a constant, in the type the comparison is made in
+    /// (as `compare` makes it); nil for other conditions and for those the kernels do not take
+    /// (an int column against a float, bools, dates, strings).
+    private func constantComparison(_ condition: Expr) throws(Diagnostic) -> (ConstantComparison, SourceLocation)? {
         guard case .binary(let op, let left, let right, let at) = condition, let comparison = op.comparison else { return nil }
         var (column, constant, columnOp) = (try evaluate(left), try evaluate(right), comparison)
         if case .scalar = column { (column, constant, columnOp) = (constant, column, op.mirrored.comparison!) }
@@ -44,14 +74,10 @@ extension Evaluator {
         switch (kind, c.data) {
         case (.int, .int(let values)), (.int, .timestamp(let values)):
             guard case .scalar(let s) = try int64s(constant, at: at) else { return nil }
-            return try Diagnostic.located(at: at) { () throws(FrameError) in
-                try TRQFrame.countMatching(values, validity: c.validity, columnOp, s)
-            }
+            return (.ints(values, c.validity, columnOp, s), at)
         case (.float, .float(let values)):
             guard let s = value.asDouble else { return nil }
-            return try Diagnostic.located(at: at) { () throws(FrameError) in
-                try TRQFrame.countMatching(values, validity: c.validity, columnOp, s)
-            }
+            return (.floats(values, c.validity, columnOp, s), at)
         default:
             return nil
         }
@@ -163,6 +189,12 @@ extension Evaluator {
             return [Bool](repeating: false, count: rowCount)
         }
     }
+}
+
+/// A column compared with a constant, as the scan kernels take it.
+private enum ConstantComparison {
+    case ints([Int64], Validity?, Comparison, Int64)
+    case floats([Double], Validity?, Comparison, Double)
 }
 
 enum Either<T> {

@@ -38,6 +38,13 @@ extension Session {
                 stages.removeFirst()
                 continue
             }
+            if case .filter(let condition) = stage.kind, let next = stages.first, case .limit(let count) = next.kind,
+               let n = try? nonNegativeInt(count, what: "limit") {
+                // `filter C | limit N` stops comparing once N rows match and takes only those.
+                result = PipelineResult(table: try filtered(result.table, condition, limit: n, at: stage.at))
+                stages.removeFirst()
+                continue
+            }
             result = try apply(stage, to: result.table)
         }
         return result
@@ -58,8 +65,7 @@ extension Session {
         }
         switch stage.kind {
         case .filter(let condition):
-            let mask = try filterMask(condition, on: t)
-            return PipelineResult(table: try frame { () throws(FrameError) in try filter(t, mask: mask) })
+            return PipelineResult(table: try filtered(t, condition, limit: nil, at: at))
         case .select(let items):
             var out = Table()
             for item in items {
@@ -161,6 +167,20 @@ extension Session {
             try save(t, to: path, options: options, at: at)
             return PipelineResult(table: t, printsTable: false)
         }
+    }
+
+    /// The rows of `t` where `condition` holds (the first `limit` of them when given). A column
+    /// compared with a constant selects rows straight from its values; any other condition
+    /// builds a mask.
+    private func filtered(_ t: Table, _ condition: Expr, limit: Int?, at: SourceLocation) throws(Diagnostic) -> Table {
+        let selection: RowSelection
+        if let direct = try Evaluator(table: t).selectMatching(condition, firstMatches: limit) {
+            selection = direct
+        } else {
+            let mask = try filterMask(condition, on: t)
+            selection = try Diagnostic.located(at: at) { () throws(FrameError) in try rowSelection(mask) }
+        }
+        return try Diagnostic.located(at: at) { () throws(FrameError) in try filter(t, selection, limit: limit) }
     }
 
     private func filterMask(_ condition: Expr, on t: Table) throws(Diagnostic) -> Column {

@@ -146,3 +146,26 @@ import TRQEngine
     #expect(r.outcome == .failed)
     #expect(r.err.contains("'July' is not a date or timestamp"))
 }
+
+/// `filter C` selects rows straight from the column when C compares it with a constant, and
+/// `filter C | limit N` stops once N rows match; both must list the rows a mask would (listed by
+/// hand from the fixture: the null ms never passes, the int column against a float constant and
+/// strings take the mask path).
+@Test func filteredRowsMatchHandListedRows() {
+    let rows = ["u1,1000", "u1,2000", "u2,", "u2,4000", "u3,5000", "u3,6000", ",7000"]
+    let cases: [(String, [Int])] = [
+        ("ms > 2000", [3, 4, 5, 6]), ("2000 >= ms", [0, 1]), ("ms != 4000", [0, 1, 4, 5, 6]),
+        ("ms == 4000.0", [3]), ("played_at >= \"2023-03-01\"", [3, 4, 5, 6]), ("float(ms) / 1000 > 4.5", [4, 5, 6]),
+        ("genre == \"pop\"", [0, 2, 4]), ("ms < 0", []),
+    ]
+    for (condition, expected) in cases {
+        let all = run("plays | filter \(condition) | select user, ms")
+        #expect(lines(all.out) == ["user,ms"] + expected.map { rows[$0] }, "\(condition)")
+        for n in [0, 2] {
+            let first = run("plays | filter \(condition) | limit \(n) | select user, ms")
+            #expect(lines(first.out) == ["user,ms"] + expected.prefix(n).map { rows[$0] }, "\(condition) | limit \(n)")
+        }
+    }
+    let badLimit = run("plays | filter ms > 2000 | limit -1")
+    #expect(badLimit.outcome == .failed && badLimit.err.contains("needs a whole number"))
+}

@@ -1,5 +1,6 @@
 // SIMD scans for TRQFrame's hottest loops, where Swift does not vectorize (it has no portable
-// 64-bit vector compare on baseline x86-64). Each kernel picks AVX2 at run time when present.
+// 64-bit vector compare on baseline x86-64). Each kernel picks AVX2 (or BMI2) at run time when
+// present and has a portable fallback.
 #ifndef TRQ_FRAME_KERNELS_H
 #define TRQ_FRAME_KERNELS_H
 
@@ -8,11 +9,59 @@
 /// Comparison operators, in the order of TRQFrame's `Comparison`.
 enum trq_comparison { TRQ_EQ, TRQ_NE, TRQ_LT, TRQ_LE, TRQ_GT, TRQ_GE };
 
-/// The number of rows i < words * 64 with `values[i] op constant` whose validity bit is set
+/// The number of rows i < rows with `values[i] op constant` whose validity bit is set
 /// (`validity` may be NULL: every row is valid). NaN compares false except with TRQ_NE.
-int64_t trq_count_matching_i64(const int64_t *values, const uint64_t *validity, int64_t words,
+int64_t trq_count_matching_i64(const int64_t *values, const uint64_t *validity, int64_t rows,
                                int op, int64_t constant);
-int64_t trq_count_matching_f64(const double *values, const uint64_t *validity, int64_t words,
+int64_t trq_count_matching_f64(const double *values, const uint64_t *validity, int64_t rows,
                                int op, double constant);
+
+/// As the counts, and also writes the matching rows as bits: bit i & 63 of out[i >> 6] is set when
+/// row i matches (out has (rows + 63) / 64 words; bits past `rows` are cleared).
+int64_t trq_select_matching_i64(const int64_t *values, const uint64_t *validity, int64_t rows,
+                                int op, int64_t constant, uint64_t *out);
+int64_t trq_select_matching_f64(const double *values, const uint64_t *validity, int64_t rows,
+                                int op, double constant, uint64_t *out);
+
+/// Bytes (0 false, else true) packed into bits as above, cleared where `validity` (may be NULL)
+/// is; returns the number of set bits. `out` may be NULL to only count.
+int64_t trq_select_flags(const uint8_t *flags, const uint64_t *validity, int64_t rows, uint64_t *out);
+
+/// Copies to `out`, in order, the elements of `values` (8, 4 or 1 bytes each) whose bit is set in
+/// bits[0 ..< words]; returns how many. No bit may be set past the end of `values`.
+int64_t trq_compress_64(const void *values, const uint64_t *bits, int64_t words, void *out);
+int64_t trq_compress_32(const void *values, const uint64_t *bits, int64_t words, void *out);
+int64_t trq_compress_8(const void *values, const uint64_t *bits, int64_t words, void *out);
+
+/// The bits of `source` where `bits` is set, packed from bit 0 of `out` (which must be zeroed and
+/// hold one word per 64 set bits of `bits`, rounded up).
+void trq_compress_bits(const uint64_t *source, const uint64_t *bits, int64_t words, uint64_t *out);
+
+/// What order keys `values` hold: unsigned key order is value order. Int64: the value with its
+/// sign bit flipped. Double: NaN has no key (it is skipped), -0.0 has the key of 0.0.
+enum trq_key_kind { TRQ_KEYS_I64, TRQ_KEYS_F64 };
+
+/// Up to 8 disjoint intervals of keys low[k] ... low[k] + span[k], each cut into buckets of
+/// 2^shift[k] keys counted at counters[start[k] + (key - low[k]) >> shift[k]]; keys outside
+/// every interval count at counters[outside].
+typedef struct {
+    int count;
+    uint64_t low[8], span[8], shift[8];
+    int64_t start[8], outside;
+} trq_key_intervals;
+
+/// The number of keys of the valid rows below `rows` (validity may be NULL), and the smallest
+/// and largest (UINT64_MAX and 0 when there are none).
+int64_t trq_key_range(const void *values, int kind, const uint64_t *validity, int64_t rows,
+                      uint64_t *low, uint64_t *high);
+
+/// Adds one to the counter of each key of a valid row (one pass, no branch per key).
+void trq_count_key_buckets(const void *values, int kind, const uint64_t *validity, int64_t rows,
+                           const trq_key_intervals *intervals, int32_t *counters);
+
+/// Copies the keys inside any interval to `out`, in row order, at most `capacity`; returns how
+/// many. `out` has room for capacity + 1 keys (the last is scratch).
+int64_t trq_gather_keys(const void *values, int kind, const uint64_t *validity, int64_t rows,
+                        const trq_key_intervals *intervals, uint64_t *out, int64_t capacity);
 
 #endif

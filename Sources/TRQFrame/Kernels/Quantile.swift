@@ -1,3 +1,5 @@
+import CFrameKernels
+
 /// Rearranges `a` so that `a[k]` holds the value it would have if sorted, with no larger value
 /// before it and no smaller value after it (Hoare's selection; NaN-free input).
 func selectKth(_ a: UnsafeMutableBufferPointer<Double>, _ k: Int) {
@@ -45,6 +47,21 @@ enum OrderStatistic {
     case quantile(Double)
 }
 
+extension OrderStatistic {
+    /// The rank (0-based, in ascending order) of the lower of the two values the statistic
+    /// interpolates between among `count` values, and the weight of the upper one.
+    func position(among count: Int) -> (lower: Int, fraction: Double) {
+        switch self {
+        case .median:
+            return ((count &- 1) / 2, count % 2 == 0 ? 0.5 : 0)
+        case .quantile(let q):
+            let position = Double(count &- 1) * q
+            let floor = position.rounded(.down)
+            return (Int(floor), position - floor)
+        }
+    }
+}
+
 /// The statistic of `values` (reordered in place), or nil when empty. NaN sorts after all numbers.
 func orderStatistic(_ values: UnsafeMutableBufferPointer<Double>, _ statistic: OrderStatistic) -> Double? {
     var n = values.count
@@ -60,17 +77,7 @@ func orderStatistic(_ values: UnsafeMutableBufferPointer<Double>, _ statistic: O
         }
     }
     let numbers = UnsafeMutableBufferPointer(rebasing: values[0..<n])
-    let lower: Int, t: Double
-    switch statistic {
-    case .median:
-        lower = (values.count &- 1) / 2
-        t = values.count % 2 == 0 ? 0.5 : 0
-    case .quantile(let q):
-        let position = Double(values.count &- 1) * q
-        let floor = position.rounded(.down)
-        lower = Int(floor)
-        t = position - floor
-    }
+    let (lower, t) = statistic.position(among: values.count)
     if lower >= n { return .nan }
     selectKth(numbers, lower)
     let a = numbers[lower]
@@ -81,4 +88,122 @@ func orderStatistic(_ values: UnsafeMutableBufferPointer<Double>, _ statistic: O
     for k in (lower &+ 2)..<n where numbers[k] < b { b = numbers[k] }
     if case .median = statistic { return (a + b) / 2 }
     return lerp(a, b, t)
+}
+
+/// The numbers of an int or float column as order keys (see `trq_key_kind`), read by the C
+/// key kernels straight from the column.
+struct NumberKeys {
+    let values: UnsafeRawPointer?
+    let kind: trq_key_kind
+    let validity: UnsafePointer<UInt64>?
+    let rows: Int
+
+    /// Calls `body` with the keys of an int or float column; nil for other types.
+    static func of<R>(_ column: Column, _ body: (NumberKeys) throws(FrameError) -> R) throws(FrameError) -> R? {
+        try (column.validity?.words ?? []).withUnsafeBufferPointer { validWords throws(FrameError) in
+            let validity = column.validity == nil ? nil : validWords.baseAddress
+            switch column.data {
+            case .int(let v):
+                return try v.withUnsafeBufferPointer { p throws(FrameError) in
+                    try body(NumberKeys(values: UnsafeRawPointer(p.baseAddress), kind: TRQ_KEYS_I64, validity: validity, rows: v.count))
+                }
+            case .float(let v):
+                return try v.withUnsafeBufferPointer { p throws(FrameError) in
+                    try body(NumberKeys(values: UnsafeRawPointer(p.baseAddress), kind: TRQ_KEYS_F64, validity: validity, rows: v.count))
+                }
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// The number of keys and the smallest and largest.
+    func range() -> (count: Int, low: UInt64, high: UInt64) {
+        var low: UInt64 = 0, high: UInt64 = 0
+        let count = trq_key_range(values, Int32(kind.rawValue), validity, Int64(rows), &low, &high)
+        return (Int(count), low, high)
+    }
+}
+
+/// The keys at `ranks` (0-based positions in ascending order, each below the number of keys)
+/// among `keys`, all within `low ... high`. Radix selection without moving the keys: each pass
+/// counts, for every interval still holding a wanted rank, its keys by the top 16 bits of their
+/// offset in the interval, which narrows each rank to one bucket (the next interval). Once the
+/// intervals hold few keys, those are gathered and sorted. Ranks in a narrow range of values
+/// take two or three passes, whatever the order of the keys.
+func keysAtRanks(_ ranks: [Int], of keys: NumberKeys, count: Int, low: UInt64, high: UInt64) throws(FrameError) -> [UInt64] {
+    precondition(ranks.count <= 8, "at most 8 ranks at once")
+    var targets = ranks.map { RankTarget(low: low, high: high, rank: $0) }
+    var keysInOpenIntervals = count
+    let kind = Int32(keys.kind.rawValue)
+    while true {
+        try FrameError.checkCancellation()
+        var intervals = trq_key_intervals()
+        var lows: [UInt64] = [], spans: [UInt64] = []
+        for t in targets where t.low != t.high && !zip(lows, spans).contains(where: { $0 == t.low && $1 == t.high &- t.low }) {
+            lows.append(t.low)
+            spans.append(t.high &- t.low)
+        }
+        if lows.isEmpty { return targets.map { $0.low } }
+        func interval(of t: RankTarget) -> Int {
+            lows.indices.first { lows[$0] == t.low && spans[$0] == t.high &- t.low } ?? 0
+        }
+        // Buckets of interval k: 2^shift keys each, their counters from starts[k] on.
+        let shifts = spans.map { UInt64(Swift.max(0, (64 &- $0.leadingZeroBitCount) &- 16)) }
+        var starts = [0]
+        for (span, shift) in zip(spans, shifts) { starts.append(starts[starts.count &- 1] &+ Int(span &>> shift) &+ 1) }
+        intervals.count = Int32(lows.count)
+        intervals.outside = Int64(starts[lows.count])
+        withUnsafeMutableBytes(of: &intervals.low) { $0.bindMemory(to: UInt64.self).update(from: lows) }
+        withUnsafeMutableBytes(of: &intervals.span) { $0.bindMemory(to: UInt64.self).update(from: spans) }
+        withUnsafeMutableBytes(of: &intervals.shift) { $0.bindMemory(to: UInt64.self).update(from: shifts) }
+        withUnsafeMutableBytes(of: &intervals.start) { $0.bindMemory(to: Int64.self).update(from: starts.dropLast().map(Int64.init)) }
+
+        if keysInOpenIntervals <= 1 << 16 {
+            var inIntervals = [UInt64](repeating: 0, count: keysInOpenIntervals &+ 1)
+            let gathered = Int(trq_gather_keys(keys.values, kind, keys.validity, Int64(keys.rows), &intervals, &inIntervals, Int64(keysInOpenIntervals)))
+            inIntervals.removeLast(inIntervals.count &- gathered)
+            inIntervals.sort()
+            // A rank inside interval k counts from the first gathered key of that interval.
+            return targets.map { t in
+                if t.low == t.high { return t.low }
+                let first = inIntervals.partitioningIndex { $0 >= t.low }
+                return inIntervals[Swift.min(first &+ t.rank, inIntervals.count &- 1)]
+            }
+        }
+        var counts = [Int32](repeating: 0, count: starts[lows.count] &+ 1)
+        trq_count_key_buckets(keys.values, kind, keys.validity, Int64(keys.rows), &intervals, &counts)
+        keysInOpenIntervals = 0
+        var counted: Set<Int> = []
+        for k in targets.indices where targets[k].low != targets[k].high {
+            let i = interval(of: targets[k])
+            var bucket = starts[i], rank = targets[k].rank
+            while rank >= Int(counts[bucket]) {
+                rank &-= Int(counts[bucket])
+                bucket &+= 1
+            }
+            let bucketLow = lows[i] &+ UInt64(bucket &- starts[i]) &<< shifts[i]
+            let width = (1 &<< shifts[i]) &- 1 as UInt64
+            let intervalHigh = lows[i] &+ spans[i]
+            targets[k] = RankTarget(low: bucketLow, high: intervalHigh &- bucketLow < width ? intervalHigh : bucketLow &+ width, rank: rank)
+            if counted.insert(bucket).inserted { keysInOpenIntervals &+= Int(counts[bucket]) }
+        }
+    }
+}
+
+/// A wanted rank: the interval of keys that holds it, and its rank among them.
+private struct RankTarget {
+    var low: UInt64, high: UInt64, rank: Int
+}
+
+extension Array where Element == UInt64 {
+    /// The index of the first element for which `isAbove` holds (the array is partitioned by it).
+    func partitioningIndex(where isAbove: (UInt64) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low &+ high) / 2
+            if isAbove(self[mid]) { high = mid } else { low = mid &+ 1 }
+        }
+        return low
+    }
 }

@@ -1,15 +1,157 @@
 import CFrameKernels
+
+/// The rows a filter keeps, one bit per row (bit `i & 63` of `words[i >> 6]`), never a null row
+/// and never a bit past `rowCount`. Taking rows from bits needs no index array.
+public struct RowSelection: Sendable {
+    public let words: [UInt64]
+    public let rowCount: Int
+    /// The number of set bits.
+    public let selectedCount: Int
+}
+
 /// The rows where `mask` is true (null counts as false).
 public func filter(_ t: Table, mask: Column) throws(FrameError) -> Table {
-    guard case .bool(let keep) = mask.data else {
-        throw FrameError("a filter condition must be true or false, but it is \(mask.type); compare it, e.g. x > 0 or x == \"text\"")
-    }
     guard mask.count == t.rowCount else {
         throw FrameError("the filter condition has \(mask.count) rows, the table has \(t.rowCount)")
     }
+    return try filter(t, try rowSelection(mask))
+}
+
+/// The rows where `mask` is true and not null.
+public func rowSelection(_ mask: Column) throws(FrameError) -> RowSelection {
+    guard case .bool(let keep) = mask.data else {
+        throw FrameError("a filter condition must be true or false, but it is \(mask.type); compare it, e.g. x > 0 or x == \"text\"")
+    }
+    return try selectRows(keep, mask.validity, firstMatches: nil) { flags, validity, rows, out in
+        UnsafeRawPointer(flags).withMemoryRebound(to: UInt8.self, capacity: rows) { bytes in
+            Int(trq_select_flags(bytes, validity, Int64(rows), out))
+        }
+    }
+}
+
+/// The selected rows of `t` in order; only the first `limit` of them when given.
+public func filter(_ t: Table, _ selection: RowSelection, limit: Int? = nil) throws(FrameError) -> Table {
+    guard selection.rowCount == t.rowCount else {
+        throw FrameError("the filter selects from \(selection.rowCount) rows, the table has \(t.rowCount)")
+    }
     try FrameError.checkCancellation()
-    let rows = selectedRows(keep, mask.validity)
-    return rows.count == t.rowCount ? t : t.take(rows)
+    var selection = selection
+    if let limit, limit < selection.selectedCount { selection = selection.prefix(Swift.max(limit, 0)) }
+    if selection.selectedCount == t.rowCount { return t }
+    if t.columns.isEmpty { return t.take([Int](repeating: 0, count: selection.selectedCount)) }
+    let plan = CompressPlan(selection)
+    var columns: [Column] = []
+    for column in t.columns {
+        try FrameError.checkCancellation()
+        columns.append(plan.compress(column))
+    }
+    return try Table(names: t.names, columns: columns)
+}
+
+extension RowSelection {
+    /// The first `n` selected rows (n ≤ selectedCount).
+    func prefix(_ n: Int) -> RowSelection {
+        var words = [UInt64](repeating: 0, count: self.words.count)
+        var remaining = n
+        for w in self.words.indices where remaining > 0 {
+            var bits = self.words[w]
+            let taken = bits.nonzeroBitCount
+            if taken > remaining {
+                // Clear the highest set bits until `remaining` are left.
+                for _ in 0..<(taken &- remaining) { bits &= ~(1 << UInt64(63 &- bits.leadingZeroBitCount)) }
+            }
+            words[w] = bits
+            remaining &-= bits.nonzeroBitCount
+        }
+        return RowSelection(words: words, rowCount: rowCount, selectedCount: n)
+    }
+}
+
+/// How a selection is taken from every column: the words up to the last selected row, split in
+/// two halves for long columns, each with the output position where its rows go.
+private struct CompressPlan {
+    let selection: RowSelection
+    /// Word ranges and the number of selected rows before each.
+    var parts: [(words: Range<Int>, offset: Int)] = []
+
+    init(_ selection: RowSelection) {
+        self.selection = selection
+        let used = (selection.words.lastIndex { $0 != 0 } ?? -1) &+ 1
+        let halves = selection.selectedCount >= parallelThreshold ? 2 : 1
+        var start = 0, offset = 0
+        for h in 0..<halves {
+            let end = h == halves &- 1 ? used : used / 2
+            parts.append((start..<end, offset))
+            for w in start..<end { offset &+= selection.words[w].nonzeroBitCount }
+            start = end
+        }
+    }
+
+    func compress(_ column: Column) -> Column {
+        let validity = column.validity.flatMap(compressedValidity)
+        switch column.data {
+        case .int(let v): return Column(.int(compress(v)), validity: validity)
+        case .float(let v): return Column(.float(compress(v)), validity: validity)
+        case .bool(let v): return Column(.bool(compress(v)), validity: validity)
+        case .string(let codes, let dictionary): return Column(.string(codes: compress(codes), dictionary: dictionary), validity: validity)
+        case .timestamp(let v): return Column(.timestamp(compress(v)), validity: validity)
+        case .date(let v): return Column(.date(compress(v)), validity: validity)
+        }
+    }
+
+    /// The selected elements of `values` (8, 4 or 1 bytes each).
+    private func compress<T>(_ values: [T]) -> [T] {
+        let count = selection.selectedCount
+        let kernel: (UnsafeRawPointer?, UnsafePointer<UInt64>?, Int64, UnsafeMutableRawPointer?) -> Int64
+        switch MemoryLayout<T>.stride {
+        case 8: kernel = trq_compress_64
+        case 4: kernel = trq_compress_32
+        default: kernel = trq_compress_8
+        }
+        return [T](unsafeUninitializedCapacity: count) { out, initialized in
+            values.withUnsafeBytes { source in
+                selection.words.withUnsafeBufferPointer { bits in
+                    parallelFor(parts.count) { p in
+                        let (words, offset) = parts[p]
+                        guard !words.isEmpty, let target = out.baseAddress, let base = source.baseAddress else { return }
+                        _ = kernel(base + (words.lowerBound << 6) &* MemoryLayout<T>.stride, bits.baseAddress! + words.lowerBound,
+                                   Int64(words.count), UnsafeMutableRawPointer(target + offset))
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// The validity of the selected rows; nil when none is null. Built by clearing (or setting)
+    /// single bits, whichever are fewer: Validity's words are not writable from here.
+    private func compressedValidity(_ validity: Validity) -> Validity? {
+        let count = selection.selectedCount
+        var packed = [UInt64](repeating: 0, count: (count &+ 63) >> 6)
+        validity.words.withUnsafeBufferPointer { source in
+            selection.words.withUnsafeBufferPointer { bits in
+                packed.withUnsafeMutableBufferPointer { out in
+                    guard let used = parts.last?.words.upperBound, used > 0 else { return }
+                    trq_compress_bits(source.baseAddress, bits.baseAddress, Int64(used), out.baseAddress)
+                }
+            }
+        }
+        let valid = packed.reduce(0) { $0 &+ $1.nonzeroBitCount }
+        if valid == count { return nil }
+        let mostlyValid = valid &* 2 >= count
+        var result = Validity(count: count, allValid: mostlyValid)
+        for w in packed.indices {
+            // The bits to flip: nulls in a mostly valid column, valid rows otherwise.
+            var flips = mostlyValid ? ~packed[w] : packed[w]
+            if w == packed.count &- 1, count & 63 != 0 { flips &= (1 << UInt64(count & 63)) &- 1 }
+            while flips != 0 {
+                let i = w << 6 | flips.trailingZeroBitCount
+                if mostlyValid { result.clear(i) } else { result.set(i) }
+                flips &= flips &- 1
+            }
+        }
+        return result
+    }
 }
 
 /// The rows without a null in `columns` (all columns when empty). NaN is a value, not a null.
@@ -114,41 +256,10 @@ private func valueDescription(_ value: Value) -> String {
 /// The number of rows a bool mask selects (true and not null).
 public func selectedRowCount(_ mask: Column) -> Int {
     guard case .bool(let keep) = mask.data else { return 0 }
-    return countSelected(keep, mask.validity)
-}
-
-private func countSelected(_ keep: [Bool], _ validity: Validity?) -> Int {
-    keep.withUnsafeBufferPointer { flags in
-        var selected = 0
-        if let validity {
-            for i in 0..<flags.count where flags[i] && validity.isValid(i) { selected &+= 1 }
-        } else {
-            for i in 0..<flags.count where flags[i] { selected &+= 1 }
-        }
-        return selected
-    }
-}
-
-/// The indices of the true, non-null entries: counted first so the result is allocated once, then
-/// written through a pointer (the hot loop of every filter).
-func selectedRows(_ keep: [Bool], _ validity: Validity?) -> [Int] {
-    let selected = countSelected(keep, validity)
-    return keep.withUnsafeBufferPointer { flags in
-        let n = flags.count
-        return [Int](unsafeUninitializedCapacity: selected) { out, initialized in
-            var j = 0
-            if let validity {
-                for i in 0..<n where flags[i] && validity.isValid(i) {
-                    out[j] = i
-                    j &+= 1
-                }
-            } else {
-                for i in 0..<n where flags[i] {
-                    out[j] = i
-                    j &+= 1
-                }
-            }
-            initialized = j
+    return keep.withUnsafeBytes { flags in
+        (mask.validity?.words ?? []).withUnsafeBufferPointer { validity in
+            Int(trq_select_flags(flags.baseAddress?.assumingMemoryBound(to: UInt8.self), mask.validity == nil ? nil : validity.baseAddress,
+                                 Int64(keep.count), nil))
         }
     }
 }
@@ -161,15 +272,35 @@ public enum Comparison: Sendable {
 /// The number of non-null rows where `values[i] op constant`: `filter x > c | agg count()`
 /// compares 64 rows into one bit word (SIMD) and counts its bits, with no mask in between.
 public func countMatching(_ values: [Int64], validity: Validity?, _ op: Comparison, _ constant: Int64) throws(FrameError) -> Int {
-    try countMatchingRows(values, validity, op, constant) { rows, validity, words in
-        Int(trq_count_matching_i64(rows, validity, Int64(words), op.kernelCode, constant))
+    try scanRows(values, validity, output: nil, firstMatches: nil) { rows, validity, count, _ in
+        Int(trq_count_matching_i64(rows, validity, Int64(count), op.kernelCode, constant))
     }
 }
 
 /// As above, for floats (NaN compares false except with `!=`, as Swift's operators do).
 public func countMatching(_ values: [Double], validity: Validity?, _ op: Comparison, _ constant: Double) throws(FrameError) -> Int {
-    try countMatchingRows(values, validity, op, constant) { rows, validity, words in
-        Int(trq_count_matching_f64(rows, validity, Int64(words), op.kernelCode, constant))
+    try scanRows(values, validity, output: nil, firstMatches: nil) { rows, validity, count, _ in
+        Int(trq_count_matching_f64(rows, validity, Int64(count), op.kernelCode, constant))
+    }
+}
+
+/// The non-null rows where `values[i] op constant`, compared 64 rows per bit word (SIMD). With
+/// `firstMatches`, the scan stops early: the selection then holds the first matching rows, at
+/// least that many (all when fewer match), and no row after them.
+public func selectMatching(
+    _ values: [Int64], validity: Validity?, _ op: Comparison, _ constant: Int64, firstMatches: Int? = nil
+) throws(FrameError) -> RowSelection {
+    try selectRows(values, validity, firstMatches: firstMatches) { rows, validity, count, out in
+        Int(trq_select_matching_i64(rows, validity, Int64(count), op.kernelCode, constant, out))
+    }
+}
+
+/// As above, for floats (NaN compares false except with `!=`).
+public func selectMatching(
+    _ values: [Double], validity: Validity?, _ op: Comparison, _ constant: Double, firstMatches: Int? = nil
+) throws(FrameError) -> RowSelection {
+    try selectRows(values, validity, firstMatches: firstMatches) { rows, validity, count, out in
+        Int(trq_select_matching_f64(rows, validity, Int64(count), op.kernelCode, constant, out))
     }
 }
 
@@ -186,45 +317,46 @@ extension Comparison {
     }
 }
 
-/// Runs `countWords(rows, validity words, word count)` over whole 64-row words in chunks (to
-/// check for cancellation), both halves of a large column concurrently; the rows after the last
-/// whole word are counted here.
-private func countMatchingRows<T: Comparable>(
-    _ values: [T], _ validity: Validity?, _ op: Comparison, _ constant: T,
-    _ countWords: (UnsafePointer<T>, UnsafePointer<UInt64>?, Int) -> Int
+/// A selection from `scan(rows, validity words, row count, output words) -> set bits`.
+private func selectRows<T>(
+    _ values: [T], _ validity: Validity?, firstMatches: Int?,
+    _ scan: (UnsafePointer<T>, UnsafePointer<UInt64>?, Int, UnsafeMutablePointer<UInt64>?) -> Int
+) throws(FrameError) -> RowSelection {
+    var words = [UInt64](repeating: 0, count: (values.count &+ 63) >> 6)
+    let selected = try words.withUnsafeMutableBufferPointer { out throws(FrameError) in
+        try scanRows(values, validity, output: out.baseAddress, firstMatches: firstMatches, scan)
+    }
+    return RowSelection(words: words, rowCount: values.count, selectedCount: selected)
+}
+
+/// Runs `scan` over the rows in chunks (to check for cancellation), both halves of a large
+/// column concurrently, and adds up the counts it returns. Chunks start on 64-row words, so
+/// `output` (one word per 64 rows, or nil) and the validity words line up. With `firstMatches`,
+/// one thread scans and stops after the chunk where the count reaches it.
+private func scanRows<T>(
+    _ values: [T], _ validity: Validity?, output: UnsafeMutablePointer<UInt64>?, firstMatches: Int?,
+    _ scan: (UnsafePointer<T>, UnsafePointer<UInt64>?, Int, UnsafeMutablePointer<UInt64>?) -> Int
 ) throws(FrameError) -> Int {
-    let fullWords = values.count >> 6
-    let parts = values.count >= parallelThreshold ? 2 : 1
-    let wordsPerPart = (fullWords &+ parts &- 1) / parts
+    let n = values.count
+    let parts = n >= parallelThreshold && firstMatches == nil ? 2 : 1
+    let wordsPerPart = (((n &+ 63) >> 6) &+ parts &- 1) / parts
     let counts = try values.withUnsafeBufferPointer { v throws(FrameError) in
         try (validity?.words ?? []).withUnsafeBufferPointer { validWords throws(FrameError) in
             try parallelMap(parts, parallel: parts > 1) { (part: Int) throws(FrameError) -> Int in
                 var count = 0
-                var w = part &* wordsPerPart
-                let end = Swift.min(w &+ wordsPerPart, fullWords)
-                while w < end {
+                var row = part &* wordsPerPart << 6
+                let end = Swift.min(row &+ wordsPerPart << 6, n)
+                while row < end {
                     try FrameError.checkCancellation()
-                    let chunk = Swift.min(end &- w, cancellationChunk >> 6)
-                    count &+= countWords(v.baseAddress! + (w << 6), validity == nil ? nil : validWords.baseAddress! + w, chunk)
-                    w &+= chunk
+                    let chunk = Swift.min(end &- row, cancellationChunk)
+                    count &+= scan(v.baseAddress! + row, validity == nil ? nil : validWords.baseAddress! + (row >> 6), chunk,
+                                   output.map { $0 + (row >> 6) })
+                    row &+= chunk
+                    if let firstMatches, count >= firstMatches { break }
                 }
                 return count
             }
         }
     }
-    var rest = 0
-    for i in (fullWords << 6)..<values.count where validity?.isValid(i) ?? true {
-        let x = values[i]
-        let matches: Bool
-        switch op {
-        case .equal: matches = x == constant
-        case .notEqual: matches = x != constant
-        case .less: matches = x < constant
-        case .lessOrEqual: matches = x <= constant
-        case .greater: matches = x > constant
-        case .greaterOrEqual: matches = x >= constant
-        }
-        if matches { rest &+= 1 }
-    }
-    return counts.reduce(rest, &+)
+    return counts.reduce(0, &+)
 }
