@@ -2,7 +2,9 @@
 """trq against pandas (pyarrow engine), polars and DuckDB on the same listening CSV, in one run.
 
 Each tool runs in its own process: load the file, then filter+count, a two-key groupby with count,
-mean and count_distinct, and a top-10. Times are wall-clock seconds of each step inside the process
+mean and count_distinct, a top-10, a summary of every column (trq `describe`, pandas
+`describe(include='all')`, polars `describe()`, DuckDB `SUMMARIZE`) and a filter that keeps its rows
+followed by a one-key groupby count. Times are wall-clock seconds of each step inside the process
 (trq reports them with `.timer on`); memory is the process's peak resident set. Ratios are the other
 tool's time over trq's (above 1 means trq is faster).
 
@@ -12,7 +14,7 @@ import json, os, re, resource, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRQ = os.path.join(ROOT, ".build", "release", "trq")
-STEPS = ["load", "filter+count", "groupby2", "top10"]
+STEPS = ["load", "filter+count", "groupby2", "top10", "describe", "filter+groupby"]
 
 PY = {
 "pandas": """
@@ -21,6 +23,8 @@ df = step('load', lambda: pd.read_csv(F, engine='pyarrow'))
 step('filter+count', lambda: int((df['ms_played'] > 60000).sum()))
 step('groupby2', lambda: df.groupby(['country', 'platform']).agg(n=('user_id', 'size'), avg=('ms_played', 'mean'), users=('user_id', 'nunique')))
 step('top10', lambda: df.nlargest(10, 'ms_played'))
+step('describe', lambda: df.describe(include='all'))
+step('filter+groupby', lambda: df[df['ms_played'] > 60000].groupby('country', dropna=False).size())
 """,
 "polars": """
 import polars as pl
@@ -28,6 +32,8 @@ df = step('load', lambda: pl.read_csv(F))
 step('filter+count', lambda: df.filter(pl.col('ms_played') > 60000).height)
 step('groupby2', lambda: df.group_by(['country', 'platform']).agg(pl.len().alias('n'), pl.col('ms_played').mean().alias('avg'), pl.col('user_id').n_unique().alias('users')))
 step('top10', lambda: df.top_k(10, by='ms_played'))
+step('describe', lambda: df.describe())
+step('filter+groupby', lambda: df.filter(pl.col('ms_played') > 60000).group_by('country').agg(pl.len().alias('n')))
 """,
 "duckdb": """
 import duckdb
@@ -37,6 +43,8 @@ step('load', lambda: con.execute(f"create table t as select * from read_csv('{F}
 step('filter+count', lambda: con.execute('select count(*) from t where ms_played > 60000').fetchall())
 step('groupby2', lambda: con.execute('select country, platform, count(*), avg(ms_played), count(distinct user_id) from t group by all').fetchall())
 step('top10', lambda: con.execute('select * from t order by ms_played desc limit 10').fetchall())
+step('describe', lambda: con.execute('summarize t').fetchall())
+step('filter+groupby', lambda: con.execute('select country, count(*) as n from t where ms_played > 60000 group by country').fetchall())
 """,
 }
 
@@ -53,6 +61,8 @@ let t = load "{f}"
 t | filter ms_played > 60000 | agg n = count()
 t | groupby country, platform agg n = count(), avg = mean(ms_played), users = count_distinct(user_id)
 t | top 10 by ms_played
+t | describe
+t | filter ms_played > 60000 | groupby country agg n = count()
 """
 
 
