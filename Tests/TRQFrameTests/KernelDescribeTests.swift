@@ -128,7 +128,7 @@ import Testing
         let sorted = values.compactMap { $0 }.sorted()
         let column = ints(values)
         for ranks in [[0], [sorted.count - 1], [5, 150_000, 150_001, 200_000, 296_000, 10, 10, 99_999]] {
-            let keys = try NumberKeys.of(column) { (keys) throws(FrameError) -> [UInt64] in
+            let keys = try ColumnKeys.of(column) { (keys) throws(FrameError) -> [UInt64] in
                 let (count, low, high) = keys.range()
                 #expect(count == sorted.count)
                 return try keysAtRanks(ranks, of: keys, count: count, low: low, high: high)
@@ -140,7 +140,7 @@ import Testing
             return i % 9 == 0 ? Double.nan : Double(i % 77) - 30.5
         }
         let floatSorted = floatValues.compactMap { $0 }.filter { !$0.isNaN }.sorted()
-        let found = try NumberKeys.of(floats(floatValues)) { (keys) throws(FrameError) -> [UInt64] in
+        let found = try ColumnKeys.of(floats(floatValues)) { (keys) throws(FrameError) -> [UInt64] in
             let (count, low, high) = keys.range()
             #expect(count == floatSorted.count)
             return try keysAtRanks([0, 4_000, count - 1], of: keys, count: count, low: low, high: high)

@@ -37,9 +37,11 @@ int64_t trq_compress_8(const void *values, const uint64_t *bits, int64_t words, 
 /// hold one word per 64 set bits of `bits`, rounded up).
 void trq_compress_bits(const uint64_t *source, const uint64_t *bits, int64_t words, uint64_t *out);
 
-/// What order keys `values` hold: unsigned key order is value order. Int64: the value with its
-/// sign bit flipped. Double: NaN has no key (it is skipped), -0.0 has the key of 0.0.
-enum trq_key_kind { TRQ_KEYS_I64, TRQ_KEYS_F64 };
+/// What order keys `values` hold: unsigned key order is value order, equal keys equal values.
+/// Int64 and Int32: the value (widened) with its sign bit flipped. Double: -0.0 has the key of
+/// 0.0; NaN has no key (it is skipped) with TRQ_KEYS_F64, and one key above +infinity with
+/// TRQ_KEYS_F64_WITH_NAN.
+enum trq_key_kind { TRQ_KEYS_I64, TRQ_KEYS_F64, TRQ_KEYS_I32, TRQ_KEYS_F64_WITH_NAN };
 
 /// Up to 8 disjoint intervals of keys low[k] ... low[k] + span[k], each cut into buckets of
 /// 2^shift[k] keys counted at counters[start[k] + (key - low[k]) >> shift[k]]; keys outside
@@ -63,5 +65,22 @@ void trq_count_key_buckets(const void *values, int kind, const uint64_t *validit
 /// many. `out` has room for capacity + 1 keys (the last is scratch).
 int64_t trq_gather_keys(const void *values, int kind, const uint64_t *validity, int64_t rows,
                         const trq_key_intervals *intervals, uint64_t *out, int64_t capacity);
+
+/// The keys of the valid rows in one pass: how many, the smallest and largest, how often a key
+/// differs from the one before it, and whether they never fall (ascending) or never rise.
+typedef struct {
+    int64_t count, changes;
+    uint64_t low, high;
+    int ascending, descending;
+} trq_key_summary;
+
+void trq_key_summary_of(const void *values, int kind, const uint64_t *validity, int64_t rows,
+                        trq_key_summary *out);
+
+/// Sets bit `key - start` of `bitmap` (window / 64 words) for each key in start ..< start +
+/// window, and copies the other keys to `outside` (room for every key plus one); returns how many
+/// were copied.
+int64_t trq_mark_keys(const void *values, int kind, const uint64_t *validity, int64_t rows,
+                      uint64_t start, uint64_t window, uint64_t *bitmap, uint64_t *outside);
 
 #endif

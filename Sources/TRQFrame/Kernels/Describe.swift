@@ -1,3 +1,5 @@
+import CFrameKernels
+
 /// Summary statistics, one row per column of `t`: name, type (strings); count (non-null), nulls,
 /// distinct (non-null distinct values) (ints); mean, std (sample), p25, p50, p75 (floats, null
 /// unless the column is int or float); min and max as text (any type; strings by byte order).
@@ -83,22 +85,6 @@ private func describe(_ column: Column, _ part: DescribePart) throws(FrameError)
     Double(bitPattern: key >> 63 != 0 ? key ^ (1 << 63) : ~key)
 }
 
-/// Calls `body` with the order key of each non-null value of an int, float or time column, in
-/// row order.
-@inline(__always) private func forEachKey(_ column: Column, _ body: (UInt64) -> Void) throws(FrameError) {
-    let n = column.count, validity = column.validity
-    switch column.data {
-    case .int(let v), .timestamp(let v):
-        try v.withUnsafeBufferPointer { p throws(FrameError) in try forEachValidRow(n, validity) { body(intKey(p[$0])) } }
-    case .date(let v):
-        try v.withUnsafeBufferPointer { p throws(FrameError) in try forEachValidRow(n, validity) { body(intKey(Int64(p[$0]))) } }
-    case .float(let v):
-        try v.withUnsafeBufferPointer { p throws(FrameError) in try forEachValidRow(n, validity) { body(floatKey(p[$0])) } }
-    case .bool, .string:
-        return
-    }
-}
-
 /// The value of the order key of an int or time.
 private func value(ofKey key: UInt64, _ type: DataType) -> Value {
     let int = Int64(bitPattern: key ^ (1 << 63))
@@ -111,47 +97,34 @@ private func value(ofKey key: UInt64, _ type: DataType) -> Value {
 
 /// Distinct count, min and max of an int, time or float column from its order keys. Sorted
 /// columns (time series) count the changes between neighbours; otherwise the keys inside a
-/// window of 2^24 (where a sample says most keys are) are marked in a bitmap that stays in
+/// window of up to 2^24 (where a sample says most keys are) are marked in a bitmap that stays in
 /// cache, and the rest go through hash tables.
 private func keyStats(_ column: Column) throws(FrameError) -> ColumnStats {
-    var low = UInt64.max, high = UInt64.min, previous: UInt64 = 0
-    var seen = 0, changes = 0, ascending = true, descending = true
-    try forEachKey(column) { key in
-        if seen > 0 {
-            changes &+= key != previous ? 1 : 0
-            ascending = ascending && key >= previous
-            descending = descending && key <= previous
-        }
-        previous = key
-        seen &+= 1
-        low = Swift.min(low, key)
-        high = Swift.max(high, key)
-    }
     var stats = ColumnStats()
-    guard seen > 0 else { return stats }
-    if column.type != .float {
-        stats.min = value(ofKey: low, column.type)
-        stats.max = value(ofKey: high, column.type)
-    }
-    if ascending || descending {
-        stats.distinct = changes &+ 1
-        return stats
-    }
-    let window: UInt64 = 1 << Swift.min(24, Swift.max(12, 64 &- (seen &* 8).leadingZeroBitCount))
-    let start = high &- low < window ? low : denseWindowStart(column, width: window, fallback: low)
-    var bitmap = [UInt64](repeating: 0, count: Int(window >> 6))
-    var outside: [UInt64] = []
-    try bitmap.withUnsafeMutableBufferPointer { bits throws(FrameError) in
-        try forEachKey(column) { key in
-            let offset = key &- start
-            if offset < window {
-                bits[Int(offset >> 6)] |= 1 << (offset & 63)
-            } else {
-                outside.append(key)
-            }
+    try ColumnKeys.of(column, nanIsAKey: true) { (keys) throws(FrameError) in
+        let summary = keys.summary()
+        let (seen, low, high) = (Int(summary.count), summary.low, summary.high)
+        guard seen > 0 else { return }
+        if column.type != .float {
+            stats.min = value(ofKey: low, column.type)
+            stats.max = value(ofKey: high, column.type)
         }
+        if summary.ascending != 0 || summary.descending != 0 {
+            stats.distinct = Int(summary.changes) &+ 1
+            return
+        }
+        try FrameError.checkCancellation()
+        let window: UInt64 = 1 << Swift.min(24, Swift.max(12, 64 &- (seen &* 8).leadingZeroBitCount))
+        let start = high &- low < window ? low : denseWindowStart(column, width: window, fallback: low)
+        var bitmap = [UInt64](repeating: 0, count: Int(window >> 6))
+        // Room for every key, though only the outside ones are written (and their pages touched).
+        let outside = UnsafeMutablePointer<UInt64>.allocate(capacity: seen &+ 1)
+        defer { outside.deallocate() }
+        let outsideCount = Int(trq_mark_keys(keys.values, keys.kernelKind, keys.validity, Int64(keys.rows), start, window, &bitmap, outside))
+        try FrameError.checkCancellation()
+        let inside = bitmap.reduce(0) { $0 &+ $1.nonzeroBitCount }
+        stats.distinct = inside &+ (try distinctCount(UnsafeBufferPointer(start: outside, count: outsideCount)))
     }
-    stats.distinct = bitmap.reduce(0) { $0 &+ $1.nonzeroBitCount } &+ (try distinctCount(outside))
     return stats
 }
 
@@ -181,7 +154,7 @@ private func denseWindowStart(_ column: Column, width: UInt64, fallback: UInt64)
 
 /// The number of distinct keys: small sets in one hash table; large ones are first split by
 /// hash into partitions of about 8192 keys, so that each partition's table stays in cache.
-private func distinctCount(_ keys: [UInt64]) throws(FrameError) -> Int {
+private func distinctCount(_ keys: UnsafeBufferPointer<UInt64>) throws(FrameError) -> Int {
     if keys.count <= 1 << 16 {
         let table = DenseIdTable()
         for key in keys { _ = table.insert(key) }
@@ -310,7 +283,7 @@ private func quantiles(_ column: Column) throws(FrameError) -> ColumnStats {
     guard count > 0 else { return stats }
     let positions = [0.25, 0.5, 0.75].map { OrderStatistic.quantile($0).position(among: count) }
     let isFloat = column.type == .float
-    stats.quantiles = try NumberKeys.of(column) { (keys) throws(FrameError) -> [Double?] in
+    stats.quantiles = try ColumnKeys.of(column) { (keys) throws(FrameError) -> [Double?] in
         let (numbers, low, high) = keys.range()
         var ranks: [Int] = []
         for (lower, fraction) in positions where lower < numbers {

@@ -90,38 +90,46 @@ func orderStatistic(_ values: UnsafeMutableBufferPointer<Double>, _ statistic: O
     return lerp(a, b, t)
 }
 
-/// The numbers of an int or float column as order keys (see `trq_key_kind`), read by the C
-/// key kernels straight from the column.
-struct NumberKeys {
+/// The order keys (see `trq_key_kind`) of the non-null values of an int, float or time column,
+/// read by the C key kernels straight from the column.
+struct ColumnKeys {
     let values: UnsafeRawPointer?
     let kind: trq_key_kind
     let validity: UnsafePointer<UInt64>?
     let rows: Int
 
-    /// Calls `body` with the keys of an int or float column; nil for other types.
-    static func of<R>(_ column: Column, _ body: (NumberKeys) throws(FrameError) -> R) throws(FrameError) -> R? {
+    /// Calls `body` with the keys of `column`; nil for bool and string columns. NaN is skipped
+    /// unless `nanIsAKey`.
+    static func of<R>(_ column: Column, nanIsAKey: Bool = false, _ body: (ColumnKeys) throws(FrameError) -> R) throws(FrameError) -> R? {
         try (column.validity?.words ?? []).withUnsafeBufferPointer { validWords throws(FrameError) in
-            let validity = column.validity == nil ? nil : validWords.baseAddress
+            func keys<T>(_ values: [T], _ kind: trq_key_kind) throws(FrameError) -> R {
+                try values.withUnsafeBufferPointer { p throws(FrameError) in
+                    try body(ColumnKeys(values: UnsafeRawPointer(p.baseAddress), kind: kind,
+                                        validity: column.validity == nil ? nil : validWords.baseAddress, rows: values.count))
+                }
+            }
             switch column.data {
-            case .int(let v):
-                return try v.withUnsafeBufferPointer { p throws(FrameError) in
-                    try body(NumberKeys(values: UnsafeRawPointer(p.baseAddress), kind: TRQ_KEYS_I64, validity: validity, rows: v.count))
-                }
-            case .float(let v):
-                return try v.withUnsafeBufferPointer { p throws(FrameError) in
-                    try body(NumberKeys(values: UnsafeRawPointer(p.baseAddress), kind: TRQ_KEYS_F64, validity: validity, rows: v.count))
-                }
-            default:
-                return nil
+            case .int(let v), .timestamp(let v): return try keys(v, TRQ_KEYS_I64)
+            case .date(let v): return try keys(v, TRQ_KEYS_I32)
+            case .float(let v): return try keys(v, nanIsAKey ? TRQ_KEYS_F64_WITH_NAN : TRQ_KEYS_F64)
+            case .bool, .string: return nil
             }
         }
     }
 
+    var kernelKind: Int32 { Int32(kind.rawValue) }
+
     /// The number of keys and the smallest and largest.
     func range() -> (count: Int, low: UInt64, high: UInt64) {
         var low: UInt64 = 0, high: UInt64 = 0
-        let count = trq_key_range(values, Int32(kind.rawValue), validity, Int64(rows), &low, &high)
+        let count = trq_key_range(values, kernelKind, validity, Int64(rows), &low, &high)
         return (Int(count), low, high)
+    }
+
+    func summary() -> trq_key_summary {
+        var summary = trq_key_summary()
+        trq_key_summary_of(values, kernelKind, validity, Int64(rows), &summary)
+        return summary
     }
 }
 
@@ -131,11 +139,11 @@ struct NumberKeys {
 /// offset in the interval, which narrows each rank to one bucket (the next interval). Once the
 /// intervals hold few keys, those are gathered and sorted. Ranks in a narrow range of values
 /// take two or three passes, whatever the order of the keys.
-func keysAtRanks(_ ranks: [Int], of keys: NumberKeys, count: Int, low: UInt64, high: UInt64) throws(FrameError) -> [UInt64] {
+func keysAtRanks(_ ranks: [Int], of keys: ColumnKeys, count: Int, low: UInt64, high: UInt64) throws(FrameError) -> [UInt64] {
     precondition(ranks.count <= 8, "at most 8 ranks at once")
     var targets = ranks.map { RankTarget(low: low, high: high, rank: $0) }
     var keysInOpenIntervals = count
-    let kind = Int32(keys.kind.rawValue)
+    let kind = keys.kernelKind
     while true {
         try FrameError.checkCancellation()
         var intervals = trq_key_intervals()
