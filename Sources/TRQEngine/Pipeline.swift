@@ -13,13 +13,7 @@ extension Session {
     /// Runs a pipeline. With `sampleRows`, only the first rows of the source are used (completion).
     func evaluate(_ pipeline: Pipeline, sampleRows: Int? = nil) throws(Diagnostic) -> PipelineResult {
         var result = PipelineResult(table: try source(pipeline.source))
-        if let needed = pipeline.sourceColumnsNeeded {
-            // One column always stays: a table without columns would lose its row count.
-            for name in result.table.names.dropFirst() where !needed.contains(name) { result.table.remove(name) }
-            if let first = result.table.names.first, !needed.contains(first), result.table.columnCount > 1 {
-                result.table.remove(first)
-            }
-        }
+        if let needed = pipeline.sourceColumnsNeeded { keepOnly(needed, in: &result.table) }
         if let sampleRows, result.table.rowCount > sampleRows {
             result.table = result.table.take(Array(0..<sampleRows))
         }
@@ -38,11 +32,16 @@ extension Session {
                 stages.removeFirst()
                 continue
             }
-            if case .filter(let condition) = stage.kind, let next = stages.first, case .limit(let count) = next.kind,
-               let n = try? nonNegativeInt(count, what: "limit") {
+            if case .filter(let condition) = stage.kind {
                 // `filter C | limit N` stops comparing once N rows match and takes only those.
-                result = PipelineResult(table: try filtered(result.table, condition, limit: n, at: stage.at))
-                stages.removeFirst()
+                var limit: Int?
+                if let next = stages.first, case .limit(let count) = next.kind, let n = try? nonNegativeInt(count, what: "limit") {
+                    limit = n
+                    stages.removeFirst()
+                }
+                // Only the columns later stages read are taken.
+                let later = Pipeline(source: pipeline.source, stages: Array(stages), at: pipeline.at).sourceColumnsNeeded
+                result = PipelineResult(table: try filtered(result.table, condition, limit: limit, keeping: later, at: stage.at))
                 continue
             }
             result = try apply(stage, to: result.table)
@@ -65,7 +64,7 @@ extension Session {
         }
         switch stage.kind {
         case .filter(let condition):
-            return PipelineResult(table: try filtered(t, condition, limit: nil, at: at))
+            return PipelineResult(table: try filtered(t, condition, limit: nil, keeping: nil, at: at))
         case .select(let items):
             var out = Table()
             for item in items {
@@ -169,10 +168,10 @@ extension Session {
         }
     }
 
-    /// The rows of `t` where `condition` holds (the first `limit` of them when given). A column
-    /// compared with a constant selects rows straight from its values; any other condition
-    /// builds a mask.
-    private func filtered(_ t: Table, _ condition: Expr, limit: Int?, at: SourceLocation) throws(Diagnostic) -> Table {
+    /// The rows of `t` where `condition` holds (the first `limit` of them when given), of the
+    /// columns in `keeping` (all when nil). A column compared with a constant selects rows
+    /// straight from its values; any other condition builds a mask.
+    private func filtered(_ t: Table, _ condition: Expr, limit: Int?, keeping: Set<String>?, at: SourceLocation) throws(Diagnostic) -> Table {
         let selection: RowSelection
         if let direct = try Evaluator(table: t).selectMatching(condition, firstMatches: limit) {
             selection = direct
@@ -180,7 +179,16 @@ extension Session {
             let mask = try filterMask(condition, on: t)
             selection = try Diagnostic.located(at: at) { () throws(FrameError) in try rowSelection(mask) }
         }
-        return try Diagnostic.located(at: at) { () throws(FrameError) in try filter(t, selection, limit: limit) }
+        var kept = t
+        if let keeping { keepOnly(keeping, in: &kept) }
+        return try Diagnostic.located(at: at) { () throws(FrameError) in try filter(kept, selection, limit: limit) }
+    }
+
+    /// Removes the columns not in `names`. One column always stays: a table without columns would
+    /// lose its row count.
+    private func keepOnly(_ names: Set<String>, in table: inout Table) {
+        for name in table.names.dropFirst() where !names.contains(name) { table.remove(name) }
+        if let first = table.names.first, !names.contains(first), table.columnCount > 1 { table.remove(first) }
     }
 
     private func filterMask(_ condition: Expr, on t: Table) throws(Diagnostic) -> Column {

@@ -166,6 +166,9 @@ import TRQEngine
             #expect(lines(first.out) == ["user,ms"] + expected.prefix(n).map { rows[$0] }, "\(condition) | limit \(n)")
         }
     }
+    // The filter takes only the columns later stages read; what they compute is unchanged.
+    #expect(lines(run("plays | filter ms > 2000 | groupby genre agg n = count()").out) == ["genre,n", "jazz,2", "pop,1", "rock,1"])
+    #expect(lines(run("plays | filter not skipped | filter ms > 2000 | select track").out) == ["track", "t3", "t2", "t3"])
     let badLimit = run("plays | filter ms > 2000 | limit -1")
     #expect(badLimit.outcome == .failed && badLimit.err.contains("needs a whole number"))
 }

@@ -175,8 +175,8 @@ func keysAtRanks(_ ranks: [Int], of keys: ColumnKeys, count: Int, low: UInt64, h
             // A rank inside interval k counts from the first gathered key of that interval.
             return targets.map { t in
                 if t.low == t.high { return t.low }
-                let first = inIntervals.partitioningIndex { $0 >= t.low }
-                return inIntervals[Swift.min(first &+ t.rank, inIntervals.count &- 1)]
+                let k = firstIndex(atLeast: t.low, in: inIntervals) &+ t.rank
+                return k < inIntervals.count ? inIntervals[k] : t.high
             }
         }
         var counts = [Int32](repeating: 0, count: starts[lows.count] &+ 1)
@@ -204,14 +204,12 @@ private struct RankTarget {
     var low: UInt64, high: UInt64, rank: Int
 }
 
-extension Array where Element == UInt64 {
-    /// The index of the first element for which `isAbove` holds (the array is partitioned by it).
-    func partitioningIndex(where isAbove: (UInt64) -> Bool) -> Int {
-        var low = 0, high = count
-        while low < high {
-            let mid = (low &+ high) / 2
-            if isAbove(self[mid]) { high = mid } else { low = mid &+ 1 }
-        }
-        return low
+/// The index of the first key of `sorted` that is at least `key`.
+private func firstIndex(atLeast key: UInt64, in sorted: [UInt64]) -> Int {
+    var low = 0, high = sorted.count
+    while low < high {
+        let mid = (low &+ high) / 2
+        if sorted[mid] >= key { high = mid } else { low = mid &+ 1 }
     }
+    return low
 }
