@@ -1,17 +1,10 @@
+#include "dispatch.h"
 #include "frame_kernels.h"
 
 #include <immintrin.h>
 #include <string.h>
 
-static int has_avx2(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
-}
 
-static int has_bmi2(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
-}
 
 static uint64_t flag_bits_portable(const uint8_t *flags, int rows) {
     uint64_t bits = 0;
@@ -37,7 +30,7 @@ __attribute__((target("avx2,popcnt"))) static int64_t flag_words_avx2(
 
 int64_t trq_select_flags(const uint8_t *flags, const uint64_t *validity, int64_t rows, uint64_t *out) {
     int64_t words = rows >> 6, w = 0, count = 0;
-    if (has_avx2()) {
+    if (trq_cpu_has_avx2()) {
         count = flag_words_avx2(flags, validity, words, out);
         w = words;
     }
@@ -107,6 +100,6 @@ COMPRESS_BITS(compress_bits_bmi2, __attribute__((target("bmi2,popcnt"))), extrac
 COMPRESS_BITS(compress_bits_portable, , extract_portable)
 
 void trq_compress_bits(const uint64_t *source, const uint64_t *bits, int64_t words, uint64_t *out) {
-    if (has_bmi2()) compress_bits_bmi2(source, bits, words, out);
+    if (trq_cpu_has_bmi2()) compress_bits_bmi2(source, bits, words, out);
     else compress_bits_portable(source, bits, words, out);
 }

@@ -1,3 +1,4 @@
+#include "dispatch.h"
 #include "frame_kernels.h"
 
 #include <immintrin.h>
@@ -77,10 +78,6 @@ __attribute__((target("avx2"))) static inline uint64_t lanes_f64(__m256d x, __m2
 AVX2_SCAN(scan_i64_avx2, int64_t, __m256i, LOAD_I64, _mm256_set1_epi64x, lanes_i64)
 AVX2_SCAN(scan_f64_avx2, double, __m256d, _mm256_loadu_pd, _mm256_set1_pd, lanes_f64)
 
-static int has_avx2(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
-}
 
 // Whole words go to the AVX2 scan when present; the rows after the last whole word (and every
 // word without AVX2) take the portable loop.
@@ -88,7 +85,7 @@ static int has_avx2(void) {
     static int64_t NAME(const T *values, const uint64_t *validity, int64_t rows, int op,          \
                         T constant, uint64_t *out) {                                              \
         int64_t words = rows >> 6, w = 0, count = 0;                                              \
-        if (has_avx2()) {                                                                     \
+        if (trq_cpu_has_avx2()) {                                                                     \
             count = AVX2(values, validity, words, op, constant, out);                             \
             w = words;                                                                            \
         }                                                                                         \

@@ -1,3 +1,4 @@
+import CFrameKernels
 import Testing
 @testable import TRQFrame
 
@@ -72,6 +73,19 @@ import Testing
                 #expect(rows(try selectMatching(raw, validity: column.validity, op, constant)) == expected, "\(op) \(constant)")
             }
         }
+    }
+
+    /// The portable loops (what machines without AVX2 or BMI2 run) against the same oracles.
+    /// Tests running meanwhile take the portable paths too, which only makes them slower.
+    @Test func portablePathsAgainstALoop() throws {
+        trq_use_portable_kernels(1)
+        defer { trq_use_portable_kernels(0) }
+        try integersAgainstALoop(n: 1_000)
+        try floatsWithNaNAgainstALoop(n: 130)
+        try boolMasksAgainstALoop(n: 1_001)
+        try filterTakesTheSelectedRowsOfEveryType(n: 250_037)
+        let raw: [Int64] = (0..<1_000).map { Int64($0 % 10) }
+        #expect(try countMatching(raw, validity: nil, .greaterOrEqual, 7) == 300)
     }
 
     /// With `firstMatches`, the scan may stop early: the selection is the matching rows up to

@@ -6,6 +6,10 @@
 
 #include <stdint.h>
 
+/// With a nonzero argument, every kernel takes its portable path from then on (for tests of
+/// those paths on machines that have AVX2 and BMI2); zero restores run-time dispatch.
+void trq_use_portable_kernels(int on);
+
 /// Comparison operators, in the order of TRQFrame's `Comparison`.
 enum trq_comparison { TRQ_EQ, TRQ_NE, TRQ_LT, TRQ_LE, TRQ_GT, TRQ_GE };
 
