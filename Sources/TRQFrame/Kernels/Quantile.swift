@@ -162,10 +162,10 @@ func keysAtRanks(_ ranks: [Int], of keys: ColumnKeys, count: Int, low: UInt64, h
         for (span, shift) in zip(spans, shifts) { starts.append(starts[starts.count &- 1] &+ Int(span &>> shift) &+ 1) }
         intervals.count = Int32(lows.count)
         intervals.outside = Int64(starts[lows.count])
-        withUnsafeMutableBytes(of: &intervals.low) { $0.bindMemory(to: UInt64.self).update(from: lows) }
-        withUnsafeMutableBytes(of: &intervals.span) { $0.bindMemory(to: UInt64.self).update(from: spans) }
-        withUnsafeMutableBytes(of: &intervals.shift) { $0.bindMemory(to: UInt64.self).update(from: shifts) }
-        withUnsafeMutableBytes(of: &intervals.start) { $0.bindMemory(to: Int64.self).update(from: starts.dropLast().map(Int64.init)) }
+        fill(&intervals.low, with: lows)
+        fill(&intervals.span, with: spans)
+        fill(&intervals.shift, with: shifts)
+        fill(&intervals.start, with: starts.dropLast().map(Int64.init))
 
         if keysInOpenIntervals <= 1 << 16 {
             var inIntervals = [UInt64](repeating: 0, count: keysInOpenIntervals &+ 1)
@@ -196,6 +196,14 @@ func keysAtRanks(_ ranks: [Int], of keys: ColumnKeys, count: Int, low: UInt64, h
             targets[k] = RankTarget(low: bucketLow, high: intervalHigh &- bucketLow < width ? intervalHigh : bucketLow &+ width, rank: rank)
             if counted.insert(bucket).inserted { keysInOpenIntervals &+= Int(counts[bucket]) }
         }
+    }
+}
+
+/// Copies `values` to the first elements of a C array (which Swift sees as a tuple).
+private func fill<CArray, Element>(_ array: inout CArray, with values: [Element]) {
+    withUnsafeMutableBytes(of: &array) { raw in
+        let slots = raw.bindMemory(to: Element.self)
+        for (k, value) in values.enumerated() { slots[k] = value }
     }
 }
 
