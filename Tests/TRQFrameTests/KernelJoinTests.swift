@@ -105,3 +105,31 @@ import Testing
         #expect(values(j, "rrow") == want.map { $0.1.map(Value.int) ?? .null })
     }
 }
+
+@Suite struct FirstMatchingRowsTests {
+    @Test func eachProbeRowFindsTheFirstEqualKeyRow() throws {
+        // Keys repeat 7 (rows 1 and 3) and hold a null (row 4); a null probe finds the null key.
+        let keys = ints([5, 7, 9, 7, nil])
+        #expect(try firstMatchingRows(of: ints([7, 8, nil, 5, 9, 7]), in: keys) == [1, -1, 4, 0, 2, 1])
+        #expect(try firstMatchingRows(of: ints([nil, 3]), in: ints([1, 2])) == [-1, -1])
+        #expect(try firstMatchingRows(of: ints([]), in: keys) == [])
+        #expect(try firstMatchingRows(of: ints([1]), in: ints([])) == [-1])
+    }
+
+    @Test func stringsMatchByValueAcrossDictionaries() throws {
+        let keys = strings(["u2", "u10", "u1"], dictionary: ["unused", "u1", "u10", "u2"])
+        let probe = strings(["u1", "u3", "u2", nil, "u10"], dictionary: ["u10", "u3", "u2", "u1"])
+        #expect(try firstMatchingRows(of: probe, in: keys) == [2, -1, 0, -1, 1])
+    }
+
+    @Test func floatsMatchZerosAndNaNsAsGroupingDoes() throws {
+        let keys = floats([0.0, .nan, 1.5])
+        #expect(try firstMatchingRows(of: floats([-0.0, .nan, 1.5, 2.5]), in: keys) == [0, 1, 2, -1])
+    }
+
+    @Test func differentTypesAreAnError() throws {
+        #expect(throws: FrameError("cannot look up string values among int keys; convert one first")) {
+            try firstMatchingRows(of: strings(["1"]), in: ints([1]))
+        }
+    }
+}
