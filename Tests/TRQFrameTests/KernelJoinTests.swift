@@ -133,3 +133,14 @@ import Testing
         }
     }
 }
+
+/// 33,000 x 33,000 rows on one key is 1,089,000,000 pairs, over the 2^30-row limit: refused
+/// with its size before any pair is built.
+@Test func joinRefusesAnOutputOverTheRowLimit() throws {
+    let side = try table(["k": Column(.int([Int64](repeating: 7, count: 33_000)))])
+    #expect {
+        try join(side, side, kind: .inner, on: [("k", "k")])
+    } throws: { error in
+        "\(error)".contains("the join would produce 1089000000 rows")
+    }
+}
