@@ -36,12 +36,14 @@ let package = Package(
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "trq-bench", dependencies: ["TRQFrame"], path: "scripts/bench/trq-bench",
                           swiftSettings: unchecked),
+        // Checks shared by test targets: an independent CSV parser.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame"], exclude: ["Fixtures"]),
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
         .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot"]),
-        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatagenTests", dependencies: ["trq-datagen"]),
+        .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatagenTests", dependencies: ["trq-datagen", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["trq"]),
     ]
 )

@@ -140,6 +140,7 @@ func scalarFunction(_ name: String, _ args: [Value], at: SourceLocation) throws(
     case "starts_with": return .bool(try string(0).hasPrefix(try string(1)))
     case "ends_with": return .bool(try string(0).hasSuffix(try string(1)))
     case "replace": return .string(try string(0).replacingOccurrences(try string(1), with: try string(2)))
+    // String `+` only: not in the vocabulary, so the parser rejects `concat(...)` by name.
     case "concat": return .string(args.map(\.description).joined())
     case "substr":
         let s = Array(try string(0))

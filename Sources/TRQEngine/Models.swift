@@ -63,9 +63,21 @@ private struct IdMap {
         keys = column.take(g.firstRows)
     }
 
-    func index(of value: Value) -> Int32? {
-        let text = value.description
-        return (0..<keys.count).first { keys[$0].description == text }.map { Int32($0) }
+    /// The index of each of `column`'s values, or -1 for a value that is not a key. Columns of
+    /// different types match as printed, so ids read as text in one table find int ids in another.
+    func indices(of column: Column) throws(FrameError) -> [Int32] {
+        if column.type == keys.type { return try firstMatchingRows(of: column, in: keys) }
+        return try firstMatchingRows(of: column.widened(to: .string), in: keys.widened(to: .string))
+    }
+
+    func index(of value: Value) throws(FrameError) -> Int32? {
+        let index = try indices(of: Column(broadcasting: value, count: 1))[0]
+        return index < 0 ? nil : index
+    }
+
+    /// What the ids look like, for errors: "users look like u0001", or that there are none.
+    func sample(_ plural: String) -> String {
+        keys.count > 0 ? "\(plural) look like \(keys[0])" : "the table has no \(plural)"
     }
 }
 
@@ -86,16 +98,18 @@ extension Session {
         switch mode {
         case .forUser(let userExpr):
             let user = try constant(userExpr)
-            guard let u = data.users.index(of: user) else {
-                throw Diagnostic("no user \(user) in column '\(userName)'; users look like \(data.users.keys[0])", at: userExpr.location)
+            let found = try Diagnostic.located(at: userExpr.location) { () throws(FrameError) in try data.users.index(of: user) }
+            guard let u = found else {
+                throw Diagnostic("no user \(user) in column '\(userName)'; \(data.users.sample("users"))", at: userExpr.location)
             }
             let trained = try trainedALS(data.matrix, options: als, detail: "\(t.rowCount) rows", at: at)
             let items = try model(at: at) { try trained.recommend(user: u, k: count) }
             return PipelineResult(table: try ranked(items, keys: data.items.keys, scoreName: "score", at: at))
         case .similar(let itemExpr):
             let item = try constant(itemExpr)
-            guard let i = data.items.index(of: item) else {
-                throw Diagnostic("no item \(item) in column '\(itemName)'; items look like \(data.items.keys[0])", at: itemExpr.location)
+            let found = try Diagnostic.located(at: itemExpr.location) { () throws(FrameError) in try data.items.index(of: item) }
+            guard let i = found else {
+                throw Diagnostic("no item \(item) in column '\(itemName)'; \(data.items.sample("items"))", at: itemExpr.location)
             }
             let trained = try trainedALS(data.matrix, options: als, detail: "\(t.rowCount) rows", at: at)
             let items = try model(at: at) { try trained.similarItems(item: i, k: count) }
@@ -169,17 +183,13 @@ extension Session {
         guard let testUsers = test.column(user), let testItems = test.column(item) else {
             throw Diagnostic("the test table needs the columns '\(user)' and '\(item)'", at: at)
         }
-        func lookup(_ map: IdMap) -> [String: Int32] {
-            var index: [String: Int32] = [:]
-            for i in 0..<map.keys.count { index[map.keys[i].description] = Int32(i) }
-            return index
+        let (userIndices, itemIndices) = try Diagnostic.located(at: at) { () throws(FrameError) in
+            (try data.users.indices(of: testUsers), try data.items.indices(of: testItems))
         }
-        let userIndex = lookup(data.users), itemIndex = lookup(data.items)
         var u: [Int32] = [], i: [Int32] = []
-        for row in 0..<test.rowCount {
-            guard let a = userIndex[testUsers[row].description], let b = itemIndex[testItems[row].description] else { continue }
-            u.append(a)
-            i.append(b)
+        for row in 0..<test.rowCount where userIndices[row] >= 0 && itemIndices[row] >= 0 {
+            u.append(userIndices[row])
+            i.append(itemIndices[row])
         }
         return try model(at: at) {
             try InteractionMatrix(users: u, items: i, userCount: data.matrix.userCount, itemCount: data.matrix.itemCount)

@@ -17,19 +17,15 @@ extension Session {
             }
             yValues = (0..<t.rowCount).map { yColumn.isNull($0) ? .nan : values[$0] }
         }
-        // Rows are split into one series per distinct `by` value, in order of first appearance.
+        // Rows are split into one series per distinct `by` value (nulls are one, named "null"),
+        // in order of first appearance.
         var groups: [(name: String, rows: [Int])] = [("", Array(0..<t.rowCount))]
         if let by {
             let g = t.columns[try columnIndex(by, in: t)]
-            var index: [String: Int] = [:]
-            groups = []
-            for row in 0..<t.rowCount {
-                let name = g[row].isNull ? "null" : g[row].description
-                if let i = index[name] { groups[i].rows.append(row) } else {
-                    index[name] = groups.count
-                    groups.append((name, [row]))
-                }
-            }
+            let grouped = try Diagnostic.located(at: by.at) { () throws(FrameError) in try grouping([g], rowCount: t.rowCount) }
+            var rows = [[Int]](repeating: [], count: grouped.count)
+            for row in 0..<t.rowCount { rows[Int(grouped.ids[row])].append(row) }
+            groups = zip(grouped.firstRows, rows).map { first, rows in (g[first].description, rows) }
         }
         var series: [PlotSeries] = []
         for group in groups {

@@ -14,6 +14,7 @@ public enum PlotFileFormat: String, Sendable, CaseIterable {
     }
 }
 
+/// Chart files are written by the caller (the engine saves them with TRQFrame's `saveAtomically`).
 public enum PlotFile {
     /// The file's content for `path`'s format.
     public static func render(_ spec: PlotSpec, path: String) throws(PlotError) -> String {
@@ -23,17 +24,6 @@ public enum PlotFile {
         switch format {
         case .svg: return SVGChart.render(spec)
         case .html: return HTMLChart.render(spec)
-        }
-    }
-
-    /// Writes the chart atomically: a reader never sees a half-written file, and a failed write
-    /// leaves an existing file as it was.
-    public static func write(_ spec: PlotSpec, to path: String) throws(PlotError) {
-        let content = try render(spec, path: path)
-        do {
-            try Data(content.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw PlotError("cannot write '\(path)': \(error.localizedDescription)")
         }
     }
 }

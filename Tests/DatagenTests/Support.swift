@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import trq_datagen
 
 /// The repository's data/ folder, found from this file's path.
@@ -11,46 +12,6 @@ func makeTemporaryDirectory() throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("trq-datagen-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir.path
-}
-
-/// RFC 4180 parsing, written independently of the generator's writer: rows of fields.
-func parseCSV(_ text: String) -> [[String]] {
-    var rows: [[String]] = []
-    var row: [String] = []
-    var field = ""
-    var inQuotes = false
-    var chars = Array(text.unicodeScalars)[...]
-    while let c = chars.popFirst() {
-        if inQuotes {
-            if c == "\"" {
-                if chars.first == "\"" {
-                    field.unicodeScalars.append("\"")
-                    chars.removeFirst()
-                } else {
-                    inQuotes = false
-                }
-            } else {
-                field.unicodeScalars.append(c)
-            }
-        } else if c == "\"" {
-            inQuotes = true
-        } else if c == "," {
-            row.append(field)
-            field = ""
-        } else if c == "\n" {
-            row.append(field)
-            rows.append(row)
-            row = []
-            field = ""
-        } else {
-            field.unicodeScalars.append(c)
-        }
-    }
-    if !field.isEmpty || !row.isEmpty {
-        row.append(field)
-        rows.append(row)
-    }
-    return rows
 }
 
 /// The four CSV texts of one dataset.
@@ -81,22 +42,7 @@ struct DatasetText {
     }
 }
 
-/// A CSV table addressed by column name.
-struct Table {
-    let header: [String]
-    let rows: [[String]]
-
-    init(_ text: String) {
-        let all = parseCSV(text)
-        header = all.first ?? []
-        rows = Array(all.dropFirst())
-    }
-
-    func column(_ name: String) -> [String] {
-        guard let i = header.firstIndex(of: name) else { return [] }
-        return rows.map { i < $0.count ? $0[i] : "" }
-    }
-
+extension CSVText {
     /// Map from the first column (an ID) to the named column.
     func lookup(_ name: String) -> [String: String] {
         Dictionary(zip(column(header[0]), column(name)), uniquingKeysWith: { a, _ in a })
@@ -105,7 +51,7 @@ struct Table {
 
 /// The dataset parsed, with the joins the structure checks need.
 struct Parsed {
-    let listens: Table, tracks: Table, artists: Table, users: Table
+    let listens: CSVText, tracks: CSVText, artists: CSVText, users: CSVText
     let userCountry: [String: String]
     let trackGenre: [String: String]
     let trackArtist: [String: String]
@@ -115,10 +61,10 @@ struct Parsed {
     let month: [Int]
 
     init(_ text: DatasetText) {
-        listens = Table(text.listening)
-        tracks = Table(text.tracks)
-        artists = Table(text.artists)
-        users = Table(text.users)
+        listens = CSVText(text.listening)
+        tracks = CSVText(text.tracks)
+        artists = CSVText(text.artists)
+        users = CSVText(text.users)
         let countries = users.lookup("country"), genres = tracks.lookup("genre")
         userCountry = countries
         trackGenre = genres

@@ -4,16 +4,20 @@ import TRQEngine
 
 /// Two taste blocks: users a0..a9 play items x0..x9, users b0..b9 play items y0..y9, each user
 /// all but one item of their block (a different one each), so every block item is seen by 9 users.
-private let blocks: String = {
+/// `user(block, u)` names user u of block 0 (a) or 1 (b).
+private func blockPlays(user: (Int, Int) -> String) -> String {
     var rows = ["user_id,track_id"]
-    for group in ["a", "b"] {
-        let prefix = group == "a" ? "x" : "y"
+    for (block, prefix) in ["x", "y"].enumerated() {
         for u in 0..<10 {
-            for i in 0..<10 where i != u { rows.append("\(group)\(u),\(prefix)\(i)") }
+            for i in 0..<10 where i != u { rows.append("\(user(block, u)),\(prefix)\(i)") }
         }
     }
     return rows.joined(separator: "\n") + "\n"
-}()
+}
+
+private let blocks = blockPlays { block, u in "\(block == 0 ? "a" : "b")\(u)" }
+/// The same plays with int user ids: a0..a9 are 0..9, b0..b9 are 10..19.
+private let numberedBlocks = blockPlays { block, u in "\(block * 10 + u)" }
 
 /// Labels that a straight line separates: class "high" exactly when x + y > 1.
 private let separable: String = {
@@ -83,10 +87,45 @@ private func rows(_ csv: String) -> [[String]] {
     #expect(Double(table[0][2])! > Double(table[1][2])!)
 }
 
+@Test func evalAgainstATestTableMatchesIdsAsPrintedAcrossTypes() throws {
+    // Each user's held-out pair is the block item it has not played. "zz" (an unknown user)
+    // makes the test table's user column text; it and the unknown item "q9" are left out.
+    var held = ["user_id,track_id", "zz,x1", "3,q9"]
+    for u in 0..<10 { held += ["\(u),x\(u)", "\(10 + u),y\(u)"] }
+    let (s, output) = try session(files: ["plays": numberedBlocks, "held": held.joined(separator: "\n") + "\n"])
+    #expect(s.execute("let held = load $held", file: "t") == .success)
+    // k 11 recommends every item a user has not played, so each user's one test item is a hit
+    // for both models: recall 1 and precision 1/11, whatever the ranking.
+    #expect(s.execute("load $plays | recommend eval k 11 against held with factors = 4", file: "t") == .success)
+    let table = rows(output())
+    #expect(table.map { $0[0] } == ["als", "popularity"])
+    for row in table {
+        #expect(abs(Double(row[1])! - 1.0 / 11) < 1e-9)
+        #expect(Double(row[2])! == 1)
+    }
+}
+
+@Test func userGivenAsTextOrNumberFindsIntIds() throws {
+    let (s, output) = try session(files: ["plays": numberedBlocks])
+    #expect(s.execute("load $plays | recommend for 3 k 1 with factors = 4, iterations = 10", file: "t") == .success)
+    let asNumber = rows(output())
+    #expect(s.execute("load $plays | recommend for \"3\" k 1 with factors = 4, iterations = 10", file: "t") == .success)
+    #expect(rows(output()) == asNumber)
+    #expect(asNumber.map { $0[1] } == ["x3"])
+}
+
 @Test func unknownUserIsALocatedErrorShowingTheIdFormat() throws {
     let (s, output) = try session(files: ["plays": blocks])
     #expect(s.execute("load $plays | recommend for \"zz\"", file: "t.trq") == .failed)
     #expect(output().contains("t.trq:1:29: error: no user zz in column 'user_id'; users look like a0"))
+}
+
+@Test func emptyTableHasNoUserOrItemToFind() throws {
+    let (s, output) = try session(files: ["plays": blocks])
+    #expect(s.execute("load $plays | filter user_id == \"zz\" | recommend for \"a1\"", file: "t.trq") == .failed)
+    #expect(output().contains("t.trq:1:54: error: no user a1 in column 'user_id'; the table has no users"))
+    #expect(s.execute("load $plays | limit 0 | recommend similar \"x1\"", file: "t.trq") == .failed)
+    #expect(output().contains("error: no item x1 in column 'track_id'; the table has no items"))
 }
 
 @Test func trainedModelIsCachedInTheSessionAndOnDisk() throws {

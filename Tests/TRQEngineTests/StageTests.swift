@@ -77,6 +77,14 @@ import TRQEngine
                               "THUNDER (LIVE),14,true,true,false", "UNPLAYED,8,false,false,true"])
 }
 
+@Test func stringPlusConcatenatesButConcatIsNotAFunction() {
+    #expect(lines(run(#"plays | limit 2 | select s = user + "/" + track"#).out) == ["s", "u1/t1", "u1/t2"])
+    // `+` evaluates through an internal "concat"; users get the unknown-function error.
+    let r = run("plays | select s = concat(user, track)")
+    #expect(r.outcome == .failed)
+    #expect(r.err.hasPrefix("test.trq:1:20: error: unknown function 'concat'"))
+}
+
 @Test func castsYieldNullWhenTheTextDoesNotParse() {
     let r = run(#"tracks | limit 1 | select a = int("1,234"), b = int(replace("1,234", ",", "")), c = float("x"), d = bool("TRUE")"#)
     #expect(lines(r.out) == ["a,b,c,d", ",1234,,true"])

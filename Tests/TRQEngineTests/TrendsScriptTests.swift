@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TRQEngine
+import TestSupport
 
 /// scripts/trends_2023.trq, run as `scripts/run` runs it (from the repository root, writing out/),
 /// and its tables checked against the same numbers computed here in plain Swift from the CSV
@@ -193,56 +194,6 @@ struct TrendsRun: Sendable {
 
     func table(_ name: String) throws -> CSVText {
         try CSVText(path: "\(Self.root)/out/\(name)")
-    }
-}
-
-/// A CSV file as text records (RFC 4180 quoting), for checking without the engine.
-struct CSVText {
-    let header: [String]
-    let rows: [[String]]
-
-    init(path: String) throws {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var quoted = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending = iterator.next()
-        while let c = pending {
-            pending = iterator.next()
-            if quoted {
-                if c == "\"" {
-                    if pending == "\"" {
-                        field.unicodeScalars.append("\"")
-                        pending = iterator.next()
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.unicodeScalars.append(c)
-                }
-            } else if c == "\"" {
-                quoted = true
-            } else if c == "," {
-                row.append(field)
-                field = ""
-            } else if c == "\n" {
-                row.append(field)
-                rows.append(row)
-                row = []
-                field = ""
-            } else {
-                field.unicodeScalars.append(c)
-            }
-        }
-        if !field.isEmpty || !row.isEmpty { rows.append(row + [field]) }
-        header = rows.first ?? []
-        self.rows = Array(rows.dropFirst())
-    }
-
-    var records: [[String: String]] {
-        rows.map { Dictionary(zip(header, $0), uniquingKeysWith: { a, _ in a }) }
     }
 }
 

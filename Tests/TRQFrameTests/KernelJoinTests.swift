@@ -105,3 +105,42 @@ import Testing
         #expect(values(j, "rrow") == want.map { $0.1.map(Value.int) ?? .null })
     }
 }
+
+@Suite struct FirstMatchingRowsTests {
+    @Test func eachProbeRowFindsTheFirstEqualKeyRow() throws {
+        // Keys repeat 7 (rows 1 and 3) and hold a null (row 4); a null probe finds the null key.
+        let keys = ints([5, 7, 9, 7, nil])
+        #expect(try firstMatchingRows(of: ints([7, 8, nil, 5, 9, 7]), in: keys) == [1, -1, 4, 0, 2, 1])
+        #expect(try firstMatchingRows(of: ints([nil, 3]), in: ints([1, 2])) == [-1, -1])
+        #expect(try firstMatchingRows(of: ints([]), in: keys) == [])
+        #expect(try firstMatchingRows(of: ints([1]), in: ints([])) == [-1])
+    }
+
+    @Test func stringsMatchByValueAcrossDictionaries() throws {
+        let keys = strings(["u2", "u10", "u1"], dictionary: ["unused", "u1", "u10", "u2"])
+        let probe = strings(["u1", "u3", "u2", nil, "u10"], dictionary: ["u10", "u3", "u2", "u1"])
+        #expect(try firstMatchingRows(of: probe, in: keys) == [2, -1, 0, -1, 1])
+    }
+
+    @Test func floatsMatchZerosAndNaNsAsGroupingDoes() throws {
+        let keys = floats([0.0, .nan, 1.5])
+        #expect(try firstMatchingRows(of: floats([-0.0, .nan, 1.5, 2.5]), in: keys) == [0, 1, 2, -1])
+    }
+
+    @Test func differentTypesAreAnError() throws {
+        #expect(throws: FrameError("cannot look up string values among int keys; convert one first")) {
+            try firstMatchingRows(of: strings(["1"]), in: ints([1]))
+        }
+    }
+}
+
+/// 33,000 x 33,000 rows on one key is 1,089,000,000 pairs, over the 2^30-row limit: refused
+/// with its size before any pair is built.
+@Test func joinRefusesAnOutputOverTheRowLimit() throws {
+    let side = try table(["k": Column(.int([Int64](repeating: 7, count: 33_000)))])
+    #expect {
+        try join(side, side, kind: .inner, on: [("k", "k")])
+    } throws: { error in
+        "\(error)".contains("the join would produce 1089000000 rows")
+    }
+}

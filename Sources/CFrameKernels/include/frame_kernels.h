@@ -87,4 +87,10 @@ void trq_key_summary_of(const void *values, int kind, const uint64_t *validity, 
 int64_t trq_mark_keys(const void *values, int kind, const uint64_t *validity, int64_t rows,
                       uint64_t start, uint64_t window, uint64_t *bitmap, uint64_t *outside);
 
+/// The first word w in [from, to) (64 rows each) holding a row with `values[i] > bound`
+/// (`greater` != 0) or `values[i] < bound` whose validity bit is set; its matching valid rows go
+/// to *bits as bits. Returns `to` when there is none.
+int64_t trq_first_word_beyond_i64(const int64_t *values, const uint64_t *validity, int64_t from,
+                                  int64_t to, int greater, int64_t bound, uint64_t *bits);
+
 #endif

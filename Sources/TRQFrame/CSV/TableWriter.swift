@@ -45,13 +45,11 @@ public enum TableWriter {
         }
         out.append(asciiLF)
         let cells = CellWriters(table, CellStyle(strings: field, null: "", jsonText: false))
-        for row in 0..<table.rowCount {
-            for i in 0..<cells.count {
-                if i > 0 { out.append(delimiter) }
-                cells.write(i, row, into: &out)
-            }
-            out.append(asciiLF)
-        }
+        cells.writeRows(table.rowCount, into: &out,
+                        beforeRow: { _, _ in },
+                        beforeCell: { i, out in if i > 0 { out.append(delimiter) } },
+                        afterCell: { _ in },
+                        afterRow: { $0.append(asciiLF) })
         return out.finish()
     }
 
@@ -66,15 +64,14 @@ public enum TableWriter {
         }
         let cells = CellWriters(table, CellStyle(strings: jsonString, null: "null", jsonText: true))
         out.append(UInt8(ascii: "["))
-        for row in 0..<table.rowCount {
-            out.append(row == 0 ? "\n{" : ",\n{")
-            for i in 0..<cells.count {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                keys.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[keyStarts[i]..<keyStarts[i &+ 1]])) }
-                cells.write(i, row, into: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
+        cells.writeRows(table.rowCount, into: &out,
+                        beforeRow: { row, out in out.append(row == 0 ? "\n{" : ",\n{") },
+                        beforeCell: { i, out in
+                            if i > 0 { out.append(UInt8(ascii: ",")) }
+                            keys.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[keyStarts[i]..<keyStarts[i &+ 1]])) }
+                        },
+                        afterCell: { _ in },
+                        afterRow: { $0.append(UInt8(ascii: "}")) })
         out.append("\n]\n")
         return out.finish()
     }
@@ -94,15 +91,11 @@ public enum TableWriter {
         for column in table.columns { out.append(column.type == .int || column.type == .float ? " ---: |" : " --- |") }
         out.append(asciiLF)
         let cells = CellWriters(table, CellStyle(strings: markdownText, null: "", jsonText: false))
-        for row in 0..<table.rowCount {
-            out.append(UInt8(ascii: "|"))
-            for i in 0..<cells.count {
-                out.append(asciiSpace)
-                cells.write(i, row, into: &out)
-                out.append(" |")
-            }
-            out.append(asciiLF)
-        }
+        cells.writeRows(table.rowCount, into: &out,
+                        beforeRow: { _, out in out.append(UInt8(ascii: "|")) },
+                        beforeCell: { _, out in out.append(asciiSpace) },
+                        afterCell: { $0.append(" |") },
+                        afterRow: { $0.append(asciiLF) })
         return out.finish()
     }
 
@@ -304,6 +297,24 @@ private struct CellWriters {
 
     @inline(__always) func write(_ column: Int, _ row: Int, into out: inout ByteWriter) {
         writers[column]._withUnsafeGuaranteedRef { $0.write(row, into: &out) }
+    }
+
+    /// Every row's cells with a format's punctuation around them (row number or column index
+    /// passed where it matters). Inlined with its closures, so each writer compiles to its own loop.
+    @inline(__always) func writeRows(
+        _ rowCount: Int, into out: inout ByteWriter,
+        beforeRow: (Int, inout ByteWriter) -> Void, beforeCell: (Int, inout ByteWriter) -> Void,
+        afterCell: (inout ByteWriter) -> Void, afterRow: (inout ByteWriter) -> Void
+    ) {
+        for row in 0..<rowCount {
+            beforeRow(row, &out)
+            for i in 0..<writers.count {
+                beforeCell(i, &out)
+                write(i, row, into: &out)
+                afterCell(&out)
+            }
+            afterRow(&out)
+        }
     }
 }
 

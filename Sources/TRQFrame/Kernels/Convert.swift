@@ -62,7 +62,7 @@ public func concatenate(_ tables: [Table]) throws(FrameError) -> Table {
 }
 
 /// Columns of one type end to end; string dictionaries are merged by value.
-private func concatenate(_ parts: [Column], type: DataType) -> Column {
+func concatenate(_ parts: [Column], type: DataType) -> Column {
     let total = parts.reduce(0) { $0 &+ $1.count }
     var validity = Validity(count: total, allValid: true)
     var offset = 0

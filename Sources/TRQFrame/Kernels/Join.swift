@@ -92,9 +92,20 @@ private func matchRows(_ left: [Int64], _ right: [Int64], _ cardinality: Int, ke
             cursor[Int(key)] &+= 1
         }
     }
+    // Sized first: repeated keys on both sides multiply, and a join far larger than memory
+    // should be refused with its size, not grow until the process is killed.
+    var outputRows = 0
+    try forEachRow(left.count) { i in
+        let key = left[i]
+        let matches = key >= 0 ? starts[Int(key) &+ 1] &- starts[Int(key)] : 0
+        outputRows &+= matches > 0 ? matches : keepUnmatched ? 1 : 0
+    }
+    guard outputRows <= maximumRowCount else {
+        throw FrameError("the join would produce \(outputRows) rows, more than the \(maximumRowCount) the kernels handle; the join keys repeat on both sides: join on more keys, or distinct/groupby one side first")
+    }
     var leftRows: [Int] = [], rightRows: [Int] = []
-    leftRows.reserveCapacity(left.count)
-    rightRows.reserveCapacity(left.count)
+    leftRows.reserveCapacity(outputRows)
+    rightRows.reserveCapacity(outputRows)
     // Checked by output pairs as well as left rows: with repeated keys on both sides a few left
     // rows can produce millions of pairs.
     var uncheckedWork = 0

@@ -139,6 +139,24 @@ public func grouping(_ columns: [Column], rowCount: Int) throws(FrameError) -> G
     }
 }
 
+/// For each row of `probe`, the first row of `keys` holding an equal value, or -1 when none does.
+/// Values are equal as in `grouping`: nulls equal each other, 0.0 equals -0.0, NaN equals NaN.
+public func firstMatchingRows(of probe: Column, in keys: Column) throws(FrameError) -> [Int32] {
+    guard probe.type == keys.type else {
+        throw FrameError("cannot look up \(probe.type) values among \(keys.type) keys; convert one first")
+    }
+    // Keys first: a probe row's group starts at a key row exactly when some key equals it.
+    let stacked = concatenate([keys, probe], type: keys.type)
+    let groups = try grouping([stacked], rowCount: stacked.count)
+    let keyCount = keys.count
+    var matches = [Int32](repeating: -1, count: probe.count)
+    try forEachRow(probe.count) { i in
+        let first = groups.firstRows[Int(groups.ids[keyCount &+ i])]
+        if first < keyCount { matches[i] = Int32(truncatingIfNeeded: first) }
+    }
+    return matches
+}
+
 /// Numbers the rows' keys (in 0 ..< cardinality) densely by first appearance, through a lookup
 /// array when the key range is small, else a hash table.
 @inline(__always) func firstAppearanceIds(

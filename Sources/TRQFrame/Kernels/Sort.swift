@@ -1,3 +1,4 @@
+import CFrameKernels
 /// A column turned into unsigned keys whose ascending order, after `classes`, is the wanted order.
 private struct OrderKeys {
     var keys: [UInt64]
@@ -272,20 +273,60 @@ private func firstByInlineKey(_ column: Column, _ n: Int, descending: Bool) thro
 private protocol InlineOrderKeys: Sendable {
     var count: Int { get }
     func key(_ row: Int) -> UInt64
+    /// The first of the whole 64-row `words` holding a valid row whose key is below `bound`, and
+    /// a superset of those rows among its valid ones as bits; nil when no word does.
+    func firstCandidates(in words: Range<Int>, _ validity: UnsafePointer<UInt64>?, below bound: UInt64) -> (word: Int, bits: UInt64)?
+}
+
+extension InlineOrderKeys {
+    func firstCandidates(in words: Range<Int>, _ validity: UnsafePointer<UInt64>?, below bound: UInt64) -> (word: Int, bits: UInt64)? {
+        firstCandidatesByMinimum(in: words, validity, below: bound)
+    }
+
+    /// A word without nulls is ruled out by its minimum key (a branch-free loop); a word with
+    /// nulls offers all its valid rows.
+    func firstCandidatesByMinimum(in words: Range<Int>, _ validity: UnsafePointer<UInt64>?, below bound: UInt64) -> (word: Int, bits: UInt64)? {
+        for w in words {
+            let valid = validity?[w] ?? ~0
+            if valid != ~0 {
+                if valid != 0 { return (w, valid) }
+                continue
+            }
+            var smallest = UInt64.max
+            for i in (w << 6)..<((w << 6) &+ 64) { smallest = Swift.min(smallest, key(i)) }
+            if smallest < bound { return (w, valid) }
+        }
+        return nil
+    }
 }
 
 /// Integers with the sign bit flipped keep their order as unsigned keys.
 private struct IntegerOrderKeys<T: FixedWidthInteger & SignedInteger & Sendable>: InlineOrderKeys {
     let values: [T]
     let flip: UInt64
+    let descending: Bool
     init(values: [T], descending: Bool) {
         self.values = values
+        self.descending = descending
         flip = (descending ? ~0 : 0) ^ (1 << 63)
     }
     var count: Int { values.count }
     @inline(__always) func key(_ row: Int) -> UInt64 { UInt64(bitPattern: Int64(values[row])) ^ flip }
-}
 
+    /// 64-bit columns are searched with SIMD compares against the bound's value.
+    func firstCandidates(in words: Range<Int>, _ validity: UnsafePointer<UInt64>?, below bound: UInt64) -> (word: Int, bits: UInt64)? {
+        guard T.self == Int64.self else { return firstCandidatesByMinimum(in: words, validity, below: bound) }
+        let boundValue = Int64(bitPattern: bound ^ flip)
+        var bits: UInt64 = 0
+        let found = values.withUnsafeBufferPointer { v in
+            v.withMemoryRebound(to: Int64.self) { v in
+                Int(trq_first_word_beyond_i64(v.baseAddress!, validity, Int64(words.lowerBound), Int64(words.upperBound),
+                                              descending ? 1 : 0, boundValue, &bits))
+            }
+        }
+        return found < words.upperBound ? (found, bits) : nil
+    }
+}
 /// Floats by their ordered bits; NaN after every number in both directions.
 private struct FloatOrderKeys: InlineOrderKeys {
     let values: [Double]
@@ -309,34 +350,48 @@ private struct FloatOrderKeys: InlineOrderKeys {
     let rowCount = keys.count
     let parts = rowCount >= parallelThreshold ? 2 : 1
     let partSize = ((rowCount / parts) &+ 63) & ~63  // whole validity words per part
-    let winners = try parallelMap(parts, parallel: parts > 1) { (part: Int) throws(FrameError) in
-        let start = Swift.min(part &* partSize, rowCount)
-        let end = part == parts &- 1 ? rowCount : Swift.min(start &+ partSize, rowCount)
-        var heap = BoundedMaxHeap(capacity: n)
-        @inline(__always) func offer(_ i: Int) { heap.offer(KeyedRow(key: keys.key(i), row: Int32(truncatingIfNeeded: i))) }
-        var block = start
-        while block < end {
-            if block & (cancellationChunk &- 1) == 0 { try FrameError.checkCancellation() }
-            let blockEnd = Swift.min(block &+ 64, end)
-            var valid = validity.map { $0.words[block >> 6] } ?? ~0
-            if blockEnd &- block < 64 { valid &= (1 << UInt64(blockEnd &- block)) &- 1 }
-            if valid == ~0 {
-                // Most blocks hold nothing better than the worst row kept: a branch-free minimum
-                // (vectorized) rules them out before any row is offered.
-                var smallest = UInt64.max
-                for i in block..<blockEnd { smallest = Swift.min(smallest, keys.key(i)) }
-                if !heap.isFull || smallest < heap.worstKey {
-                    for i in block..<blockEnd { offer(i) }
-                }
-            } else {
-                while valid != 0 {
-                    offer(block &+ valid.trailingZeroBitCount)
-                    valid &= valid &- 1
+    let validWords = validity?.words ?? []
+    let winners = try validWords.withUnsafeBufferPointer { validWords throws(FrameError) in
+        let validity = validity == nil ? nil : validWords.baseAddress
+        return try parallelMap(parts, parallel: parts > 1) { (part: Int) throws(FrameError) in
+            let firstWord = Swift.min(part &* partSize, rowCount) >> 6
+            let endRow = part == parts &- 1 ? rowCount : Swift.min((part &+ 1) &* partSize, rowCount)
+            let endWord = (endRow &+ 63) >> 6
+            var heap = BoundedMaxHeap(capacity: n)
+            func offer(word w: Int, _ bits: UInt64) {
+                var bits = bits
+                while bits != 0 {
+                    let i = (w << 6) &+ bits.trailingZeroBitCount
+                    heap.offer(KeyedRow(key: keys.key(i), row: Int32(truncatingIfNeeded: i)))
+                    bits &= bits &- 1
                 }
             }
-            block = blockEnd
+            var w = firstWord
+            while w < endWord {
+                try FrameError.checkCancellation()
+                let chunkEnd = Swift.min(w &+ (cancellationChunk >> 6), endWord)
+                while w < chunkEnd {
+                    let rowsInWord = Swift.min(endRow &- (w << 6), 64)
+                    if !heap.isFull || rowsInWord < 64 {
+                        // Until n rows are kept every row enters; a last partial word is offered whole.
+                        var valid = validity?[w] ?? ~0
+                        if rowsInWord < 64 { valid &= (1 << UInt64(rowsInWord)) &- 1 }
+                        offer(word: w, valid)
+                        w &+= 1
+                        continue
+                    }
+                    // Most words hold nothing better than the worst row kept: skip to one that does.
+                    let wholeWords = w..<Swift.min(chunkEnd, endRow >> 6)
+                    guard let (found, bits) = keys.firstCandidates(in: wholeWords, validity, below: heap.worstKey) else {
+                        w = wholeWords.upperBound
+                        continue
+                    }
+                    offer(word: found, bits)
+                    w = found &+ 1
+                }
+            }
+            return heap.items
         }
-        return heap.items
     }
     return Array(winners.joined().sorted(by: KeyedRow.precedes).prefix(n))
 }
