@@ -275,4 +275,25 @@ import Testing
             #expect(values(r, "s") == order.map { stats[$0]!.sum.map(Value.int) ?? .null })
         }
     }
+
+    /// One string key (the path that numbers rows straight from dictionary codes), with nulls, a
+    /// duplicated and an unused dictionary entry, against grouping by the strings themselves.
+    @Test func singleStringKeyAgainstNaiveGrouping() throws {
+        var rng = SplitMix(state: 9)
+        let words = ["pop", "rock", "jazz", "pop", "unused", "metal"]
+        let codes = (0..<5_000).map { _ in Int32([0, 1, 2, 3, 5].randomElement(using: &rng)!) }
+        let nulls = (0..<5_000).map { _ in Int.random(in: 0..<9, using: &rng) == 0 }
+        let column = Column(.string(codes: codes, dictionary: StringDictionary(words)), validity: Validity(nulls.map { !$0 }))
+        let g = try grouping([column], rowCount: codes.count)
+        var idOf: [String?: Int32] = [:]
+        var expected: [Int32] = []
+        for i in codes.indices {
+            let key: String? = nulls[i] ? nil : words[Int(codes[i])]
+            if idOf[key] == nil { idOf[key] = Int32(idOf.count) }
+            expected.append(idOf[key]!)
+        }
+        #expect(g.ids == expected)
+        #expect(g.count == idOf.count)
+        #expect(g.firstRows == (0..<idOf.count).map { id in expected.firstIndex(of: Int32(id))! })
+    }
 }

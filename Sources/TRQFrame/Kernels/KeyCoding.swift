@@ -38,24 +38,35 @@ func columnCodes(_ column: Column) throws(FrameError) -> ColumnCodes {
         }
         return finishWithNulls(codes, table.count, column.validity)
     case .string(let dictCodes, let dictionary):
-        let distinct = dictionary.distinctIds().ids
-        let cardinality = distinct.isEmpty ? 0 : Int(distinct.max() ?? 0) &+ 1
+        let (distinct, cardinality) = dictionary.denseIds()
         if column.validity == nil, cardinality == distinct.count {
             // Entries are distinct (their ids are 0, 1, 2 ...): the codes serve as they are.
             return ColumnCodes(codes: dictCodes, cardinality: cardinality, nullCode: nil)
         }
-        var codes = [Int32](repeating: -1, count: n)
+        // Null rows get the code after the values' directly: one pass over the rows.
+        let nullCode = Int32(truncatingIfNeeded: cardinality)
+        var codes = [Int32](repeating: nullCode, count: n)
         try codes.withUnsafeMutableBufferPointer { out throws(FrameError) in
             try distinct.withUnsafeBufferPointer { remap throws(FrameError) in
                 try forEachValidRow(n, column.validity) { i in out[i] = remap[Int(dictCodes[i])] }
             }
         }
-        return finishWithNulls(codes, cardinality, column.validity)
+        return column.validity == nil
+            ? ColumnCodes(codes: codes, cardinality: cardinality, nullCode: nil)
+            : ColumnCodes(codes: codes, cardinality: cardinality &+ 1, nullCode: nullCode)
+    }
+}
+
+extension StringDictionary {
+    /// A dense id per entry (equal strings share one) and the number of ids.
+    func denseIds() -> (ids: [Int32], count: Int) {
+        let ids = distinctIds().ids
+        return (ids, ids.isEmpty ? 0 : Int(ids.max() ?? 0) &+ 1)
     }
 }
 
 /// Gives the null rows (still coded -1) the code after the values'.
-private func finishWithNulls(_ codes: [Int32], _ valueCount: Int, _ validity: Validity?) -> ColumnCodes {
+private func finishWithNulls(_ codes: consuming [Int32], _ valueCount: Int, _ validity: Validity?) -> ColumnCodes {
     guard validity != nil else { return ColumnCodes(codes: codes, cardinality: valueCount, nullCode: nil) }
     var codes = codes
     let nullCode = Int32(truncatingIfNeeded: valueCount)
@@ -113,6 +124,19 @@ public func grouping(_ columns: [Column], rowCount: Int) throws(FrameError) -> G
     }
     for column in columns where column.count != rowCount {
         throw FrameError("a key column has \(column.count) rows, the table has \(rowCount)")
+    }
+    if columns.count == 1, case .string(let dictCodes, let dictionary) = columns[0].data {
+        // One string key: rows are numbered straight from their dictionary codes, with no
+        // intermediate array of codes.
+        let (remap, nullCode) = dictionary.denseIds()
+        let validity = columns[0].validity
+        return try remap.withUnsafeBufferPointer { remap throws(FrameError) in
+            try dictCodes.withUnsafeBufferPointer { dictCodes throws(FrameError) in
+                try firstAppearanceIds(rowCount, cardinality: nullCode &+ 1) { i in
+                    validity?.isValid(i) ?? true ? Int(remap[Int(dictCodes[i])]) : nullCode
+                }
+            }
+        }
     }
     let perColumn = try parallelMap(columns.count, parallel: rowCount >= parallelThreshold) {
         (k: Int) throws(FrameError) in try columnCodes(columns[k])
