@@ -146,7 +146,10 @@ func topOfNumbersWithNullsMatchesStableSortPrefix(n: Int) throws {
     }
     let mostlyNull: [Int64?] = (0..<short).map { $0 % 500 == 3 ? Int64($0) : nil }
     let dateValues: [Int32?] = (0..<short).map { $0 % 11 == 0 ? nil : Int32($0 % 97) - 40 }
-    let columns = [ints(intValues), ints(Array(intValues.prefix(short))), floats(floatValues), ints(mostlyNull), dates(dateValues)]
+    // Already in order with ties (a log's timestamps): where the sampled bound prunes most rows.
+    let increasing: [Int64?] = (0..<long).map { $0 % 5 == 0 ? nil : Int64($0 / 3) }
+    let columns = [ints(intValues), ints(Array(intValues.prefix(short))), floats(floatValues), ints(mostlyNull),
+                   dates(dateValues), ints(increasing), ints(increasing.reversed())]
     for column in columns {
         for descending in [true, false] {
             let expected = try sortIndices([(column, descending)]).prefix(n)

@@ -350,6 +350,7 @@ private struct FloatOrderKeys: InlineOrderKeys {
     let rowCount = keys.count
     let parts = rowCount >= parallelThreshold ? 2 : 1
     let partSize = ((rowCount / parts) &+ 63) & ~63  // whole validity words per part
+    let sampleBound = boundFromSample(keys, n, validity)
     let validWords = validity?.words ?? []
     let winners = try validWords.withUnsafeBufferPointer { validWords throws(FrameError) in
         let validity = validity == nil ? nil : validWords.baseAddress
@@ -372,7 +373,8 @@ private struct FloatOrderKeys: InlineOrderKeys {
                 let chunkEnd = Swift.min(w &+ (cancellationChunk >> 6), endWord)
                 while w < chunkEnd {
                     let rowsInWord = Swift.min(endRow &- (w << 6), 64)
-                    if !heap.isFull || rowsInWord < 64 {
+                    let bound = heap.isFull ? heap.worstKey : sampleBound
+                    if bound == nil || rowsInWord < 64 {
                         // Until n rows are kept every row enters; a last partial word is offered whole.
                         var valid = validity?[w] ?? ~0
                         if rowsInWord < 64 { valid &= (1 << UInt64(rowsInWord)) &- 1 }
@@ -382,7 +384,7 @@ private struct FloatOrderKeys: InlineOrderKeys {
                     }
                     // Most words hold nothing better than the worst row kept: skip to one that does.
                     let wholeWords = w..<Swift.min(chunkEnd, endRow >> 6)
-                    guard let (found, bits) = keys.firstCandidates(in: wholeWords, validity, below: heap.worstKey) else {
+                    guard let (found, bits) = keys.firstCandidates(in: wholeWords, validity, below: bound!) else {
                         w = wholeWords.upperBound
                         continue
                     }
@@ -394,6 +396,25 @@ private struct FloatOrderKeys: InlineOrderKeys {
         }
     }
     return Array(winners.joined().sorted(by: KeyedRow.precedes).prefix(n))
+}
+
+/// A bound that every row of the top `n` is below, from the keys of evenly spaced rows: at least
+/// `n` rows have a key up to the sample's `n`th smallest. Without it, a column already in the
+/// wanted order (timestamps of a log, for `top 10 by played_at`) sends every row through the heap,
+/// each displacing the worst kept. nil when a sample cannot help (short column, large `n`).
+private func boundFromSample<Keys: InlineOrderKeys>(_ keys: Keys, _ n: Int, _ validity: Validity?) -> UInt64? {
+    let sampleSize = Swift.max(n &* 32, 4096)
+    guard keys.count >= sampleSize &* 16 else { return nil }
+    let stride = keys.count / sampleSize
+    var sample: [UInt64] = []
+    sample.reserveCapacity(sampleSize)
+    for i in Swift.stride(from: stride &- 1, to: keys.count, by: stride) where validity?.isValid(i) ?? true {
+        sample.append(keys.key(i))
+    }
+    guard sample.count >= n else { return nil }
+    sample.sort()
+    let nth = sample[n &- 1]
+    return nth == .max ? nil : nth &+ 1
 }
 
 extension KeyedRow {
