@@ -84,6 +84,7 @@ import Testing
         try floatsWithNaNAgainstALoop(n: 130)
         try boolMasksAgainstALoop(n: 1_001)
         try filterTakesTheSelectedRowsOfEveryType(n: 250_037)
+        try topOfNumbersWithNullsMatchesStableSortPrefix(n: 3)
         let raw: [Int64] = (0..<1_000).map { Int64($0 % 10) }
         #expect(try countMatching(raw, validity: nil, .greaterOrEqual, 7) == 300)
     }
