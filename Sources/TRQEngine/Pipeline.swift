@@ -44,9 +44,28 @@ extension Session {
                 result = PipelineResult(table: try filtered(result.table, condition, limit: limit, keeping: later, at: stage.at))
                 continue
             }
+            if case .join(let kind, let name, let tableAt, let on) = stage.kind {
+                // Only the columns later stages read are gathered.
+                let later = Pipeline(source: pipeline.source, stages: Array(stages), at: pipeline.at).sourceColumnsNeeded
+                result = PipelineResult(table: try joined(result.table, kind, name, tableAt, on, keeping: later, at: stage.at))
+                continue
+            }
             result = try apply(stage, to: result.table)
         }
         return result
+    }
+
+    private func joined(_ t: Table, _ kind: TRQLanguage.JoinKind, _ name: String, _ tableAt: SourceLocation,
+                        _ on: [(left: ColumnRef, right: ColumnRef)], keeping: Set<String>?, at: SourceLocation) throws(Diagnostic) -> Table {
+        let right = try table(named: name, at: tableAt)
+        for pair in on {
+            _ = try columnIndex(pair.left, in: t)
+            _ = try columnIndex(pair.right, in: right)
+        }
+        return try Diagnostic.located(at: at) { () throws(FrameError) in
+            try join(t, right, kind: kind == .inner ? TRQFrame.JoinKind.inner : .left,
+                     on: on.map { ($0.left.name, $0.right.name) }, keeping: keeping)
+        }
     }
 
     private func source(_ source: Source) throws(Diagnostic) -> Table {
@@ -146,14 +165,7 @@ extension Session {
             }
             return PipelineResult(table: out)
         case .join(let kind, let name, let tableAt, let on):
-            let right = try table(named: name, at: tableAt)
-            for pair in on {
-                _ = try columnIndex(pair.left, in: t)
-                _ = try columnIndex(pair.right, in: right)
-            }
-            return PipelineResult(table: try frame { () throws(FrameError) in
-                try join(t, right, kind: kind == .inner ? TRQFrame.JoinKind.inner : .left, on: on.map { ($0.left.name, $0.right.name) })
-            })
+            return PipelineResult(table: try joined(t, kind, name, tableAt, on, keeping: nil, at: at))
         case .describe:
             return PipelineResult(table: try frame { () throws(FrameError) in try describe(t) })
         case .recommend(let mode, let k, let using, let options):

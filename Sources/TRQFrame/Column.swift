@@ -42,6 +42,22 @@ public struct Validity: Sendable, Equatable {
     }
 }
 
+extension Validity {
+    /// The bits at `rows`, in that order.
+    func gather(_ rows: UnsafeBufferPointer<Int>) -> Validity {
+        var result = Validity(count: rows.count, allValid: false)
+        result.words.withUnsafeMutableBufferPointer { out in
+            words.withUnsafeBufferPointer { source in
+                for j in 0..<rows.count {
+                    let i = rows[j]
+                    out[j >> 6] |= ((source[i >> 6] >> UInt64(i & 63)) & 1) << UInt64(j & 63)
+                }
+            }
+        }
+        return result
+    }
+}
+
 /// The distinct strings of a dictionary-encoded column; codes index into `values`.
 /// Entries need not be sorted and may be unused.
 public struct StringDictionary: Sendable, Equatable {

@@ -82,20 +82,33 @@ public struct FrameError: Error, Sendable, Equatable, CustomStringConvertible {
 extension Column {
     /// The rows at `rows`, in that order.
     public func take(_ rows: [Int]) -> Column {
-        let newValidity = validity.map { old in
-            var v = Validity(count: rows.count, allValid: false)
-            for (j, i) in rows.enumerated() where old.isValid(i) { v.set(j) }
-            return v
+        rows.withUnsafeBufferPointer { rows in
+            let newData: ColumnData
+            switch data {
+            case .int(let v): newData = .int(gather(v, rows))
+            case .float(let v): newData = .float(gather(v, rows))
+            case .bool(let v): newData = .bool(gather(v, rows))
+            case .string(let codes, let dict): newData = .string(codes: gather(codes, rows), dictionary: dict)
+            case .timestamp(let v): newData = .timestamp(gather(v, rows))
+            case .date(let v): newData = .date(gather(v, rows))
+            }
+            return Column(newData, validity: validity.map { $0.gather(rows) })
         }
-        let newData: ColumnData
-        switch data {
-        case .int(let v): newData = .int(rows.map { v[$0] })
-        case .float(let v): newData = .float(rows.map { v[$0] })
-        case .bool(let v): newData = .bool(rows.map { v[$0] })
-        case .string(let codes, let dict): newData = .string(codes: rows.map { codes[$0] }, dictionary: dict)
-        case .timestamp(let v): newData = .timestamp(rows.map { v[$0] })
-        case .date(let v): newData = .date(rows.map { v[$0] })
+    }
+}
+
+/// `values[rows[j]]` for each j, both halves at once for long results (joins gather every
+/// column of both sides).
+private func gather<T>(_ values: [T], _ rows: UnsafeBufferPointer<Int>) -> [T] {
+    values.withUnsafeBufferPointer { source in
+        [T](unsafeUninitializedCapacity: rows.count) { out, initialized in
+            let parts = rows.count >= parallelThreshold ? 2 : 1
+            let half = rows.count / parts
+            parallelFor(parts) { part in
+                let end = part == parts &- 1 ? rows.count : half
+                for j in (part &* half)..<end { (out.baseAddress! + j).initialize(to: source[rows[j]]) }
+            }
+            initialized = rows.count
         }
-        return Column(newData, validity: newValidity)
     }
 }

@@ -99,6 +99,25 @@ import TRQEngine
     #expect(lines(left.out) == ["user,title", "u2,", ","])
 }
 
+/// A join gathers only the columns later stages read; the names stay those of the full join.
+@Test func joinKeepsNamesWhenLaterStagesReadFewColumns() {
+    #expect(lines(run("plays | join tracks on track | select genre_right").out)
+        == ["genre_right", "pop", "rock", "rock", "pop", "pop", "rock", "rock"])
+    #expect(lines(run("plays | join tracks on track | agg n = count()").out) == ["n", "7"])
+    #expect(lines(run("plays | join left tracks on track | groupby title agg n = count()").out)
+        == ["title,n", "Sunrise,3", "Thunder,2", "Thunder (live),2", ",2"])
+}
+
+/// Every left row matching exactly one right row, in order: the left columns are reused.
+@Test func joinMatchingEachLeftRowOnceKeepsTheLeftRows() {
+    let r = run("""
+        let u = plays | distinct track | select track, tag = upper(track)
+        plays | join u on track | select user, track, ms, tag
+        """)
+    #expect(lines(r.out) == ["user,track,ms,tag", "u1,t1,1000,T1", "u1,t2,2000,T2", "u2,t1,,T1", "u2,t3,4000,T3",
+                             "u3,t1,5000,T1", "u3,t2,6000,T2", ",t3,7000,T3"])
+}
+
 @Test func distinctDropnaFillna() {
     #expect(lines(run("plays | distinct genre | select genre").out) == ["genre", "pop", "rock", "jazz"])
     #expect(run("plays | dropna | agg n = count()").out.contains("\n5"))

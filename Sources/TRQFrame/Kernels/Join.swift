@@ -7,9 +7,10 @@ public enum JoinKind: String, Sendable {
 /// midnight; null never matches (as in SQL). The result has the left columns, then the right
 /// columns except right keys named like their left key; other right names already present get
 /// the suffix `_right`. Rows come in left order, each left row's matches in right order; a left
-/// join keeps unmatched left rows with nulls on the right.
-public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left: String, right: String)])
-    throws(FrameError) -> Table
+/// join keeps unmatched left rows with nulls on the right. With `keeping`, only the output
+/// columns of those names are gathered (names are assigned as if all were), and at least one.
+public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left: String, right: String)],
+                 keeping: Set<String>? = nil) throws(FrameError) -> Table
 {
     guard !keys.isEmpty else { throw FrameError("join needs at least one key column") }
     try checkRowLimit(left.rowCount)
@@ -45,15 +46,31 @@ public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left:
     (leftKeys, rightKeys, cardinality) = try renumber(leftKeys, rightKeys)
     let (leftRows, rightRows) = try matchRows(leftKeys, rightKeys, cardinality, keepUnmatched: kind == .left)
 
-    var result = left.take(leftRows)
+    // Output names first, over all columns, so that dropping some never renames the others.
     let dropped = Set(pairs.filter { $0.leftName == $0.rightName }.map(\.rightName))
+    var outputNames = Set(left.names)
+    var rightOutputs: [(name: String, column: Column)] = []
     for (name, column) in zip(right.names, right.columns) where !dropped.contains(name) {
-        // Gathering a large result column by column takes long enough to check between columns.
-        try FrameError.checkCancellation()
         var outputName = name
-        while result.index(of: outputName) != nil || (outputName != name && right.index(of: outputName) != nil) {
+        while outputNames.contains(outputName) || (outputName != name && right.index(of: outputName) != nil) {
             outputName += "_right"
         }
+        outputNames.insert(outputName)
+        rightOutputs.append((outputName, column))
+    }
+    func kept(_ name: String) -> Bool { keeping?.contains(name) ?? true }
+    let leftKept = left.names.enumerated().filter { kept($0.element) || ($0.offset == 0 && !outputNames.contains(where: kept)) }
+
+    // A many-to-one inner join that matches every left row once keeps the left rows as they are.
+    let leftInOrder = leftRows.count == left.rowCount && leftRows.indices.allSatisfy { leftRows[$0] == $0 }
+    var result = Table()
+    for (index, name) in leftKept {
+        try FrameError.checkCancellation()
+        try result.append(name, leftInOrder ? left.columns[index] : left.columns[index].take(leftRows))
+    }
+    for (outputName, column) in rightOutputs where kept(outputName) {
+        // Gathering a large result column by column takes long enough to check between columns.
+        try FrameError.checkCancellation()
         try result.append(outputName, kind == .left ? column.take(orNull: rightRows) : column.take(rightRows))
     }
     return result
