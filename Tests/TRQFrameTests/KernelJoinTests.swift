@@ -144,3 +144,13 @@ import Testing
         "\(error)".contains("the join would produce 1089000000 rows")
     }
 }
+
+/// Two keys of 300 values each make 90,000 combinations for 3 rows: the combined keys are
+/// renumbered densely before matching, and the pairs are the same.
+@Test func joinOnWideCombinedKeyRangeMatchesEachPair() throws {
+    let left = try table(["a": ints([0, 299, 5, nil]), "b": ints([0, 299, 6, 1]), "l": ints([1, 2, 3, 4])])
+    let right = try table(["a": ints([299, 0, 5, 0]), "b": ints([299, 0, 7, 0]), "r": ints([10, 20, 30, 40])])
+    let j = try join(left, right, kind: .left, on: [("a", "a"), ("b", "b")])
+    #expect(values(j.column("l")) == [.int(1), .int(1), .int(2), .int(3), .int(4)])
+    #expect(values(j.column("r")) == [.int(20), .int(40), .int(10), .null, .null])
+}

@@ -43,7 +43,11 @@ public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left:
         }
         cardinality &*= next.cardinality
     }
-    (leftKeys, rightKeys, cardinality) = try renumber(leftKeys, rightKeys)
+    // Keys index the buckets of matchRows directly when their range is small (one dictionary-
+    // coded key, say); only a wide range is renumbered densely first.
+    if cardinality > Swift.max(left.rowCount, right.rowCount, 1 << 16) {
+        (leftKeys, rightKeys, cardinality) = try renumber(leftKeys, rightKeys)
+    }
     let (leftRows, rightRows) = try matchRows(leftKeys, rightKeys, cardinality, keepUnmatched: kind == .left)
 
     // Output names first, over all columns, so that dropping some never renames the others.
