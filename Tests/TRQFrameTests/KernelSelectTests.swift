@@ -56,15 +56,7 @@ import Testing
 
     @Test(arguments: [5, 130, 250_001])
     func floatsWithNaNAgainstALoop(n: Int) throws {
-        var rng = SplitMix(state: 3)
-        let values: [Double?] = (0..<n).map { _ in
-            switch Int.random(in: 0..<10, using: &rng) {
-            case 0: nil
-            case 1: .nan
-            case 2: -0.0
-            default: Double(Int.random(in: -3...3, using: &rng)) / 2
-            }
-        }
+        let values = randomFloats(n, seed: 3, negativeZeros: true)
         let column = floats(values)
         guard case .float(let raw) = column.data else { return }
         for (op, holds) in operators {

@@ -58,3 +58,17 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// `n` floats from -1.5 to 1.5 in halves, about one in ten null and one in ten NaN (and one in
+/// ten -0.0 with `negativeZeros`).
+func randomFloats(_ n: Int, seed: UInt64, negativeZeros: Bool = false) -> [Double?] {
+    var rng = SplitMix(state: seed)
+    return (0..<n).map { _ in
+        switch Int.random(in: 0..<10, using: &rng) {
+        case 0: nil
+        case 1: .nan
+        case 2 where negativeZeros: -0.0
+        default: Double(Int.random(in: -3...3, using: &rng)) / 2
+        }
+    }
+}
