@@ -1,13 +1,6 @@
 import TRQFrame
 import TRQLanguage
 
-/// Operands brought to one comparable representation: booleans and times become Int64.
-private enum Comparable64 {
-    case ints(scalar: Int64?, column: [Int64]?)
-    case doubles(scalar: Double?, column: [Double]?)
-    case strings(scalar: String?, column: (codes: [Int32], values: [String])?)
-}
-
 extension Evaluator {
     func compare(_ op: BinaryOp, _ a: Operand, _ b: Operand, at: SourceLocation) throws(Diagnostic) -> Operand {
         if case .scalar(.null) = a { return .scalar(.null) }
