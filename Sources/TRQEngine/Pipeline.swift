@@ -22,35 +22,28 @@ extension Session {
             try Diagnostic.located(at: stage.at) { () throws(FrameError) in try FrameError.checkCancellation() }
             if case .filter(let condition) = stage.kind, let next = stages.first, let names = onlyRowCounts(next) {
                 // `filter C | agg n = count()` counts the matching rows without building them.
-                var matching = try Evaluator(table: result.table).countMatching(condition)
-                if matching == nil { matching = selectedRowCount(try filterMask(condition, on: result.table)) }
+                let matching: Int
+                if let direct = try Evaluator(table: result.table).countMatching(condition) {
+                    matching = direct
+                } else {
+                    matching = selectedRowCount(try filterMask(condition, on: result.table))
+                }
                 var counts = Table()
                 for name in names {
-                    try Diagnostic.located(at: next.at) { () throws(FrameError) in try counts.append(name, Column(.int([Int64(matching ?? 0)]))) }
+                    try Diagnostic.located(at: next.at) { () throws(FrameError) in try counts.append(name, Column(.int([Int64(matching)]))) }
                 }
                 result = PipelineResult(table: counts)
                 stages.removeFirst()
                 continue
             }
-            if case .filter(let condition) = stage.kind {
-                // `filter C | limit N` stops comparing once N rows match and takes only those.
-                var limit: Int?
-                if let next = stages.first, case .limit(let count) = next.kind, let n = try? nonNegativeInt(count, what: "limit") {
-                    limit = n
-                    stages.removeFirst()
-                }
-                // Only the columns later stages read are taken.
-                let later = Pipeline(source: pipeline.source, stages: Array(stages), at: pipeline.at).sourceColumnsNeeded
-                result = PipelineResult(table: try filtered(result.table, condition, limit: limit, keeping: later, at: stage.at))
-                continue
+            // `filter C | limit N` stops comparing once N rows match and takes only those.
+            var limit: Int?
+            if case .filter = stage.kind, let next = stages.first, case .limit(let count) = next.kind,
+               let n = try? nonNegativeInt(count, what: "limit") {
+                limit = n
+                stages.removeFirst()
             }
-            if case .join(let kind, let name, let tableAt, let on) = stage.kind {
-                // Only the columns later stages read are gathered.
-                let later = Pipeline(source: pipeline.source, stages: Array(stages), at: pipeline.at).sourceColumnsNeeded
-                result = PipelineResult(table: try joined(result.table, kind, name, tableAt, on, keeping: later, at: stage.at))
-                continue
-            }
-            result = try apply(stage, to: result.table)
+            result = try apply(stage, to: result.table, later: Pipeline.columnsNeeded(by: stages), limit: limit)
         }
         return result
     }
@@ -75,7 +68,9 @@ extension Session {
         }
     }
 
-    private func apply(_ stage: Stage, to t: Table) throws(Diagnostic) -> PipelineResult {
+    /// Applies one stage. `later` is the set of columns the stages after it read (nil: all), so a
+    /// filter or join takes only those; `limit` is a `limit N` fused into a filter.
+    private func apply(_ stage: Stage, to t: Table, later: Set<String>?, limit: Int?) throws(Diagnostic) -> PipelineResult {
         let at = stage.at
         let eval = Evaluator(table: t)
         func frame<R>(_ body: () throws(FrameError) -> R) throws(Diagnostic) -> R {
@@ -83,7 +78,7 @@ extension Session {
         }
         switch stage.kind {
         case .filter(let condition):
-            return PipelineResult(table: try filtered(t, condition, limit: nil, keeping: nil, at: at))
+            return PipelineResult(table: try filtered(t, condition, limit: limit, keeping: later, at: at))
         case .select(let items):
             var out = Table()
             for item in items {
@@ -165,7 +160,7 @@ extension Session {
             }
             return PipelineResult(table: out)
         case .join(let kind, let name, let tableAt, let on):
-            return PipelineResult(table: try joined(t, kind, name, tableAt, on, keeping: nil, at: at))
+            return PipelineResult(table: try joined(t, kind, name, tableAt, on, keeping: later, at: at))
         case .describe:
             return PipelineResult(table: try frame { () throws(FrameError) in try describe(t) })
         case .recommend(let mode, let k, let using, let options):

@@ -25,7 +25,10 @@ extension Expr {
 extension Pipeline {
     /// The source columns the stages can read, or nil for all of them. Dropping the others before
     /// the first stage means `filter` and `sort` move only what later stages use.
-    var sourceColumnsNeeded: Set<String>? {
+    var sourceColumnsNeeded: Set<String>? { Self.columnsNeeded(by: stages[...]) }
+
+    /// The columns of its input that `stages` can read, or nil for all of them.
+    static func columnsNeeded(by stages: ArraySlice<Stage>) -> Set<String>? {
         var needed: Set<String>?
         for stage in stages.reversed() {
             switch stage.kind {
