@@ -43,10 +43,17 @@ public struct Validity: Sendable, Equatable {
 }
 
 extension Validity {
+    /// `count` bits written by a kernel, one word per 64 rows; bits past `count` must be clear.
+    init(words: [UInt64], count: Int) {
+        precondition(words.count == (count &+ 63) >> 6, "validity words do not match the row count")
+        self.words = words
+        self.count = count
+    }
+
     /// The bits at `rows`, in that order.
     func gather(_ rows: UnsafeBufferPointer<Int>) -> Validity {
-        var result = Validity(count: rows.count, allValid: false)
-        result.words.withUnsafeMutableBufferPointer { out in
+        var gathered = [UInt64](repeating: 0, count: (rows.count &+ 63) >> 6)
+        gathered.withUnsafeMutableBufferPointer { out in
             words.withUnsafeBufferPointer { source in
                 for j in 0..<rows.count {
                     let i = rows[j]
@@ -54,7 +61,7 @@ extension Validity {
                 }
             }
         }
-        return result
+        return Validity(words: gathered, count: rows.count)
     }
 }
 

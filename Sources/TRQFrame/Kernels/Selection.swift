@@ -123,8 +123,7 @@ private struct CompressPlan {
         }
     }
 
-    /// The validity of the selected rows; nil when none is null. Built by clearing (or setting)
-    /// single bits, whichever are fewer: Validity's words are not writable from here.
+    /// The validity of the selected rows; nil when none is null.
     private func compressedValidity(_ validity: Validity) -> Validity? {
         let count = selection.selectedCount
         var packed = [UInt64](repeating: 0, count: (count &+ 63) >> 6)
@@ -136,21 +135,8 @@ private struct CompressPlan {
                 }
             }
         }
-        let valid = packed.reduce(0) { $0 &+ $1.nonzeroBitCount }
-        if valid == count { return nil }
-        let mostlyValid = valid &* 2 >= count
-        var result = Validity(count: count, allValid: mostlyValid)
-        for w in packed.indices {
-            // The bits to flip: nulls in a mostly valid column, valid rows otherwise.
-            var flips = mostlyValid ? ~packed[w] : packed[w]
-            if w == packed.count &- 1, count & 63 != 0 { flips &= (1 << UInt64(count & 63)) &- 1 }
-            while flips != 0 {
-                let i = w << 6 | flips.trailingZeroBitCount
-                if mostlyValid { result.clear(i) } else { result.set(i) }
-                flips &= flips &- 1
-            }
-        }
-        return result
+        let result = Validity(words: packed, count: count)
+        return result.nullCount == 0 ? nil : result
     }
 }
 
