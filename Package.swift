@@ -38,10 +38,10 @@ let package = Package(
                           swiftSettings: unchecked),
         // Checks shared by test targets: an independent CSV parser.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame"], exclude: ["Fixtures"]),
+        .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
-        .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot"]),
+        .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot", "TestSupport"]),
         .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatagenTests", dependencies: ["trq-datagen", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["trq"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TRQFrame
 
 /// Parses in-memory text with a fixed number of parallel chunks (1 = serial).

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import TRQFrame
 
 /// The byte-level building blocks against plain Swift oracles.

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import TRQFrame
 
 // Each fixture in Fixtures/csv with the table or the error it must give. Expected values are

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TRQFrame
 
 /// A table with every type, nulls in each column, and strings that need quoting.

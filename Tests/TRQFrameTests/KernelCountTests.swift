@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import TRQFrame
 
 /// `countMatching` against a plain loop over optionals, for every operator: nulls (whole words of

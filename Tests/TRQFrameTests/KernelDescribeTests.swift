@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import TRQFrame
 
 /// `describe` against an oracle built from the aggregates it must agree with (count,

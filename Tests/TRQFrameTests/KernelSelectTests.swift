@@ -1,5 +1,6 @@
 import CFrameKernels
 import Testing
+import TestSupport
 @testable import TRQFrame
 
 /// The selection kernels (`selectMatching`, `rowSelection`) and the filter that takes the

@@ -1,4 +1,5 @@
 @testable import TRQFrame
+import TestSupport
 
 // Builders for small hand-written columns (nil is null).
 
@@ -47,17 +48,6 @@ func close(_ a: Value, _ b: Double) -> Bool {
     return abs(x - b) <= 1e-12 * max(1, abs(b))
 }
 
-/// A deterministic pseudo-random generator (SplitMix64) so randomized tests are reproducible.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// `n` floats from -1.5 to 1.5 in halves, about one in ten null and one in ten NaN (and one in
 /// ten -0.0 with `negativeZeros`).

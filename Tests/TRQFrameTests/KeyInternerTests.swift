@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import TRQFrame
 
 /// The byte-string interner shared by the CSV reader and the kernels, and its byte hash, against

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TRQPlot
 
 @Suite struct NiceScaleTests {
@@ -199,18 +200,6 @@ import Testing
     }
 }
 
-/// Deterministic pseudo-random numbers for property tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func pow10(_ exponent: Int) -> Double {
     exponent >= 0 ? (0..<exponent).reduce(1.0) { acc, _ in acc * 10 } : 1 / pow10(-exponent)

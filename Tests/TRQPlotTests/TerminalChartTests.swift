@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import TRQPlot
 
 /// Expected charts below were laid out by hand from the rules in TerminalChart: label column,
