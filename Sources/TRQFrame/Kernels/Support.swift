@@ -112,14 +112,13 @@ extension Column {
     /// The rows at `rows`, in that order; a negative index yields a null (for outer joins and
     /// aggregates over groups without a value).
     public func take(orNull rows: [Int]) -> Column {
-        var newValidity = Validity(count: rows.count, allValid: false)
-        var safeRows = rows
-        for (j, i) in rows.enumerated() {
-            if i < 0 { safeRows[j] = 0 } else if !isNull(i) { newValidity.set(j) }
-        }
         if count == 0 { return Column.nulls(type, count: rows.count) }
-        var result = take(safeRows)
-        result.validity = newValidity.nullCount == 0 ? nil : newValidity
+        // A missing row reads row 0, then its validity bit is cleared.
+        var result = take(rows.map { Swift.max($0, 0) })
+        var words = result.validity?.words ?? Validity(count: rows.count, allValid: true).words
+        for (j, i) in rows.enumerated() where i < 0 { words[j >> 6] &= ~(1 << UInt64(j & 63)) }
+        let validity = Validity(words: words, count: rows.count)
+        result.validity = validity.nullCount == 0 ? nil : validity
         return result
     }
 }
