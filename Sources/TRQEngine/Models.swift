@@ -97,20 +97,12 @@ extension Session {
 
         switch mode {
         case .forUser(let userExpr):
-            let user = try constant(userExpr)
-            let found = try Diagnostic.located(at: userExpr.location) { () throws(FrameError) in try data.users.index(of: user) }
-            guard let u = found else {
-                throw Diagnostic("no user \(user) in column '\(userName)'; \(data.users.sample("users"))", at: userExpr.location)
-            }
+            let u = try position(of: userExpr, in: data.users, column: userName, noun: "user")
             let trained = try trainedALS(data.matrix, options: als, detail: "\(t.rowCount) rows", at: at)
             let items = try model(at: at) { try trained.recommend(user: u, k: count) }
             return PipelineResult(table: try ranked(items, keys: data.items.keys, scoreName: "score", at: at))
         case .similar(let itemExpr):
-            let item = try constant(itemExpr)
-            let found = try Diagnostic.located(at: itemExpr.location) { () throws(FrameError) in try data.items.index(of: item) }
-            guard let i = found else {
-                throw Diagnostic("no item \(item) in column '\(itemName)'; \(data.items.sample("items"))", at: itemExpr.location)
-            }
+            let i = try position(of: itemExpr, in: data.items, column: itemName, noun: "item")
             let trained = try trainedALS(data.matrix, options: als, detail: "\(t.rowCount) rows", at: at)
             let items = try model(at: at) { try trained.similarItems(item: i, k: count) }
             return PipelineResult(table: try ranked(items, keys: data.items.keys, scoreName: "similarity", at: at))
@@ -368,6 +360,17 @@ extension Session {
         } catch {
             throw Diagnostic("\(error)", at: at)
         }
+    }
+
+    /// The position of the constant `expr` among the ids of `column`, or an error naming it with
+    /// a sample of the ids there are.
+    private func position(of expr: Expr, in ids: IdMap, column: String, noun: String) throws(Diagnostic) -> Int32 {
+        let value = try constant(expr)
+        let found = try Diagnostic.located(at: expr.location) { () throws(FrameError) in try ids.index(of: value) }
+        guard let found else {
+            throw Diagnostic("no \(noun) \(value) in column '\(column)'; \(ids.sample("\(noun)s"))", at: expr.location)
+        }
+        return found
     }
 
     private func constant(_ expr: Expr) throws(Diagnostic) -> Value {
