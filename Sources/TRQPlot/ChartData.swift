@@ -153,18 +153,24 @@ struct ChartData {
     /// A histogram's y axis counts values even when the spec does not say so.
     var yLabel: String { spec.yLabel.isEmpty && spec.kind == .hist ? "count" : spec.yLabel }
 
-    /// Bars and histograms are measured from zero, so zero is always on their value axis.
-    func yAxis(maxTicks: Int) -> Axis {
+    /// The smallest and largest of one coordinate over every point (infinity, -infinity if none).
+    private func range(_ coordinate: KeyPath<Point, Double>) -> (lo: Double, hi: Double) {
         var lo = Double.infinity
         var hi = -Double.infinity
         for one in series {
             for segment in one.segments {
                 for point in segment {
-                    lo = min(lo, point.y)
-                    hi = max(hi, point.y)
+                    lo = min(lo, point[keyPath: coordinate])
+                    hi = max(hi, point[keyPath: coordinate])
                 }
             }
         }
+        return (lo, hi)
+    }
+
+    /// Bars and histograms are measured from zero, so zero is always on their value axis.
+    func yAxis(maxTicks: Int) -> Axis {
+        var (lo, hi) = range(\.y)
         if spec.kind == .bar || spec.kind == .hist || lo > hi {
             lo = min(lo, 0)
             hi = max(hi, 0)
@@ -179,16 +185,7 @@ struct ChartData {
             return Axis(lo: first, hi: last, ticks: ticks, labels: labels)
         }
         guard xKind != .categorical else { return nil }
-        var lo = Double.infinity
-        var hi = -Double.infinity
-        for one in series {
-            for segment in one.segments {
-                for point in segment {
-                    lo = min(lo, point.x)
-                    hi = max(hi, point.x)
-                }
-            }
-        }
+        var (lo, hi) = range(\.x)
         if lo > hi { (lo, hi) = (0, 1) }
         if xKind == .numeric { return Axis.nice(lo: lo, hi: hi, maxTicks: maxTicks, integerStep: false) }
         return Axis.time(lo: Self.micros(lo), hi: Self.micros(hi), maxTicks: maxTicks)
