@@ -45,14 +45,6 @@ extension Value {
         case .date: .date
         }
     }
-
-    var asDouble: Double? {
-        switch self {
-        case .int(let i): Double(i)
-        case .float(let d): d
-        default: nil
-        }
-    }
 }
 
 extension Column {
@@ -82,15 +74,6 @@ extension Column {
             }
         }
         self = column(of: values, type: kind ?? .string)
-    }
-
-    /// Numeric values as doubles (ints converted); nil for non-numeric columns.
-    var doubles: [Double]? {
-        switch data {
-        case .float(let v): v
-        case .int(let v): v.map { Double($0) }
-        default: nil
-        }
     }
 
     /// The validity of a row-wise combination: a row is valid when it is valid in every input.

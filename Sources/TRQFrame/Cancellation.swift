@@ -11,3 +11,18 @@ extension FrameError {
         if cancellationRequested.load(ordering: .relaxed) { throw .cancelled }
     }
 }
+
+/// A request to stop, owned by whoever runs the work (the session) and passed down to what
+/// reads and computes; the CLI's Ctrl-C handler sets it.
+public final class CancellationToken: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+
+    /// Ready for the next statement.
+    public func reset() { flag.store(false, ordering: .relaxed) }
+}

@@ -160,3 +160,25 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension Value {
+    /// A number as a double; nil for other values.
+    public var asDouble: Double? {
+        switch self {
+        case .int(let i): Double(i)
+        case .float(let d): d
+        default: nil
+        }
+    }
+}
+
+extension Column {
+    /// Numeric values as doubles (ints converted); nil for non-numeric columns.
+    public var doubles: [Double]? {
+        switch data {
+        case .float(let v): v
+        case .int(let v): v.map { Double($0) }
+        default: nil
+        }
+    }
+}

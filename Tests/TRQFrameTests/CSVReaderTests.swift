@@ -324,11 +324,11 @@ struct CSVStackingTests {
     }
 
     @Test func expandGlobSortsAndSkipsFolders() throws {
-        let paths = try CSVReader.expandGlob(csvFixtures + "/stack*/*.csv")
+        let paths = try SourceFiles.expandGlob(csvFixtures + "/stack*/*.csv")
         #expect(paths.map { String($0.dropFirst(csvFixtures.count + 1)) }
             == ["stack-unicode/1.csv", "stack-unicode/2.csv", "stack/a.csv", "stack/b.csv", "stack/c.csv", "stack/d.csv"])
-        #expect(try CSVReader.expandGlob(csvFixtures + "/st*").isEmpty == false)
-        #expect(throws: CSVError.self) { try CSVReader.expandGlob(csvFixtures + "/stack*") }
+        #expect(try SourceFiles.expandGlob(csvFixtures + "/st*").isEmpty == false)
+        #expect(throws: CSVError.self) { try SourceFiles.expandGlob(csvFixtures + "/stack*") }
     }
 
     @Test func canonicallyEquivalentStringsStayDistinct() {

@@ -73,7 +73,7 @@ struct CSVRealDataTests {
 
     @Test(.enabled(if: exists(genres + "/acoustic.csv")))
     func spotifyGlobStacks114Files() throws {
-        let paths = try CSVReader.expandGlob(Self.genres + "/*.csv")
+        let paths = try SourceFiles.expandGlob(Self.genres + "/*.csv")
         #expect(paths.count == 114)
         let table = try CSVReader.load(Self.genres + "/*.csv")
         #expect(table.rowCount == 114_000)

@@ -46,91 +46,25 @@ public enum CSVReader {
         return try result.get()
     }
 
-    /// Reads a path or glob pattern (`"data/*.csv"`); several files are stacked (see `read(paths:)`).
-    public static func load(_ pattern: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
-        let paths = try expandGlob(pattern)
-        return paths.count == 1 ? try read(path: paths[0], options: options) : try read(paths: paths, options: options)
-    }
-
-    /// The files matching a glob pattern (`*`, `?`, `[...]`, `{a,b}`; a leading `~/` is the home
-    /// folder), sorted, folders left out. A pattern without wildcards is returned as is, so a
-    /// missing file is reported when it is opened.
-    public static func expandGlob(_ pattern: String) throws(CSVError) -> [String] {
-        var pattern = pattern
-        if pattern == "~" || pattern.hasPrefix("~/"), let home = getenv("HOME") {
-            pattern = String(cString: home) + pattern.dropFirst()
-        }
-        guard pattern.contains(where: { "*?[{".contains($0) }) else { return [pattern] }
-        var matches = glob_t()
-        defer { globfree(&matches) }
-        let flags = GLOB_BRACE
-        let status = glob(pattern, flags, nil, &matches)
-        var paths: [String] = []
-        if status == 0 {
-            for i in 0..<Int(matches.gl_pathc) {
-                if let p = matches.gl_pathv[i] { paths.append(String(cString: p)) }
+    /// The column names of a file, reading only its first row.
+    public static func columnNames(path: String, options: CSVOptions) throws(CSVError) -> [String] {
+        let input = try InputBuffer(path: path)
+        let whole = input.bytes.count
+        // The first row is almost always in the first megabyte; a longer one is read whole.
+        var prefix = min(whole, 1 << 20)
+        while true {
+            let text = DecodedText(UnsafeRawBufferPointer(rebasing: input.bytes[..<prefix]), encoding: options.encoding)
+            defer { text.release() }
+            guard text.start < text.end else { return [] }
+            let delimiter = options.delimiter ?? DelimiterSniffer.sniff(text.base, start: text.start, end: text.end, name: path)
+            let scanner = CSVScanner(base: text.base, end: text.end, delimiter: delimiter)
+            let context = ErrorContext(name: path, scanner: scanner, options: options)
+            if prefix == whole { return try readHeader(scanner, start: text.start, options: options, context: context).names }
+            if let header = try? readHeader(scanner, start: text.start, options: options, context: context), header.dataStart < text.end {
+                return header.names
             }
+            prefix = whole
         }
-        paths = paths.filter { !isDirectory($0) }.sorted()
-        guard !paths.isEmpty else {
-            throw CSVError(file: pattern, message: status == 0 || status == GLOB_NOMATCH ? "no files match" : "cannot list the files that match",
-                           hint: "check the folder and the pattern; `*` does not match `/`")
-        }
-        return paths
-    }
-
-    /// Reads several files and stacks them by column name: the columns are the union of all
-    /// files' columns in order of first appearance, a column a file lacks is null in its rows,
-    /// and each column has the widest type of its files (a column with no values in a file does
-    /// not count). Files whose column must become text are read again with that column as text.
-    public static func read(paths: [String], options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
-        guard !paths.isEmpty else { throw CSVError(file: "", message: "no files to load") }
-        if paths.count == 1 { return try read(path: paths[0], options: options) }
-        if let limit = options.memoryLimit {
-            var used = 0
-            for path in paths {
-                let input = try InputBuffer(path: path)
-                used = try checkMemory(input.bytes, name: path, options: options, limit: limit, alreadyUsed: used)
-            }
-        }
-        var tables = try readEach(paths, options: options)
-        let plan = TableStacker.plan(tables)
-        for (file, columns) in plan.rereads {
-            var forced = options
-            for name in columns { forced.types[name] = .string }
-            tables[file] = try read(path: paths[file], options: forced)
-        }
-        return try TableStacker.stack(tables, plan: plan)
-    }
-
-    // MARK: - Implementation
-
-    /// Small files are read on parallel threads one file each; large ones one after another,
-    /// each parsed in parallel chunks.
-    private static func readEach(_ paths: [String], options: CSVOptions) throws(CSVError) -> [Table] {
-        var sizes: [Int] = []
-        for path in paths {
-            var info = stat()
-            sizes.append(stat(path, &info) == 0 ? Int(info.st_size) : 0)
-        }
-        if sizes.reduce(0, +) / paths.count >= 8 << 20 {
-            var tables: [Table] = []
-            for path in paths { tables.append(try read(path: path, options: options, chunks: nil)) }
-            return tables
-        }
-        let results = UnsafeMutableBufferPointer<Result<Table, CSVError>?>.allocate(capacity: paths.count)
-        results.initialize(repeating: nil)
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        let box = UncheckedSendable(results)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            box.value[i] = Result { () throws(CSVError) -> Table in try read(path: paths[i], options: options, chunks: 1) }
-        }
-        var tables: [Table] = []
-        for result in results { tables.append(try result!.get()) }
-        return tables
     }
 
     /// `chunks`: how many pieces to parse in parallel; nil picks one per core for large inputs.
@@ -177,7 +111,7 @@ public enum CSVReader {
         return latin1Copy &+ estimatedRows &* (columns &+ 1) &* 8
     }
 
-    private static func formatBytes(_ n: Int) -> String {
+    static func formatBytes(_ n: Int) -> String {
         let units = ["bytes", "KB", "MB", "GB", "TB"]
         var value = Double(n)
         var unit = 0
@@ -188,28 +122,12 @@ public enum CSVReader {
         return unit == 0 ? "\(n) bytes" : "\((value * 10).rounded() / 10) \(units[unit])"
     }
 
-    private static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-    }
-
     /// `fileMapping`: `bytes` is a private read-only mapping of a file (see `ChunkParser`).
     static func parse(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, chunks: Int?,
                       fileMapping: Bool = false) throws(CSVError) -> Table {
-        guard let raw = bytes.baseAddress, !bytes.isEmpty else { return Table() }
-        var base = raw.assumingMemoryBound(to: UInt8.self)
-        var end = bytes.count
-        var start = 0
-        if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
-        var transcoded: UnsafeMutablePointer<UInt8>?
-        defer { transcoded?.deallocate() }
-        if options.encoding == .latin1, let (utf8, count) = transcodeLatin1(base + start, end &- start) {
-            transcoded = utf8
-            base = UnsafePointer(utf8)
-            end = count
-            start = 0
-        }
-        while start < end, base[start] == asciiLF || base[start] == asciiCR { start &+= 1 }
+        let text = DecodedText(bytes, encoding: options.encoding)
+        defer { text.release() }
+        let (base, start, end, transcoded) = (text.base, text.start, text.end, text.transcoded)
         guard start < end else { return Table() }
 
         let delimiter = options.delimiter ?? DelimiterSniffer.sniff(base, start: start, end: end, name: name)
@@ -557,4 +475,33 @@ final class ErrorContext {
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// A file's bytes as UTF-8 text: after a byte-order mark and leading blank lines, Latin-1
+/// transcoded (into memory `release` frees).
+struct DecodedText {
+    var base: UnsafePointer<UInt8>
+    var start = 0
+    var end: Int
+    var transcoded: UnsafeMutablePointer<UInt8>?
+
+    init(_ bytes: UnsafeRawBufferPointer, encoding: CSVEncoding) {
+        guard let raw = bytes.baseAddress, !bytes.isEmpty else {
+            base = UnsafePointer(bitPattern: 1)!
+            end = 0
+            return
+        }
+        base = raw.assumingMemoryBound(to: UInt8.self)
+        end = bytes.count
+        if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { start = 3 }
+        if encoding == .latin1, let (utf8, count) = transcodeLatin1(base + start, end &- start) {
+            transcoded = utf8
+            base = UnsafePointer(utf8)
+            end = count
+            start = 0
+        }
+        while start < end, base[start] == asciiLF || base[start] == asciiCR { start &+= 1 }
+    }
+
+    func release() { transcoded?.deallocate() }
 }

@@ -1,0 +1,94 @@
+/// CSV and other delimited text (see `CSVReader` for the dialect and type inference).
+public struct CSVSource: TableSource {
+    public static let formatName = "csv"
+    public static let fileExtensions = ["csv", "tsv", "txt"]
+    public static let options: [SourceOptionSpec] = [
+        SourceOptionSpec("delimiter", .string, help: "the field separator, one character or \"tab\" (sniffed from , ; tab | when absent)") {
+            if case .string(let text) = $0, delimiterByte(text) == nil { return "delimiter must be one character such as \",\", \";\", \"|\" or \"\\t\"" }
+            return nil
+        },
+        SourceOptionSpec("header", .bool, help: "whether the first row names the columns (true); without one they are column1, column2, ..."),
+        SourceOptionSpec("encoding", .string, help: "\"utf8\" (default) or \"latin1\"") {
+            if case .string(let name) = $0, CSVEncoding(name: name) == nil { return "encoding must be \"utf8\" or \"latin1\"" }
+            return nil
+        },
+        SourceOptionSpec("nulls", .stringList, help: "the texts that mean null (default [\"\", \"NA\", \"N/A\", \"null\", \"NULL\"])"),
+        SourceOptionSpec("types", .typeMap, help: "column types instead of inferred ones, e.g. { streams: int, key: string }"),
+    ]
+
+    public let path: String
+    public let csv: CSVOptions
+
+    public init(path: String, options: SourceOptions) {
+        var csv = CSVOptions(memoryLimit: options.memoryLimit)
+        for (name, value) in options.values {
+            switch (name, value) {
+            case ("delimiter", .string(let text)): csv.delimiter = Self.delimiterByte(text)
+            case ("header", .bool(let header)): csv.header = header
+            case ("encoding", .string(let encoding)): csv.encoding = CSVEncoding(name: encoding) ?? .utf8
+            case ("nulls", .stringList(let nulls)): csv.nulls = nulls
+            case ("types", .typeMap(let columns)):
+                for column in columns { csv.types[column.name] = column.type }
+            default: break
+            }
+        }
+        self.init(path: path, options: csv)
+    }
+
+    public init(path: String, options: CSVOptions) {
+        self.path = path
+        csv = options
+    }
+
+    /// The names from the first row; a type only where `types` gives it (inference reads every row).
+    public func schema() throws(SourceError) -> [SourceColumn] {
+        try CSVReader.columnNames(path: path, options: csv).map { SourceColumn(name: $0, type: csv.types[$0]) }
+    }
+
+    public func read(columns: [String]?, predicates: [SourcePredicate], textColumns: Set<String>,
+                     cancel: CancellationToken) throws(SourceError) -> SourceRead {
+        var options = csv
+        for name in textColumns { options.types[name] = .string }
+        return try CSVReader.read(path: path, options: options, columns: columns.map(Set.init), predicates: predicates)
+    }
+
+    public func estimatedMemory() -> Int {
+        guard let input = try? InputBuffer(path: path) else { return 0 }
+        return CSVReader.estimateMemory(input.bytes, name: path, options: csv)
+    }
+
+    static func delimiterByte(_ text: String) -> UInt8? {
+        if text.lowercased() == "tab" { return UInt8(ascii: "\t") }
+        let bytes = Array(text.utf8)
+        return bytes.count == 1 ? bytes[0] : nil
+    }
+}
+
+extension CSVReader {
+    /// Reads a path or glob pattern (`"data/*.csv"`); several files are stacked (see `SourceFiles`).
+    public static func load(_ pattern: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        try read(paths: SourceFiles.expandGlob(pattern), options: options)
+    }
+
+    /// Reads several files and stacks them by column name (see `SourceFiles`).
+    public static func read(paths: [String], options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+        guard !paths.isEmpty else { throw CSVError(file: "", message: "no files to load") }
+        let files = SourceFiles(paths: paths, sources: paths.map { CSVSource(path: $0, options: options) }, memoryLimit: options.memoryLimit)
+        return try files.read(columns: nil, predicates: [], cancel: CancellationToken()).table
+    }
+
+    /// Reads `columns` of one file (nil: all; the table keeps the file's order) and keeps the
+    /// rows that pass `predicates`, saying which predicates it applied (see `SourcePredicate`).
+    public static func read(path: String, options: CSVOptions, columns: Set<String>?,
+                            predicates: [SourcePredicate]) throws(CSVError) -> SourceRead {
+        var table = try read(path: path, options: options, chunks: nil)
+        if let columns {
+            for name in table.names where !columns.contains(name) { table.remove(name) }
+        }
+        do {
+            return try SourcePredicate.apply(predicates, to: table)
+        } catch {
+            throw error == .cancelled ? CSVError.cancelled(file: path) : CSVError(file: path, message: error.message)
+        }
+    }
+}

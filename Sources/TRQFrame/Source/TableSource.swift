@@ -1,0 +1,109 @@
+/// A reader of one file format, the seam between `load` and the formats: the engine binds, plans
+/// and explains a `load` through this protocol only, so a new format is one conforming type
+/// listed in `SourceFormats.all`.
+///
+/// A source is opened on one file (`init`), says what it holds (`schema`) reading only what
+/// that needs, and reads (`read`) only the requested columns, applying the pushed-down
+/// predicates it can. Globs and stacking several files by column name are `SourceFiles`' job,
+/// not the format's.
+public protocol TableSource: Sendable {
+    /// The name `with format = "..."` selects, e.g. "csv".
+    static var formatName: String { get }
+    /// File name endings (lower case, without the dot) read in this format, e.g. ["csv", "tsv"].
+    static var fileExtensions: [String] { get }
+    /// The `with` options this format accepts, with their help text.
+    static var options: [SourceOptionSpec] { get }
+
+    /// Opens `path` with options already checked against `options` (see `SourceOptionSpec.check`).
+    init(path: String, options: SourceOptions) throws(SourceError)
+
+    /// The columns in file order. A type the format cannot tell without reading every value
+    /// (CSV's inferred types) is nil.
+    func schema() throws(SourceError) -> [SourceColumn]
+
+    /// The table of `columns` (nil: all, in file order; else in the file's order, names the file
+    /// lacks left out). `predicates` (a conjunction) may be applied while reading; the result
+    /// says which were (the caller applies the others). `textColumns` are read as text (stacking
+    /// a column that is text in another file). Stops with a cancelled error once `cancel` is set.
+    func read(columns: [String]?, predicates: [SourcePredicate], textColumns: Set<String>,
+              cancel: CancellationToken) throws(SourceError) -> SourceRead
+
+    /// About how many bytes reading the whole file needs, to refuse a glob over the memory limit
+    /// before anything is read; 0 when unknown.
+    func estimatedMemory() -> Int
+}
+
+extension TableSource {
+    public func estimatedMemory() -> Int { 0 }
+}
+
+/// Every source reports read failures located in the file: `file:line:column: message (hint: ...)`.
+public typealias SourceError = CSVError
+
+extension SourceError {
+    /// The error a source throws when its cancellation token is set.
+    public static func cancelled(file: String) -> SourceError { SourceError(file: file, message: cancelledMessage) }
+}
+
+/// A column as a source describes it before reading.
+public struct SourceColumn: Sendable, Equatable {
+    public var name: String
+    /// nil: known only once read.
+    public var type: DataType?
+    public init(name: String, type: DataType?) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// What `read` returns: the table, and which of the pushed predicates (by index) it applied.
+public struct SourceRead: Sendable {
+    public var table: Table
+    public var applied: Set<Int>
+    public init(table: Table, applied: Set<Int>) {
+        self.table = table
+        self.applied = applied
+    }
+}
+
+/// One option a format accepts: `with NAME = VALUE`.
+public struct SourceOptionSpec: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case string, bool, stringList
+        /// `{ column: type, ... }`
+        case typeMap
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// One line for `.help load`, with the default.
+    public var help: String
+    /// A further check of a value of the right kind: an error message, or nil when it is fine.
+    public var check: @Sendable (SourceOptionValue) -> String?
+
+    public init(_ name: String, _ kind: Kind, help: String, check: @escaping @Sendable (SourceOptionValue) -> String? = { _ in nil }) {
+        self.name = name
+        self.kind = kind
+        self.help = help
+        self.check = check
+    }
+}
+
+/// An option's value, of its spec's kind.
+public enum SourceOptionValue: Sendable, Equatable {
+    case string(String)
+    case bool(Bool)
+    case stringList([String])
+    case typeMap([SourceColumn])
+}
+
+/// The options given to one `load`, by lower-case name, plus the session's memory limit.
+public struct SourceOptions: Sendable {
+    public var values: [String: SourceOptionValue]
+    /// Bytes a load may need before it is refused; nil: no limit.
+    public var memoryLimit: Int?
+    public init(_ values: [String: SourceOptionValue] = [:], memoryLimit: Int? = nil) {
+        self.values = values
+        self.memoryLimit = memoryLimit
+    }
+}
