@@ -1,7 +1,7 @@
 import TRQFrame
 import TRQLanguage
 
-extension Session {
+extension LocalExecutor {
     /// `groupby KEYS agg ITEMS`, or `agg ITEMS` when `keys` is empty (one row).
     /// An item is an expression over aggregate calls and keys (`share = sum(x) / count()`):
     /// each distinct aggregate call is computed once per group by the hash-groupby kernels, then

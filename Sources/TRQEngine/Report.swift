@@ -103,7 +103,7 @@ struct StatementSpan {
     private static func startLine(_ statement: Statement) -> Int {
         switch statement {
         case .bind(_, _, let at), .command(_, _, let at): at.line
-        case .run(let pipeline): pipeline.at.line
+        case .run(let pipeline), .explain(let pipeline): pipeline.at.line
         }
     }
 

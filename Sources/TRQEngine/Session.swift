@@ -48,6 +48,10 @@ public final class Session {
     private var tableOrder: [String] = []
     private var lastResult: Table?
     let models = ModelCache()
+    /// Runs the plans: the local engine unless another is connected.
+    var executor: any PlanExecutor = LocalExecutor()
+    /// Set to stop the running statement (the shell's Ctrl-C); cleared before each statement.
+    public let cancellation = CancellationToken()
     /// Files written in this session, for `.report`.
     var report = ReportLog()
     /// The statement being run, for the captions of what it writes.
@@ -75,6 +79,7 @@ public final class Session {
     private func run(_ statements: [Statement], spans: [StatementSpan], source: String, file: String) -> ExecutionOutcome {
         for (statement, span) in zip(statements, spans) {
             cancellationRequested.store(false, ordering: .relaxed)
+            cancellation.reset()
             let started = DispatchTime.now().uptimeNanoseconds
             currentStatement = span
             defer { currentStatement = nil }
@@ -96,24 +101,18 @@ public final class Session {
     public var tableNames: [String] { tableOrder }
 
     /// Column names of the table produced by the pipeline text typed so far (for TAB completion),
-    /// e.g. `t | derive x = 1 | filter ` gives t's columns plus `x`. Empty when unknown.
-    /// Only stages before the last `|` run, on the first rows of a bound table, so this stays cheap.
+    /// e.g. `t | derive x = 1 | filter ` gives t's columns plus `x`. Empty when unknown. Nothing
+    /// runs: the stages before the last `|` are bound, which reads at most a file's header.
     public func columnNames(forPipelinePrefix text: String) -> [String] {
         guard let bar = text.lastIndex(of: "|") else {
             return []
         }
         let prefix = String(text[..<bar])
         guard let statements = try? parse(prefix, variables: settings.variables),
-              case .run(var pipeline)? = statements.last ?? nil,
-              case .table = pipeline.source
+              case .run(let pipeline)? = statements.last ?? nil,
+              let bound = try? binder.bind(pipeline), bound.rest.isEmpty
         else { return [] }
-        pipeline.stages.removeAll { stage in
-            switch stage.kind {
-            case .save, .plot, .recommend, .classify: true
-            default: false
-            }
-        }
-        return (try? evaluate(pipeline, sampleRows: 100).table.names) ?? []
+        return bound.plan.schema.names
     }
 
     private func run(_ statement: Statement, file: String) throws(Diagnostic) -> ExecutionOutcome {
@@ -128,6 +127,8 @@ public final class Session {
             lastResult = result.table
         case .command(let name, let arguments, let at):
             return try runCommand(name, arguments, at: at, file: file)
+        case .explain(let pipeline):
+            write(try explain(pipeline))
         }
         return .success
     }
@@ -161,6 +162,10 @@ public final class Session {
 
 extension Diagnostic {
     init(_ error: FrameError, at: SourceLocation) {
-        self.init(error == .cancelled ? "cancelled (Ctrl-C); the session's tables are unchanged" : error.message, at: at)
+        if error == .cancelled {
+            self.init("cancelled (Ctrl-C); the session's tables are unchanged", at: at, kind: .cancelled)
+        } else {
+            self.init(error.message, at: at, kind: .runtime)
+        }
     }
 }

@@ -17,6 +17,8 @@ public enum Statement: Sendable, Equatable {
     case run(Pipeline)
     /// `.COMMAND ARGS` (name without the dot; args split on white space, quotes removed).
     case command(name: String, arguments: [String], at: SourceLocation)
+    /// `explain PIPELINE`: print the plan instead of running it.
+    case explain(Pipeline)
 }
 
 public struct Pipeline: Sendable, Equatable {
@@ -234,7 +236,7 @@ extension Expr {
             case .chain(let first, let links, _): pending += links.map(\.operand).reversed() + [first]
             case .inList(let x, let items, _, _): pending += items.reversed() + [x]
             case .call(let name, let args, _):
-                if Vocabulary.aggregateByName[name] != nil { aggregates.append(e) } else { pending += args.reversed() }
+                if FunctionRegistry.byName[name]?.kind == .aggregate { aggregates.append(e) } else { pending += args.reversed() }
             }
         }
         return (aggregates, columns)

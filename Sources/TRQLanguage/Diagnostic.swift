@@ -1,20 +1,45 @@
+/// What went wrong, for callers that react differently (the shell, a remote engine, tests).
+public enum ErrorKind: String, Sendable, Equatable {
+    /// The text is not a statement (lexical or syntax error).
+    case parse
+    /// Names and types do not fit together, found before running (an unknown column, a wrong option).
+    case bind
+    /// A value of the wrong type where one is needed.
+    case type
+    /// A table, column, file or function that does not exist.
+    case notFound
+    /// Reading or writing a file failed.
+    case io
+    /// A memory or size limit refused the work.
+    case limit
+    /// The user stopped the statement (Ctrl-C).
+    case cancelled
+    /// The data made the computation fail (an overflow, a model that cannot train).
+    case runtime
+}
+
 /// An error located in a source text. The parser throws these; so does the engine, with the
-/// location of the expression or stage that failed.
+/// location of the expression or stage that failed. The hint (what to do about it) is kept apart
+/// from the message and printed after it in parentheses.
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var at: SourceLocation?
+    public var kind: ErrorKind
+    public var hint: String?
 
-    public init(_ message: String, at: SourceLocation?) {
+    public init(_ message: String, at: SourceLocation?, kind: ErrorKind = .runtime, hint: String? = nil) {
         self.message = message
         self.at = at
+        self.kind = kind
+        self.hint = hint
     }
 
-    public var description: String { message }
+    public var description: String { hint.map { "\(message) (\($0))" } ?? message }
 
     /// `FILE:LINE:COL: error: MESSAGE`, then the source line and a caret under the column.
     public func rendered(file: String, source: String) -> String {
-        guard let at else { return "\(file): error: \(message)" }
-        var text = "\(file):\(at.line):\(at.column): error: \(message)"
+        guard let at else { return "\(file): error: \(description)" }
+        var text = "\(file):\(at.line):\(at.column): error: \(description)"
         // Split scalars, not Characters: "\r\n" is a single Character.
         let lines = source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         if at.line >= 1, at.line <= lines.count {

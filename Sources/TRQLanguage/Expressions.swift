@@ -286,14 +286,14 @@ extension Parser {
     /// The lower-cased name and signature of the function called at the current token; for an
     /// aggregate, checks that one is allowed here and switches the rule for its arguments.
     @inline(never)
-    mutating func resolveFunction(_ written: String) throws(Diagnostic) -> (String, Vocabulary.Signature) {
+    mutating func resolveFunction(_ written: String) throws(Diagnostic) -> (String, FunctionEntry) {
         let at = current.at
         let name = written.lowercased()
-        if let scalar = Vocabulary.scalarByName[name] { return (name, scalar) }
-        guard let aggregate = Vocabulary.aggregateByName[name] else {
+        guard let entry = FunctionRegistry.byName[name] else {
             let known = Vocabulary.scalarFunctions + Vocabulary.aggregateFunctions
             throw Diagnostic("unknown function '\(written)'\(suggestion(for: written, in: known))", at: at)
         }
+        if entry.kind == .scalar { return (name, entry) }
         switch aggregateRule {
         case .forbidden(let stage):
             throw Diagnostic(
@@ -305,7 +305,7 @@ extension Parser {
         case .aggregateItem:
             aggregateRule = .insideAggregate(name: name)
         }
-        return (name, aggregate)
+        return (name, entry)
     }
 
     @inline(never)
@@ -314,7 +314,7 @@ extension Parser {
     }
 
     @inline(never)
-    func checkArguments(_ arguments: [Expr], of name: String, _ signature: Vocabulary.Signature, at: SourceLocation) throws(Diagnostic) {
+    func checkArguments(_ arguments: [Expr], of name: String, _ signature: FunctionEntry, at: SourceLocation) throws(Diagnostic) {
         let count = arguments.count
         if count < signature.minArguments || count > (signature.maxArguments ?? Int.max) {
             throw Diagnostic("function '\(name)' takes \(arityDescription(signature)), got \(count)", at: at)
@@ -330,7 +330,7 @@ extension Parser {
         }
     }
 
-    func arityDescription(_ signature: Vocabulary.Signature) -> String {
+    func arityDescription(_ signature: FunctionEntry) -> String {
         let low = signature.minArguments
         let plural: (Int) -> String = { $0 == 1 ? "1 argument" : "\($0) arguments" }
         guard let high = signature.maxArguments else { return "at least \(plural(low))" }

@@ -112,6 +112,11 @@ struct Parser {
         if current.isWord("let"), case .word = peek(1).kind {
             return try parseBinding()
         }
+        // `explain` is a keyword only where a pipeline follows (a table may be named explain).
+        if current.isWord("explain"), !peek(1).isSymbol(.pipe), !peek(1).isEndOfStatement {
+            advance()
+            return .explain(try parsePipeline())
+        }
         return .run(try parsePipeline())
     }
 

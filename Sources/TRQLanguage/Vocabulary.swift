@@ -10,7 +10,7 @@ public enum Vocabulary {
     /// Only `and or not in like is null true false` are reserved inside expressions; the rest are
     /// keywords only where their clause can appear (elsewhere they are ordinary names).
     public static let keywords: [String] = [
-        "let", "load", "with",
+        "let", "load", "with", "explain",
         "and", "or", "not", "in", "like", "is", "null", "true", "false",
         "asc", "desc", "by", "per", "agg", "on", "inner", "left",
         "for", "similar", "eval", "k", "test", "seed", "against", "using", "user", "item", "weight",
@@ -18,8 +18,8 @@ public enum Vocabulary {
         "bar", "line", "hist", "scatter", "bins", "to",
     ]
 
-    public static let scalarFunctions: [String] = scalarSignatures.map(\.name)
-    public static let aggregateFunctions: [String] = aggregateSignatures.map(\.name)
+    public static var scalarFunctions: [String] { FunctionRegistry.scalarNames }
+    public static var aggregateFunctions: [String] { FunctionRegistry.aggregateNames }
 
     /// Shell command names, without the leading dot.
     public static let shellCommands: [String] = [
@@ -31,66 +31,6 @@ public enum Vocabulary {
 
     /// Words reserved inside expressions; a column with such a name must be written in backticks.
     static let expressionWords: Set<String> = ["and", "or", "not", "in", "like", "is", "null", "true", "false"]
-
-    struct Signature {
-        var name: String
-        var minArguments: Int
-        /// nil: any number of arguments from `minArguments` on.
-        var maxArguments: Int?
-    }
-
-    static let scalarSignatures: [Signature] = [
-        .init(name: "lower", minArguments: 1, maxArguments: 1),
-        .init(name: "upper", minArguments: 1, maxArguments: 1),
-        .init(name: "len", minArguments: 1, maxArguments: 1),
-        .init(name: "trim", minArguments: 1, maxArguments: 1),
-        .init(name: "contains", minArguments: 2, maxArguments: 2),
-        .init(name: "starts_with", minArguments: 2, maxArguments: 2),
-        .init(name: "ends_with", minArguments: 2, maxArguments: 2),
-        .init(name: "replace", minArguments: 3, maxArguments: 3),
-        .init(name: "substr", minArguments: 2, maxArguments: 3),
-        .init(name: "round", minArguments: 1, maxArguments: 2),
-        .init(name: "abs", minArguments: 1, maxArguments: 1),
-        .init(name: "floor", minArguments: 1, maxArguments: 1),
-        .init(name: "ceil", minArguments: 1, maxArguments: 1),
-        .init(name: "sqrt", minArguments: 1, maxArguments: 1),
-        .init(name: "log", minArguments: 1, maxArguments: 1),
-        .init(name: "exp", minArguments: 1, maxArguments: 1),
-        .init(name: "pow", minArguments: 2, maxArguments: 2),
-        .init(name: "coalesce", minArguments: 1, maxArguments: nil),
-        .init(name: "if", minArguments: 3, maxArguments: 3),
-        .init(name: "year", minArguments: 1, maxArguments: 1),
-        .init(name: "month", minArguments: 1, maxArguments: 1),
-        .init(name: "day", minArguments: 1, maxArguments: 1),
-        .init(name: "weekday", minArguments: 1, maxArguments: 1),
-        .init(name: "hour", minArguments: 1, maxArguments: 1),
-        .init(name: "date", minArguments: 1, maxArguments: 1),
-        .init(name: "date_trunc", minArguments: 2, maxArguments: 2),
-        .init(name: "int", minArguments: 1, maxArguments: 1),
-        .init(name: "float", minArguments: 1, maxArguments: 1),
-        .init(name: "string", minArguments: 1, maxArguments: 1),
-        .init(name: "bool", minArguments: 1, maxArguments: 1),
-    ]
-
-    static let aggregateSignatures: [Signature] = [
-        .init(name: "count", minArguments: 0, maxArguments: 1),
-        .init(name: "count_distinct", minArguments: 1, maxArguments: 1),
-        .init(name: "sum", minArguments: 1, maxArguments: 1),
-        .init(name: "mean", minArguments: 1, maxArguments: 1),
-        .init(name: "median", minArguments: 1, maxArguments: 1),
-        .init(name: "min", minArguments: 1, maxArguments: 1),
-        .init(name: "max", minArguments: 1, maxArguments: 1),
-        .init(name: "std", minArguments: 1, maxArguments: 1),
-        .init(name: "var", minArguments: 1, maxArguments: 1),
-        .init(name: "first", minArguments: 1, maxArguments: 1),
-        .init(name: "last", minArguments: 1, maxArguments: 1),
-        .init(name: "quantile", minArguments: 2, maxArguments: 2),
-    ]
-
-    static let scalarByName: [String: Signature] = Dictionary(
-        uniqueKeysWithValues: scalarSignatures.map { ($0.name, $0) })
-    static let aggregateByName: [String: Signature] = Dictionary(
-        uniqueKeysWithValues: aggregateSignatures.map { ($0.name, $0) })
 
     /// Whether a column name can be written without backticks (it may still be a keyword).
     public static func isBareName(_ s: String) -> Bool {

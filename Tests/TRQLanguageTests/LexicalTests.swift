@@ -6,7 +6,7 @@ import TRQLanguage
     func shape(_ source: String) throws -> [Int] {
         try parse(source).map { statement in
             switch statement {
-            case .run(let pipeline), .bind(_, let pipeline, _): pipeline.stages.count
+            case .run(let pipeline), .bind(_, let pipeline, _), .explain(let pipeline): pipeline.stages.count
             case .command: -1
             }
         }

@@ -3,17 +3,19 @@ public struct CSVSource: TableSource {
     public static let formatName = "csv"
     public static let fileExtensions = ["csv", "tsv", "txt"]
     public static let options: [SourceOptionSpec] = [
-        SourceOptionSpec("delimiter", .string, help: "the field separator, one character or \"tab\" (sniffed from , ; tab | when absent)") {
-            if case .string(let text) = $0, delimiterByte(text) == nil { return "delimiter must be one character such as \",\", \";\", \"|\" or \"\\t\"" }
-            return nil
+        SourceOptionSpec("delimiter", .string, expected: "one character such as \",\", \";\", \"|\" or \"\\t\"",
+                         help: "the field separator, one character or \"tab\" (sniffed from , ; tab | when absent)") {
+            if case .string(let text) = $0 { delimiterByte(text) != nil } else { false }
         },
-        SourceOptionSpec("header", .bool, help: "whether the first row names the columns (true); without one they are column1, column2, ..."),
-        SourceOptionSpec("encoding", .string, help: "\"utf8\" (default) or \"latin1\"") {
-            if case .string(let name) = $0, CSVEncoding(name: name) == nil { return "encoding must be \"utf8\" or \"latin1\"" }
-            return nil
+        SourceOptionSpec("header", .bool, expected: "true or false",
+                         help: "whether the first row names the columns (true); without one they are column1, column2, ..."),
+        SourceOptionSpec("encoding", .string, expected: "\"utf8\" or \"latin1\"", help: "\"utf8\" (default) or \"latin1\"") {
+            if case .string(let name) = $0 { CSVEncoding(name: name) != nil } else { false }
         },
-        SourceOptionSpec("nulls", .stringList, help: "the texts that mean null (default [\"\", \"NA\", \"N/A\", \"null\", \"NULL\"])"),
-        SourceOptionSpec("types", .typeMap, help: "column types instead of inferred ones, e.g. { streams: int, key: string }"),
+        SourceOptionSpec("nulls", .stringList, expected: "a list of strings, e.g. [\"\", \"NA\"]",
+                         help: "the texts that mean null (default [\"\", \"NA\", \"N/A\", \"null\", \"NULL\"])"),
+        SourceOptionSpec("types", .typeMap, expected: "a map such as { streams: int, key: string }",
+                         help: "column types instead of inferred ones, e.g. { streams: int, key: string }"),
     ]
 
     public let path: String

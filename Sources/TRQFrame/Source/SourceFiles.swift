@@ -35,15 +35,11 @@ public struct SourceFiles: Sendable {
     let sources: [any TableSource]
     let memoryLimit: Int?
 
-    /// Expands `pattern` and opens each file in `format` (by the first file's extension when nil).
-    public init(pattern: String, format: (any TableSource.Type)?, options: SourceOptions) throws(SourceError) {
-        paths = try SourceFiles.expandGlob(pattern)
-        let format = format ?? SourceFormats.forPath(paths[0])
-        self.format = format
+    /// Opens each file (see `expandGlob`) in `format`.
+    public init(paths: [String], format: any TableSource.Type, options: SourceOptions) throws(SourceError) {
         var sources: [any TableSource] = []
         for path in paths { sources.append(try format.init(path: path, options: options)) }
-        self.sources = sources
-        memoryLimit = options.memoryLimit
+        self.init(paths: paths, sources: sources, memoryLimit: options.memoryLimit)
     }
 
     init(paths: [String], sources: [any TableSource], memoryLimit: Int?) {

@@ -76,14 +76,18 @@ public struct SourceOptionSpec: Sendable {
 
     public var name: String
     public var kind: Kind
+    /// What a value must be, for the error: "NAME must be EXPECTED".
+    public var expected: String
     /// One line for `.help load`, with the default.
     public var help: String
-    /// A further check of a value of the right kind: an error message, or nil when it is fine.
-    public var check: @Sendable (SourceOptionValue) -> String?
+    /// A further check of a value of the right kind.
+    public var check: @Sendable (SourceOptionValue) -> Bool
 
-    public init(_ name: String, _ kind: Kind, help: String, check: @escaping @Sendable (SourceOptionValue) -> String? = { _ in nil }) {
+    public init(_ name: String, _ kind: Kind, expected: String, help: String,
+                check: @escaping @Sendable (SourceOptionValue) -> Bool = { _ in true }) {
         self.name = name
         self.kind = kind
+        self.expected = expected
         self.help = help
         self.check = check
     }

@@ -1,0 +1,84 @@
+import TRQFrame
+import TRQLanguage
+
+/// `explain PIPELINE`: the plan that would run, one node a line with its input indented below
+/// it; each source with the columns it reads and the filters it applies while reading.
+enum Explain {
+    static func text(_ bound: BoundPipeline, engine: String) -> String {
+        var lines = ["plan (\(engine) engine), output: " + columns(bound.plan.schema)]
+        render(bound.plan, depth: 0, into: &lines)
+        if let step = bound.rest.first {
+            lines.append("then \(verb(step)) on that result" + (bound.rest.count > 1 ? ", and the \(bound.rest.count - 1) stage(s) after it, planned once it has run" : ""))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func columns(_ schema: Schema) -> String {
+        schema.columns.map { column in
+            let name = Vocabulary.isBareName(column.name) ? column.name : "`\(column.name)`"
+            return column.type.map { "\(name) \($0.rawValue)" } ?? name
+        }.joined(separator: ", ")
+    }
+
+    private static func render(_ node: PlanNode, depth: Int, into lines: inout [String]) {
+        let indent = String(repeating: "  ", count: depth)
+        func line(_ text: String) { lines.append(indent + text) }
+        func items(_ list: [NamedExpr]) -> String {
+            list.map { item in
+                if case .column(let name, _) = item.expr, name == item.name { return item.expr.text }
+                return "\(item.name) = \(item.expr.text)"
+            }.joined(separator: ", ")
+        }
+        switch node {
+        case .scan(let scan):
+            switch scan.origin {
+            case .files(let files, let pattern):
+                let count = files.paths.count == 1 ? "" : ", \(files.paths.count) files stacked"
+                line("scan \"\(pattern)\" (\(files.format.formatName)\(count))")
+            case .table(_, let name):
+                line("scan table \(name)")
+            }
+            let read = scan.schema.names
+            let all = scan.sourceSchema.names.count
+            line("  reads \(read.count) of \(all) columns: " + read.map { Vocabulary.isBareName($0) ? $0 : "`\($0)`" }.joined(separator: ", "))
+            if !scan.filters.isEmpty {
+                line("  filters while reading: " + scan.filters.map(\.predicate.description).joined(separator: " and "))
+            }
+        case .filter(let n):
+            line("filter \(n.condition.text)" + (n.limit.map { " (stops after \($0) rows: fused limit)" } ?? ""))
+        case .countRows(let n):
+            line("count rows" + (n.condition.map { " where \($0.text)" } ?? "") + " as " + n.names.joined(separator: ", ") + " (fused filter+count)")
+        case .select(let n): line("select \(items(n.items))")
+        case .derive(let n): line("derive \(items(n.items))")
+        case .drop(let n): line("drop " + n.columns.map(\.name).joined(separator: ", "))
+        case .rename(let n): line("rename " + n.pairs.map { "\($0.new) = \($0.old.name)" }.joined(separator: ", "))
+        case .aggregate(let n):
+            let keys = n.keys.map(\.name).joined(separator: ", ")
+            line(n.keys.isEmpty ? "agg \(items(n.items))" : "groupby \(keys)" + (n.items.isEmpty ? "" : " agg \(items(n.items))"))
+        case .sort(let n): line("sort " + n.keys.map { $0.expr.text + ($0.descending ? " desc" : "") }.joined(separator: ", "))
+        case .top(let n):
+            line("top \(n.count)" + (n.by.map { " by \($0.expr.text)" + ($0.descending ? "" : " asc") } ?? "")
+                 + (n.per.isEmpty ? "" : " per " + n.per.map(\.name).joined(separator: ", ")))
+        case .limit(let n): line("limit \(n.count)")
+        case .distinct(let n): line("distinct" + (n.columns.isEmpty ? "" : " " + n.columns.map(\.name).joined(separator: ", ")))
+        case .dropNulls(let n): line("dropna" + (n.columns.isEmpty ? "" : " " + n.columns.map(\.name).joined(separator: ", ")))
+        case .fillNulls(let n): line("fillna \(items(n.items))")
+        case .join(let n):
+            line("join \(n.kind.rawValue) on " + n.on.map { $0.left.name == $0.right.name ? $0.left.name : "\($0.left.name) = \($0.right.name)" }.joined(separator: ", "))
+            line("  right side:")
+            render(n.right, depth: depth + 2, into: &lines)
+        case .describe: line("describe")
+        }
+        if let input = node.input { render(input, depth: depth + 1, into: &lines) }
+    }
+
+    private static func verb(_ stage: Stage) -> String {
+        switch stage.kind {
+        case .recommend: "recommend"
+        case .classify: "classify"
+        case .plot: "plot"
+        case .save: "save"
+        default: "a stage"
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import TRQFrame
+import TRQLanguage
+
+/// `filter EXPR`: the rows where the condition is true. `limit` is a `limit N` fused into it
+/// (`FilterLimitFusion`); `keeping` the columns later nodes read (projection pushdown), so
+/// that only those are gathered.
+struct Filter: Sendable {
+    var input: PlanNode
+    var condition: Expr
+    var limit: Int?
+    var keeping: Set<String>?
+    var at: SourceLocation
+
+    static func bind(_ condition: Expr, on input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
+        try input.schema.check(condition)
+        try input.schema.checkCalls(condition)
+        if let type = input.schema.type(of: condition), type != .bool {
+            throw Diagnostic("filter needs a true/false condition, but '\(condition.text)' is \(type.rawValue)", at: condition.location, kind: .type)
+        }
+        return .filter(Filter(input: input, condition: condition, at: at))
+    }
+}

@@ -1,0 +1,35 @@
+import TRQFrame
+import TRQLanguage
+
+/// `join [inner|left] NAME on KEY [= KEY2], ...`: a hash join with a bound table. `keeping` is
+/// the set of output columns later nodes read (projection pushdown), so only those are gathered.
+struct Join: Sendable {
+    var input: PlanNode
+    var right: PlanNode
+    var kind: TRQLanguage.JoinKind
+    var on: [(left: ColumnRef, right: ColumnRef)]
+    var keeping: Set<String>?
+    var schema: Schema
+    var at: SourceLocation
+
+    static func bind(kind: TRQLanguage.JoinKind, right: PlanNode, on: [(left: ColumnRef, right: ColumnRef)],
+                     onto input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
+        let (l, r) = (input.schema, right.schema)
+        for pair in on {
+            try l.require(pair.left)
+            try r.require(pair.right)
+        }
+        // As the kernel names them: right keys named like their left key are dropped, other
+        // clashing right names get `_right` (until unique).
+        let dropped = Set(on.filter { $0.left.name == $0.right.name }.map(\.right.name))
+        var schema = l
+        var taken = Set(l.names)
+        for column in r.columns where !dropped.contains(column.name) {
+            var name = column.name
+            while taken.contains(name) || (name != column.name && r.contains(name)) { name += "_right" }
+            taken.insert(name)
+            schema.columns.append(SourceColumn(name: name, type: column.type))
+        }
+        return .join(Join(input: input, right: right, kind: kind, on: on, schema: schema, at: at))
+    }
+}

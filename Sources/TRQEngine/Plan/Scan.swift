@@ -1,0 +1,87 @@
+import TRQFrame
+import TRQLanguage
+
+/// Where rows come from: files through a `TableSource` format, or a table in memory (a bound
+/// name, `_`, or the result of a step such as `classify`).
+struct Scan: Sendable {
+    enum Origin: Sendable {
+        case files(SourceFiles, pattern: String)
+        case table(Table, name: String)
+    }
+
+    /// A condition pushed into the read: the source applies it while reading when it can, and
+    /// the executor applies `expr` to what the source did not.
+    struct PushedFilter: Sendable {
+        var predicate: SourcePredicate
+        var expr: Expr
+    }
+
+    var origin: Origin
+    /// The whole source's columns.
+    var sourceSchema: Schema
+    /// The columns read, in the source's order; nil: all (projection pushdown narrows it).
+    var columns: [String]?
+    var filters: [PushedFilter] = []
+    var at: SourceLocation
+
+    var schema: Schema {
+        guard let columns else { return sourceSchema }
+        return Schema(sourceSchema.columns.filter { columns.contains($0.name) })
+    }
+
+    /// The columns of the read, narrowed to `needed` plus the pushed filters' columns (keeping
+    /// the source's order); at least one column, so that the rows are still counted.
+    func reading(_ needed: Set<String>) -> Scan {
+        var copy = self
+        let wanted = filters.reduce(into: needed) { $0.insert($1.predicate.column) }
+        var kept = sourceSchema.names.filter { wanted.contains($0) }
+        if kept.isEmpty, let first = sourceSchema.names.first { kept = [first] }
+        copy.columns = kept
+        return copy
+    }
+
+    /// `load "PATH" [with ...]`: opens the files (a glob expands now) and reads what the schema
+    /// needs (a CSV header).
+    static func load(_ pattern: String, options: [Option], at: SourceLocation, memoryLimit: Int?) throws(Diagnostic) -> Scan {
+        let paths: [String]
+        do { paths = try SourceFiles.expandGlob(pattern) } catch { throw Diagnostic(loadError: error, at: at) }
+        let format = try chosenFormat(options, path: paths[0])
+        let sourceOptions = try SourceOptionBinding.bind(options.filter { $0.name.lowercased() != "format" }, for: format, memoryLimit: memoryLimit)
+        do {
+            let files = try SourceFiles(paths: paths, format: format, options: sourceOptions)
+            return Scan(origin: .files(files, pattern: pattern), sourceSchema: Schema(try files.schema()), at: at)
+        } catch {
+            throw Diagnostic(loadError: error, at: at)
+        }
+    }
+
+    /// The format `with format = NAME` names, else the one the file's extension says.
+    private static func chosenFormat(_ options: [Option], path: String) throws(Diagnostic) -> any TableSource.Type {
+        guard let option = options.first(where: { $0.name.lowercased() == "format" }) else { return SourceFormats.forPath(path) }
+        var names: [String] = []
+        for format in SourceFormats.all { names.append(format.formatName) }
+        guard case .literal(.string(let name), _) = option.value else {
+            throw Diagnostic("format must be one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))", at: option.value.location, kind: .bind)
+        }
+        guard let named = SourceFormats.named(name) else {
+            throw Diagnostic("unknown format \"\(name)\"", at: option.value.location, kind: .bind,
+                             hint: nearestName(to: name, in: names).map { "did you mean \"\($0)\"?" } ?? "the formats are \(names.joined(separator: ", "))")
+        }
+        return named
+    }
+
+    static func table(_ table: Table, name: String, at: SourceLocation) -> Scan {
+        Scan(origin: .table(table, name: name), sourceSchema: Schema(table), at: at)
+    }
+}
+
+extension Diagnostic {
+    /// A source's error at the `load` that failed.
+    init(loadError error: SourceError, at: SourceLocation) {
+        if error.isCancelled {
+            self.init(FrameError.cancelled, at: at)
+        } else {
+            self.init(error.description, at: at, kind: .io)
+        }
+    }
+}

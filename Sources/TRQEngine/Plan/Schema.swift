@@ -1,0 +1,69 @@
+import TRQFrame
+import TRQLanguage
+
+/// A plan node's output columns, known before anything runs. A type is nil where it is known
+/// only once the data is read (a CSV column's inferred type) or cannot be told from the types
+/// of what it is computed from.
+struct Schema: Sendable, Equatable {
+    var columns: [SourceColumn]
+
+    init(_ columns: [SourceColumn]) { self.columns = columns }
+
+    init(_ table: Table) {
+        columns = zip(table.names, table.columns).map { SourceColumn(name: $0, type: $1.type) }
+    }
+
+    var names: [String] { columns.map(\.name) }
+
+    func contains(_ name: String) -> Bool { columns.contains { $0.name == name } }
+
+    /// The type of a column the schema has (nil: unknown).
+    func type(of name: String) -> DataType? { columns.first { $0.name == name }?.type }
+
+    /// Replaces a column in place, or adds it at the end.
+    mutating func set(_ name: String, _ type: DataType?) {
+        if let i = columns.firstIndex(where: { $0.name == name }) { columns[i].type = type } else {
+            columns.append(SourceColumn(name: name, type: type))
+        }
+    }
+
+    mutating func remove(_ name: String) { columns.removeAll { $0.name == name } }
+
+    /// The error for a column the schema lacks, as the evaluator words it.
+    func unknownColumn(_ name: String, at: SourceLocation) -> Diagnostic {
+        Diagnostic("unknown column '\(name)'", at: at, kind: .notFound, hint: nearestName(to: name, in: names).map { "did you mean '\($0)'?" })
+    }
+
+    func require(_ ref: ColumnRef) throws(Diagnostic) {
+        if !contains(ref.name) { throw unknownColumn(ref.name, at: ref.at) }
+    }
+
+    /// Checks that every column `expr` reads exists, the first missing one (left to right) failing.
+    func check(_ expr: Expr) throws(Diagnostic) {
+        for column in expr.columnReferences where !contains(column.name) {
+            throw unknownColumn(column.name, at: column.at)
+        }
+    }
+}
+
+extension Expr {
+    /// Every column reference, left to right, with its position.
+    var columnReferences: [(name: String, at: SourceLocation)] {
+        var found: [(name: String, at: SourceLocation)] = []
+        var pending = [self]
+        while let e = pending.popLast() {
+            switch e {
+            case .literal: break
+            case .column(let name, let at): found.append((name, at))
+            case .list(let items, _): pending += items.reversed()
+            case .map(let pairs, _): pending += pairs.map(\.value).reversed()
+            case .unary(_, let x, _), .isNull(let x, _, _): pending.append(x)
+            case .binary(_, let a, let b, _): pending += [b, a]
+            case .chain(let first, let links, _): pending += links.map(\.operand).reversed() + [first]
+            case .inList(let x, let items, _, _): pending += items.reversed() + [x]
+            case .call(_, let args, _): pending += args.reversed()
+            }
+        }
+        return found
+    }
+}
