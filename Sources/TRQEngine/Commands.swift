@@ -24,6 +24,7 @@ let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("classify", "classify genre eval", "genre classifier: predict or evaluate"),
     ("plot", #"plot bar genre plays to "out/genres.svg""#, "bar, line, hist or scatter chart; terminal, .svg or .html"),
     ("save", #"save "out/result.csv""#, "write the table (.csv .tsv .json .md), atomically"),
+    ("explain", #"explain plays | filter country == "US" | agg n = count()"#, "print the plan instead of running it: each source's columns and filters"),
 ]
 
 let commandHelp: [(command: String, meaning: String)] = [
@@ -103,10 +104,21 @@ extension Session {
 
     private func help(topic: String?) -> String {
         if let topic {
-            guard let entry = verbHelp.first(where: { $0.verb == topic.lowercased() }) else {
-                return "no help for '\(topic)'\(suggestion(for: topic, in: verbHelp.map(\.verb))); .help lists every verb\n"
+            if let function = FunctionRegistry.byName[topic.lowercased()] {
+                return "\(function.name)(): \(function.help)\n  e.g. \(function.example)\n"
             }
-            return "\(entry.verb): \(entry.meaning)\n  e.g. \(entry.example)\n"
+            guard let entry = verbHelp.first(where: { $0.verb == topic.lowercased() }) else {
+                let topics = verbHelp.map(\.verb) + FunctionRegistry.all.map(\.name)
+                return "no help for '\(topic)'\(suggestion(for: topic, in: topics)); .help lists every verb and function\n"
+            }
+            var text = "\(entry.verb): \(entry.meaning)\n  e.g. \(entry.example)\n"
+            if entry.verb == "load" {
+                for format in SourceFormats.all {
+                    text += "  format \"\(format.formatName)\" (." + format.fileExtensions.joined(separator: " .") + "), options:\n"
+                    for option in format.options { text += "    \(option.name): \(option.help)\n" }
+                }
+            }
+            return text
         }
         let width = verbHelp.map(\.verb.count).max()!
         var text = "Pipelines: SOURCE | STAGE | STAGE ...   (let NAME = PIPELINE binds a table; _ is the last result)\n\n"

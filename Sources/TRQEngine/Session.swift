@@ -110,8 +110,13 @@ public final class Session {
         let prefix = String(text[..<bar])
         guard let statements = try? parse(prefix, variables: settings.variables),
               case .run(let pipeline)? = statements.last ?? nil,
-              let bound = try? binder.bind(pipeline), bound.rest.isEmpty
+              var bound = try? binder.bind(pipeline)
         else { return [] }
+        // A step's own columns are known once it runs: the stages after it are bound on its input.
+        while !bound.rest.isEmpty {
+            guard let next = try? binder.bind(bound.rest.dropFirst(), onto: bound.plan) else { return [] }
+            bound = next
+        }
         return bound.plan.schema.names
     }
 

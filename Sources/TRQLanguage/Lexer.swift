@@ -133,8 +133,13 @@ struct Lexer {
     }
 
     private mutating func lexAll() throws(Diagnostic) {
+        // An error at the end of input points just after the last token, not at a blank line below.
+        var lastTokenEnd: SourceLocation?
         while let c = peek() {
             let start = location
+            defer {
+                if let last = tokens.last, last.at == start, !last.isEndOfStatement { lastTokenEnd = location }
+            }
             switch c {
             case " ", "\t", "\r", "\u{0C}", "\u{FEFF}":
                 advance()
@@ -167,7 +172,7 @@ struct Lexer {
                 try lexSymbol(c, at: start)
             }
         }
-        tokens.append(Token(kind: .endOfInput, at: location))
+        tokens.append(Token(kind: .endOfInput, at: lastTokenEnd ?? location))
     }
 
     private mutating func appendEnd(isNewline: Bool, at: SourceLocation) {

@@ -30,18 +30,24 @@
 /// "NAME", without the dollar sign); an unknown one is an error that lists the known ones.
 /// Inside quotes, `$` is an ordinary character.
 public func parse(_ source: String, variables: [String: String] = [:]) throws(Diagnostic) -> [Statement] {
-    var lexer = Lexer(source)
-    var parser = Parser(tokens: lexer.tokenize(), variables: variables)
-    let statements: [Statement]
-    do {
-        statements = try parser.parseProgram()
+    do throws(Diagnostic) {
+        var lexer = Lexer(source)
+        var parser = Parser(tokens: lexer.tokenize(), variables: variables)
+        let statements: [Statement]
+        do {
+            statements = try parser.parseProgram()
+        } catch {
+            // The tokens stop at a lexical error: a syntax error before it comes first.
+            if let lexical = lexer.error, !isBefore(error.at, lexical.at) { throw lexical }
+            throw error
+        }
+        if let lexical = lexer.error { throw lexical }
+        return statements
     } catch {
-        // The tokens stop at a lexical error: a syntax error before it comes first.
-        if let lexical = lexer.error, !isBefore(error.at, lexical.at) { throw lexical }
-        throw error
+        var located = error
+        located.kind = .parse
+        throw located
     }
-    if let lexical = lexer.error { throw lexical }
-    return statements
 }
 
 private func isBefore(_ a: SourceLocation?, _ b: SourceLocation?) -> Bool {

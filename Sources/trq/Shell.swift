@@ -35,7 +35,9 @@ final class Shell {
     /// Runs until Ctrl-D or `.quit`; returns the exit status.
     func run() -> Int32 {
         // While a statement runs, Ctrl-C raises SIGINT; kernels poll the flag and stop.
+        interruptedSession = session.cancellation
         signal(SIGINT) { _ in
+            interruptedSession?.cancel()
             cancellationRequested.store(true, ordering: .relaxed)
             // End the line after the terminal's `^C` echo, before the engine reports the cancel.
             var newline = UInt8(ascii: "\n")
@@ -83,3 +85,6 @@ final class Shell {
         return outcome
     }
 }
+
+/// The shell session's cancellation token, for the SIGINT handler (which cannot capture it).
+nonisolated(unsafe) private var interruptedSession: CancellationToken?

@@ -42,7 +42,7 @@ private let cancelledMessage = Diagnostic(FrameError.cancelled, at: SourceLocati
                 throw Diagnostic("not a load pipeline", at: nil)
             }
             cancellationRequested.store(true, ordering: .relaxed)
-            #expect(throws: Diagnostic(cancelledMessage, at: at)) { try session.evaluate(pipeline) }
+            #expect(throws: Diagnostic(FrameError.cancelled, at: at)) { try session.evaluate(pipeline) }
             cancellationRequested.store(false, ordering: .relaxed)
             #expect(session.execute(source, file: "t") == .success)
         }

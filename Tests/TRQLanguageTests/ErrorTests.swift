@@ -136,23 +136,23 @@ import TRQLanguage
             T | agg m = sum(mean(x))
                             ^
             """)
-        #expect(Src("T | agg m = abs(sum(mean(x)))").diagnostic() == Diagnostic("aggregate function 'mean' cannot be used inside 'sum'", at: loc(1, 21)))
+        #expect(Src("T | agg m = abs(sum(mean(x)))").diagnostic() == Diagnostic("aggregate function 'mean' cannot be used inside 'sum'", at: loc(1, 21), kind: .parse))
         #expect(Src("T | groupby g agg share = sum(x) / count() + y").failure() == """
             t.trq:1:46: error: 'y' must be inside an aggregate such as mean(y), or be a groupby key
             T | groupby g agg share = sum(x) / count() + y
                                                          ^
             """)
-        #expect(Src("T | agg n = x").diagnostic() == Diagnostic("'x' must be inside an aggregate such as mean(x), or be a groupby key", at: loc(1, 13)))
+        #expect(Src("T | agg n = x").diagnostic() == Diagnostic("'x' must be inside an aggregate such as mean(x), or be a groupby key", at: loc(1, 13), kind: .parse))
         // The first offending column in source order; a name that needs backticks keeps them in the example.
         #expect(Src("T | groupby g agg d = g + `ms played` - sum(x) * other").diagnostic()
-            == Diagnostic("'ms played' must be inside an aggregate such as mean(`ms played`), or be a groupby key", at: loc(1, 27)))
+            == Diagnostic("'ms played' must be inside an aggregate such as mean(`ms played`), or be a groupby key", at: loc(1, 27), kind: .parse))
         #expect(Src("T | agg n = 1").diagnostic() == Diagnostic(
             "agg item 'n' has no aggregate; use one of count, count_distinct, sum, mean, median, min, max, std, var, first, last, quantile, like n = sum(x) or n = max(x) - min(x)",
-            at: loc(1, 13)))
-        #expect(Src("T | agg n = count(*)").diagnostic() == Diagnostic("write count() to count rows, or count(x) to count the non-null values of x", at: loc(1, 19)))
-        #expect(Src("T | agg q = quantile(x, 2)").diagnostic() == Diagnostic("the second argument of quantile must be a number from 0 to 1, like quantile(x, 0.9)", at: loc(1, 25)))
-        #expect(Src("T | groupby g agg g = count()").diagnostic() == Diagnostic("column 'g' is named twice in groupby (first at 1:13)", at: loc(1, 19)))
-        #expect(Src("T | groupby agg n = count()").diagnostic() == Diagnostic("groupby needs at least one key column; to aggregate the whole table use 'agg' alone", at: loc(1, 13)))
+            at: loc(1, 13), kind: .parse))
+        #expect(Src("T | agg n = count(*)").diagnostic() == Diagnostic("write count() to count rows, or count(x) to count the non-null values of x", at: loc(1, 19), kind: .parse))
+        #expect(Src("T | agg q = quantile(x, 2)").diagnostic() == Diagnostic("the second argument of quantile must be a number from 0 to 1, like quantile(x, 0.9)", at: loc(1, 25), kind: .parse))
+        #expect(Src("T | groupby g agg g = count()").diagnostic() == Diagnostic("column 'g' is named twice in groupby (first at 1:13)", at: loc(1, 19), kind: .parse))
+        #expect(Src("T | groupby agg n = count()").diagnostic() == Diagnostic("groupby needs at least one key column; to aggregate the whole table use 'agg' alone", at: loc(1, 13), kind: .parse))
     }
 
     @Test func arity() {
@@ -182,10 +182,10 @@ import TRQLanguage
             tracks filter x
                    ^
             """)
-        #expect(Src("let _ = T").diagnostic() == Diagnostic("'_' names the last result and cannot be bound with let; choose another name", at: loc(1, 5)))
-        #expect(Src("let t T").diagnostic() == Diagnostic("expected '=' after 'let t', found 'T'", at: loc(1, 7)))
+        #expect(Src("let _ = T").diagnostic() == Diagnostic("'_' names the last result and cannot be bound with let; choose another name", at: loc(1, 5), kind: .parse))
+        #expect(Src("let t T").diagnostic() == Diagnostic("expected '=' after 'let t', found 'T'", at: loc(1, 7), kind: .parse))
         #expect(Src("T | load \"x\"").diagnostic()?.message == "'load' starts a pipeline and cannot follow '|'; to combine two tables, bind one with let and use join")
-        #expect(Src("| filter x").diagnostic() == Diagnostic("expected a statement (load \"PATH\", a table name, let NAME = ..., or a .command), found '|'", at: loc(1, 1)))
+        #expect(Src("| filter x").diagnostic() == Diagnostic("expected a statement (load \"PATH\", a table name, let NAME = ..., or a .command), found '|'", at: loc(1, 1), kind: .parse))
     }
 
     @Test func errorsOnLaterLinesAndAfterTabs() {
@@ -224,60 +224,60 @@ import TRQLanguage
         #expect(Src("T | fitler x\nT | filter a <> b").diagnostic()?.at == loc(1, 5))
         #expect(Src("T | filter a <> b\nT | fitler x").diagnostic()?.at == loc(1, 14))
         #expect(Src("T | describe\n€").diagnostic()?.at == loc(2, 1))
-        #expect(Src("load x.csv").diagnostic() == Diagnostic("expected a quoted path after 'load', like load \"data.csv\", found 'x'", at: loc(1, 6)))
+        #expect(Src("load x.csv").diagnostic() == Diagnostic("expected a quoted path after 'load', like load \"data.csv\", found 'x'", at: loc(1, 6), kind: .parse))
     }
 
     @Test func literalSlots() {
-        #expect(Src("T | limit -1").diagnostic() == Diagnostic("'limit' needs a whole number of at least 0, got -1", at: loc(1, 11)))
-        #expect(Src("T | limit 2.5").diagnostic() == Diagnostic("expected a whole number after 'limit', found number 2.5", at: loc(1, 11)))
-        #expect(Src("T | limit $N").diagnostic(variables: ["N": "ten"]) == Diagnostic("'limit' needs a whole number, got \"ten\"", at: loc(1, 11)))
-        #expect(Src("T | recommend eval k 0").diagnostic() == Diagnostic("'k' needs a whole number of at least 1, got 0", at: loc(1, 22)))
-        #expect(Src("T | recommend eval test 1.5").diagnostic() == Diagnostic("'test' needs a fraction between 0 and 1 (exclusive), like test 0.2; got number 1.5", at: loc(1, 25)))
-        #expect(Src("T | plot hist x bins 0").diagnostic() == Diagnostic("'bins' needs a whole number of at least 1, got 0", at: loc(1, 22)))
+        #expect(Src("T | limit -1").diagnostic() == Diagnostic("'limit' needs a whole number of at least 0, got -1", at: loc(1, 11), kind: .parse))
+        #expect(Src("T | limit 2.5").diagnostic() == Diagnostic("expected a whole number after 'limit', found number 2.5", at: loc(1, 11), kind: .parse))
+        #expect(Src("T | limit $N").diagnostic(variables: ["N": "ten"]) == Diagnostic("'limit' needs a whole number, got \"ten\"", at: loc(1, 11), kind: .parse))
+        #expect(Src("T | recommend eval k 0").diagnostic() == Diagnostic("'k' needs a whole number of at least 1, got 0", at: loc(1, 22), kind: .parse))
+        #expect(Src("T | recommend eval test 1.5").diagnostic() == Diagnostic("'test' needs a fraction between 0 and 1 (exclusive), like test 0.2; got number 1.5", at: loc(1, 25), kind: .parse))
+        #expect(Src("T | plot hist x bins 0").diagnostic() == Diagnostic("'bins' needs a whole number of at least 1, got 0", at: loc(1, 22), kind: .parse))
     }
 
     @Test func stageClauseMistakes() {
-        #expect(Src("T | recommend u1").diagnostic() == Diagnostic("expected 'for', 'similar' or 'eval' after 'recommend', found 'u1'", at: loc(1, 15)))
+        #expect(Src("T | recommend u1").diagnostic() == Diagnostic("expected 'for', 'similar' or 'eval' after 'recommend', found 'u1'", at: loc(1, 15), kind: .parse))
         #expect(Src("T | recommend fro \"u1\"").diagnostic()?.message == "expected 'for', 'similar' or 'eval' after 'recommend', found 'fro' (did you mean 'for'?)")
-        #expect(Src("T | recommend for u1").diagnostic() == Diagnostic("'recommend for' needs a user id, like recommend for \"u1\"; ids are quoted: \"u1\"", at: loc(1, 19)))
-        #expect(Src("T | recommend for \"u1\" test 0.2").diagnostic() == Diagnostic("'test' applies only to 'recommend eval'", at: loc(1, 24)))
+        #expect(Src("T | recommend for u1").diagnostic() == Diagnostic("'recommend for' needs a user id, like recommend for \"u1\"; ids are quoted: \"u1\"", at: loc(1, 19), kind: .parse))
+        #expect(Src("T | recommend for \"u1\" test 0.2").diagnostic() == Diagnostic("'test' applies only to 'recommend eval'", at: loc(1, 24), kind: .parse))
         #expect(Src("T | recommend for \"u1\" kk 5").failure() == """
             t.trq:1:24: error: unexpected 'kk' in recommend for (did you mean 'k'?); expected 'k', 'using', 'with', '|' or the end of the statement
             T | recommend for "u1" kk 5
                                    ^
             """)
-        #expect(Src("T | recommend eval k 5 k 6").diagnostic() == Diagnostic("'k' is given twice", at: loc(1, 24)))
+        #expect(Src("T | recommend eval k 5 k 6").diagnostic() == Diagnostic("'k' is given twice", at: loc(1, 24), kind: .parse))
         #expect(Src("T | recommend for \"u\" using usr = a").diagnostic()?.message == "expected 'user = COL', 'item = COL' or 'weight = COL' after 'using', found 'usr' (did you mean 'user'?)")
-        #expect(Src("T | classify g eval from U").diagnostic() == Diagnostic("'from' does not apply to 'classify LABEL eval'; use 'against TABLE' for a test table", at: loc(1, 21)))
-        #expect(Src("T | classify g seed 3").diagnostic() == Diagnostic("'seed' applies only to 'classify LABEL eval'", at: loc(1, 16)))
-        #expect(Src("T | join U k").diagnostic() == Diagnostic("expected 'on' after 'join U' (join U on KEY [= KEY2], ...), found 'k'", at: loc(1, 12)))
+        #expect(Src("T | classify g eval from U").diagnostic() == Diagnostic("'from' does not apply to 'classify LABEL eval'; use 'against TABLE' for a test table", at: loc(1, 21), kind: .parse))
+        #expect(Src("T | classify g seed 3").diagnostic() == Diagnostic("'seed' applies only to 'classify LABEL eval'", at: loc(1, 16), kind: .parse))
+        #expect(Src("T | join U k").diagnostic() == Diagnostic("expected 'on' after 'join U' (join U on KEY [= KEY2], ...), found 'k'", at: loc(1, 12), kind: .parse))
     }
 
     @Test func plotMistakes() {
-        #expect(Src("T | plot bars x y").diagnostic() == Diagnostic("expected a plot kind (bar, line, hist, scatter) after 'plot', found 'bars' (did you mean 'bar'?)", at: loc(1, 10)))
-        #expect(Src("T | plot bar x").diagnostic() == Diagnostic("expected the y column after 'plot bar x' (plot bar X Y [to \"PATH\"]), found end of input", at: loc(1, 15)))
-        #expect(Src("T | plot hist x y").diagnostic() == Diagnostic("plot hist takes one column (plot hist X [bins N] [to \"PATH\"])", at: loc(1, 17)))
-        #expect(Src("T | plot hist x by g").diagnostic() == Diagnostic("'by' does not apply to plot hist (plot hist X [bins N] [to \"PATH\"])", at: loc(1, 17)))
-        #expect(Src("T | plot bar x y bins 3").diagnostic() == Diagnostic("'bins' does not apply to plot bar (plot bar X Y [to \"PATH\"])", at: loc(1, 18)))
-        #expect(Src("T | plot line x y to out").diagnostic() == Diagnostic("expected a quoted file path after 'to', like to \"chart.svg\", found 'out'", at: loc(1, 22)))
+        #expect(Src("T | plot bars x y").diagnostic() == Diagnostic("expected a plot kind (bar, line, hist, scatter) after 'plot', found 'bars' (did you mean 'bar'?)", at: loc(1, 10), kind: .parse))
+        #expect(Src("T | plot bar x").diagnostic() == Diagnostic("expected the y column after 'plot bar x' (plot bar X Y [to \"PATH\"]), found end of input", at: loc(1, 15), kind: .parse))
+        #expect(Src("T | plot hist x y").diagnostic() == Diagnostic("plot hist takes one column (plot hist X [bins N] [to \"PATH\"])", at: loc(1, 17), kind: .parse))
+        #expect(Src("T | plot hist x by g").diagnostic() == Diagnostic("'by' does not apply to plot hist (plot hist X [bins N] [to \"PATH\"])", at: loc(1, 17), kind: .parse))
+        #expect(Src("T | plot bar x y bins 3").diagnostic() == Diagnostic("'bins' does not apply to plot bar (plot bar X Y [to \"PATH\"])", at: loc(1, 18), kind: .parse))
+        #expect(Src("T | plot line x y to out").diagnostic() == Diagnostic("expected a quoted file path after 'to', like to \"chart.svg\", found 'out'", at: loc(1, 22), kind: .parse))
     }
 
     @Test func duplicates() {
-        #expect(Src("load \"a\" with header = true, Header = false").diagnostic() == Diagnostic("option 'header' is given twice (first at 1:15)", at: loc(1, 30)))
-        #expect(Src("T | select a, a").diagnostic() == Diagnostic("column 'a' is named twice in select (first at 1:12)", at: loc(1, 15)))
-        #expect(Src("load \"a\" with types = { a: int, a: float }").diagnostic() == Diagnostic("'a' appears twice in the map (first at 1:25)", at: loc(1, 33)))
-        #expect(Src("T | derive b = 1, b = 2").diagnostic() == Diagnostic("column 'b' is named twice in derive (first at 1:12)", at: loc(1, 19)))
-        #expect(Src("T | rename b = a, b = c").diagnostic() == Diagnostic("column 'b' is named twice in rename (first at 1:12)", at: loc(1, 19)))
-        #expect(Src("T | select").diagnostic() == Diagnostic("expected a column or 'name = EXPR' in select, found end of input", at: loc(1, 11)))
-        #expect(Src("T | fillna x = 0, x = 1").diagnostic() == Diagnostic("column 'x' is named twice in fillna (first at 1:12)", at: loc(1, 19)))
-        #expect(Src("T | fillna x = y").diagnostic() == Diagnostic("fillna takes a literal value, like fillna x = 0; to fill from another column use derive x = coalesce(x, OTHER)", at: loc(1, 16)))
-        #expect(Src("T | select a + 1").diagnostic() == Diagnostic("this select item needs a name: write 'name = EXPR'", at: loc(1, 14)))
+        #expect(Src("load \"a\" with header = true, Header = false").diagnostic() == Diagnostic("option 'header' is given twice (first at 1:15)", at: loc(1, 30), kind: .parse))
+        #expect(Src("T | select a, a").diagnostic() == Diagnostic("column 'a' is named twice in select (first at 1:12)", at: loc(1, 15), kind: .parse))
+        #expect(Src("load \"a\" with types = { a: int, a: float }").diagnostic() == Diagnostic("'a' appears twice in the map (first at 1:25)", at: loc(1, 33), kind: .parse))
+        #expect(Src("T | derive b = 1, b = 2").diagnostic() == Diagnostic("column 'b' is named twice in derive (first at 1:12)", at: loc(1, 19), kind: .parse))
+        #expect(Src("T | rename b = a, b = c").diagnostic() == Diagnostic("column 'b' is named twice in rename (first at 1:12)", at: loc(1, 19), kind: .parse))
+        #expect(Src("T | select").diagnostic() == Diagnostic("expected a column or 'name = EXPR' in select, found end of input", at: loc(1, 11), kind: .parse))
+        #expect(Src("T | fillna x = 0, x = 1").diagnostic() == Diagnostic("column 'x' is named twice in fillna (first at 1:12)", at: loc(1, 19), kind: .parse))
+        #expect(Src("T | fillna x = y").diagnostic() == Diagnostic("fillna takes a literal value, like fillna x = 0; to fill from another column use derive x = coalesce(x, OTHER)", at: loc(1, 16), kind: .parse))
+        #expect(Src("T | select a + 1").diagnostic() == Diagnostic("this select item needs a name: write 'name = EXPR'", at: loc(1, 14), kind: .parse))
     }
 }
 
 @Test func longSourceLinesShowAWindowAroundTheCaret() {
     let source = String(repeating: "a + ", count: 1000) + "?"
-    let text = Diagnostic("unexpected '?'", at: SourceLocation(line: 1, column: 4001)).rendered(file: "f", source: source)
+    let text = Diagnostic("unexpected '?'", at: SourceLocation(line: 1, column: 4001), kind: .parse).rendered(file: "f", source: source)
     let lines = text.split(separator: "\n")
     #expect(lines.count == 3)
     #expect(lines[1].count <= 126 && lines[1].hasPrefix("...") && lines[1].hasSuffix("?"))

@@ -9,7 +9,7 @@ import TRQLanguage
     @Test func twentyThousandParenthesesAreALocatedError() {
         let source = "T | filter " + String(repeating: "(", count: 20_000) + "a" + String(repeating: ")", count: 20_000)
         // The 257th "(" starts at column 12 + 256.
-        #expect(Src(source).diagnostic() == Diagnostic(Self.tooDeep, at: loc(1, 268)))
+        #expect(Src(source).diagnostic() == Diagnostic(Self.tooDeep, at: loc(1, 268), kind: .parse))
     }
 
     @Test func nestingUpToTheLimitParses() throws {
@@ -88,6 +88,6 @@ import TRQLanguage
              "pl"`
              ^
             """)
-        #expect(Diagnostic("x", at: loc(2, 3)).rendered(file: "f", source: "a\r\nbcd\r\ne") == "f:2:3: error: x\nbcd\n  ^")
+        #expect(Diagnostic("x", at: loc(2, 3), kind: .parse).rendered(file: "f", source: "a\r\nbcd\r\ne") == "f:2:3: error: x\nbcd\n  ^")
     }
 }

@@ -36,7 +36,7 @@ import TRQLanguage
     }
 
     @Test func aLineStartingWithAnOperatorDoesNotContinue() {
-        #expect(Src("T | filter (a > 1)\n  and b").diagnostic() == Diagnostic("unexpected 'b' after table 'and'; stages are separated by '|'", at: loc(2, 7)))
+        #expect(Src("T | filter (a > 1)\n  and b").diagnostic() == Diagnostic("unexpected 'b' after table 'and'; stages are separated by '|'", at: loc(2, 7), kind: .parse))
     }
 
     @Test func openBracketsContinue() throws {
@@ -69,7 +69,7 @@ import TRQLanguage
 
     @Test func aCommandOnlyStartsAStatement() throws {
         #expect(try shape("T | describe; .tables\n.help filter") == [1, -1, -1])
-        #expect(Src("T | .tables").diagnostic() == Diagnostic("unexpected '.': shell commands (.help, .tables, ...) must start a statement", at: loc(1, 5)))
+        #expect(Src("T | .tables").diagnostic() == Diagnostic("unexpected '.': shell commands (.help, .tables, ...) must start a statement", at: loc(1, 5), kind: .parse))
     }
 }
 
@@ -122,7 +122,7 @@ import TRQLanguage
     @Test func invalidUTF8IsLocated() {
         // Latin-1 é (0xE9) on line 2, after "x = " and a two-byte UTF-8 é counted as one column.
         let bytes = Array("T\n\u{E9}x = ".utf8) + [0xE9, 0x41]
-        #expect(throws: Diagnostic("a.trq is not valid UTF-8: byte 0xE9 here cannot be decoded; save the script as UTF-8", at: loc(2, 6))) {
+        #expect(throws: Diagnostic("a.trq is not valid UTF-8: byte 0xE9 here cannot be decoded; save the script as UTF-8", at: loc(2, 6), kind: .parse)) {
             try decodeSource(bytes, file: "a.trq")
         }
         let cases: [([UInt8], SourceLocation, String)] = [
@@ -133,7 +133,7 @@ import TRQLanguage
             ([0xEF, 0xBB, 0xBF, 0x41, 0x80], loc(1, 2), "80"), // after a byte-order mark
         ]
         for (bytes, at, hex) in cases {
-            #expect(throws: Diagnostic("f is not valid UTF-8: byte 0x\(hex) here cannot be decoded; save the script as UTF-8", at: at)) {
+            #expect(throws: Diagnostic("f is not valid UTF-8: byte 0x\(hex) here cannot be decoded; save the script as UTF-8", at: at, kind: .parse)) {
                 try decodeSource(bytes, file: "f")
             }
         }

@@ -12,6 +12,14 @@ struct Join: Sendable {
     var schema: Schema
     var at: SourceLocation
 
+    /// The left columns the output needs, the left keys, and every left column whose name the
+    /// right side also has (it decides which right columns get `_right`).
+    func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
+        guard let needed else { return nil }
+        let left = Set(input.schema.names)
+        return left.intersection(needed).union(on.map(\.left.name)).union(left.intersection(right.schema.names))
+    }
+
     static func bind(kind: TRQLanguage.JoinKind, right: PlanNode, on: [(left: ColumnRef, right: ColumnRef)],
                      onto input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
         let (l, r) = (input.schema, right.schema)

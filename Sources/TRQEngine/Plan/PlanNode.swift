@@ -104,7 +104,7 @@ indirect enum PlanNode: Sendable {
         case .top(let n): return n.inputColumns(forOutput: needed)
         case .limit: return needed
         case .distinct, .dropNulls, .fillNulls, .describe: return nil
-        case .join: return nil
+        case .join(let n): return n.inputColumns(forOutput: needed)
         case .countRows(let n): return n.condition?.referencedColumns ?? []
         }
     }

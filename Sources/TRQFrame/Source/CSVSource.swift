@@ -47,11 +47,12 @@ public struct CSVSource: TableSource {
         try CSVReader.columnNames(path: path, options: csv).map { SourceColumn(name: $0, type: csv.types[$0]) }
     }
 
-    public func read(columns: [String]?, predicates: [SourcePredicate], textColumns: Set<String>,
-                     cancel: CancellationToken) throws(SourceError) -> SourceRead {
+    public func read(_ request: ReadRequest) throws(SourceError) -> SourceRead {
+        if request.cancel.isCancelled { throw SourceError.cancelled(file: path) }
         var options = csv
-        for name in textColumns { options.types[name] = .string }
-        return try CSVReader.read(path: path, options: options, columns: columns.map(Set.init), predicates: predicates)
+        for name in request.textColumns { options.types[name] = .string }
+        return try CSVReader.read(path: path, options: options, columns: request.columns.map(Set.init),
+                                  predicates: request.predicates, chunks: request.oneThread ? 1 : nil)
     }
 
     public func estimatedMemory() -> Int {
@@ -81,9 +82,10 @@ extension CSVReader {
 
     /// Reads `columns` of one file (nil: all; the table keeps the file's order) and keeps the
     /// rows that pass `predicates`, saying which predicates it applied (see `SourcePredicate`).
+    /// `chunks`: how many pieces to parse in parallel (nil: one per core for large files).
     public static func read(path: String, options: CSVOptions, columns: Set<String>?,
-                            predicates: [SourcePredicate]) throws(CSVError) -> SourceRead {
-        var table = try read(path: path, options: options, chunks: nil)
+                            predicates: [SourcePredicate], chunks: Int? = nil) throws(CSVError) -> SourceRead {
+        var table = try read(path: path, options: options, chunks: chunks)
         if let columns {
             for name in table.names where !columns.contains(name) { table.remove(name) }
         }

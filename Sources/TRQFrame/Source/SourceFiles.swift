@@ -73,7 +73,7 @@ public struct SourceFiles: Sendable {
     /// only once every file is read).
     public func read(columns: [String]?, predicates: [SourcePredicate], cancel: CancellationToken) throws(SourceError) -> SourceRead {
         if sources.count == 1 {
-            return try sources[0].read(columns: columns, predicates: predicates, textColumns: [], cancel: cancel)
+            return try sources[0].read(ReadRequest(columns: columns, predicates: predicates, cancel: cancel))
         }
         if let memoryLimit {
             let need = sources.reduce(0) { $0 &+ $1.estimatedMemory() }
@@ -85,7 +85,7 @@ public struct SourceFiles: Sendable {
         var tables = try readEach(columns: columns, cancel: cancel)
         let plan = TableStacker.plan(tables)
         for (file, textColumns) in plan.rereads {
-            tables[file] = try sources[file].read(columns: columns, predicates: [], textColumns: Set(textColumns), cancel: cancel).table
+            tables[file] = try sources[file].read(ReadRequest(columns: columns, textColumns: Set(textColumns), cancel: cancel)).table
         }
         let stacked = try TableStacker.stack(tables, plan: plan)
         do {
@@ -105,7 +105,7 @@ public struct SourceFiles: Sendable {
         }
         if sizes.reduce(0, +) / paths.count >= 8 << 20 {
             var tables: [Table] = []
-            for source in sources { tables.append(try source.read(columns: columns, predicates: [], textColumns: [], cancel: cancel).table) }
+            for source in sources { tables.append(try source.read(ReadRequest(columns: columns, cancel: cancel)).table) }
             return tables
         }
         let results = UnsafeMutableBufferPointer<Result<Table, SourceError>?>.allocate(capacity: sources.count)
@@ -118,7 +118,7 @@ public struct SourceFiles: Sendable {
         let sources = self.sources
         DispatchQueue.concurrentPerform(iterations: sources.count) { i in
             box.value[i] = Result { () throws(SourceError) -> Table in
-                try sources[i].read(columns: columns, predicates: [], textColumns: [], cancel: cancel).table
+                try sources[i].read(ReadRequest(columns: columns, oneThread: true, cancel: cancel)).table
             }
         }
         var tables: [Table] = []

@@ -21,12 +21,8 @@ public protocol TableSource: Sendable {
     /// (CSV's inferred types) is nil.
     func schema() throws(SourceError) -> [SourceColumn]
 
-    /// The table of `columns` (nil: all, in file order; else in the file's order, names the file
-    /// lacks left out). `predicates` (a conjunction) may be applied while reading; the result
-    /// says which were (the caller applies the others). `textColumns` are read as text (stacking
-    /// a column that is text in another file). Stops with a cancelled error once `cancel` is set.
-    func read(columns: [String]?, predicates: [SourcePredicate], textColumns: Set<String>,
-              cancel: CancellationToken) throws(SourceError) -> SourceRead
+    /// Reads what `request` asks for (see `ReadRequest`).
+    func read(_ request: ReadRequest) throws(SourceError) -> SourceRead
 
     /// About how many bytes reading the whole file needs, to refuse a glob over the memory limit
     /// before anything is read; 0 when unknown.
@@ -43,6 +39,31 @@ public typealias SourceError = CSVError
 extension SourceError {
     /// The error a source throws when its cancellation token is set.
     public static func cancelled(file: String) -> SourceError { SourceError(file: file, message: cancelledMessage) }
+}
+
+/// What to read of a file.
+public struct ReadRequest: Sendable {
+    /// The columns to read (nil: all). The table has them in the file's order; names the file
+    /// lacks are left out.
+    public var columns: [String]?
+    /// A conjunction the source may apply while reading; `SourceRead.applied` says which it did
+    /// (the caller applies the others).
+    public var predicates: [SourcePredicate]
+    /// Columns to read as text (a column stacked with a file where it is text).
+    public var textColumns: Set<String>
+    /// Other files are read at the same time: use one thread.
+    public var oneThread: Bool
+    /// Once set, the read stops with `SourceError.cancelled`.
+    public var cancel: CancellationToken
+
+    public init(columns: [String]? = nil, predicates: [SourcePredicate] = [], textColumns: Set<String> = [],
+                oneThread: Bool = false, cancel: CancellationToken = CancellationToken()) {
+        self.columns = columns
+        self.predicates = predicates
+        self.textColumns = textColumns
+        self.oneThread = oneThread
+        self.cancel = cancel
+    }
 }
 
 /// A column as a source describes it before reading.

@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+import TRQFrame
+@testable import TRQEngine
+@testable import TRQLanguage
+
+/// A session with the fixture tables bound, for binding and running plans directly.
+private func session() -> Session {
+    var settings = SessionSettings()
+    settings.variables = ["plays": fixture("plays.csv"), "tracks": fixture("tracks.csv")]
+    let session = Session(settings: settings, write: { _ in }, writeError: { _ in })
+    precondition(session.execute("let plays = load $plays\nlet tracks = load $tracks", file: "setup") == .success)
+    return session
+}
+
+private func pipeline(_ text: String) throws -> Pipeline {
+    guard case .run(let pipeline) = try parse(text, variables: ["plays": fixture("plays.csv")]).first else {
+        throw Diagnostic("not a pipeline", at: nil)
+    }
+    return pipeline
+}
+
+private func bound(_ text: String, in s: Session) throws -> BoundPipeline { try s.binder.bind(try pipeline(text)) }
+
+private func columns(_ schema: Schema) -> [String] {
+    schema.columns.map { "\($0.name):\($0.type?.rawValue ?? "?")" }
+}
+
+/// The plan's result as CSV text, with some rewrites left out.
+private func result(_ text: String, in s: Session, skipping: Set<String> = []) throws -> String {
+    let plan = Rewrites.apply(try bound(text, in: s).plan, skipping: skipping)
+    return String(decoding: TableWriter.csv(try LocalExecutor().execute(plan, cancel: CancellationToken())), as: UTF8.self)
+}
+
+private func explain(_ text: String, in s: Session, skipping: Set<String> = []) throws -> String {
+    Explain.text(BoundPipeline(plan: Rewrites.apply(try bound(text, in: s).plan, skipping: skipping), rest: []), engine: "local")
+}
+
+@Suite struct BinderTests {
+    @Test func schemasAreKnownWithoutRunning() throws {
+        let s = session()
+        let plan = try bound("plays | derive s = ms / 1000, loud = upper(genre) | groupby genre agg n = count(), total = sum(ms), avg = round(mean(ms) / 1000, 1), top_s = max(s) | sort n desc", in: s).plan
+        #expect(columns(plan.schema) == ["genre:string", "n:int", "total:int", "avg:float", "top_s:float"])
+        let joined = try bound("plays | join left tracks on track | select user, title, genre_right, h = hour(played_at)", in: s).plan
+        #expect(columns(joined.schema) == ["user:string", "title:string", "genre_right:string", "h:int"])
+    }
+
+    @Test func aCSVSchemaReadsOnlyTheHeader() throws {
+        // Names come from the header; types the file infers from every row are unknown until read,
+        // except where `types` gives them.
+        let plan = try bound("load $plays with types = { ms: float } | rename duration = ms", in: session()).plan
+        #expect(columns(plan.schema) == ["user:?", "track:?", "genre:?", "duration:float", "skipped:?", "played_at:?"])
+    }
+
+    @Test func bindErrorsComeBeforeAnythingRuns() {
+        // The derive would overflow when run; the unknown column two stages later is found first.
+        let r = run("plays | derive big = ms * 9223372036854775807 | select big | filter gnre == \"pop\"")
+        #expect(r.outcome == .failed)
+        #expect(r.err.hasPrefix("test.trq:1:75: error: unknown column 'gnre' (did you mean 'genre'?)"))
+    }
+
+    @Test func bindErrorsPointAtTheName() throws {
+        let s = session()
+        #expect(throws: Diagnostic("unknown column 'x'", at: SourceLocation(line: 1, column: 28), kind: .notFound)) {
+            try bound("plays | derive y = 1 | sort x", in: s)
+        }
+        // A column dropped or renamed away is gone for the stages after it.
+        #expect(throws: Diagnostic("unknown column 'ms'", at: SourceLocation(line: 1, column: 33), kind: .notFound)) {
+            try bound("plays | rename d = ms | select d, ms", in: s)
+        }
+        // Wrong argument types, known from the schema, at the argument.
+        #expect(throws: Diagnostic("lower() expects a string as argument 1, but 'ms' is int", at: SourceLocation(line: 1, column: 26),
+                                   kind: .type, hint: "e.g. lower(country)")) {
+            try bound("plays | derive x = lower(ms)", in: s)
+        }
+        #expect(throws: Diagnostic("filter needs a true/false condition, but 'ms + 1' is int", at: SourceLocation(line: 1, column: 20), kind: .type)) {
+            try bound("plays | filter ms + 1", in: s)
+        }
+        #expect(throws: Diagnostic("unknown load option 'delimitr' (did you mean 'delimiter'?)", at: SourceLocation(line: 1, column: 18), kind: .bind)) {
+            try bound("load $plays with delimitr = \";\"", in: s)
+        }
+    }
+
+    @Test func stepsEndTheRelationalPlan() throws {
+        let b = try bound("plays | filter ms > 1000 | classify genre | filter confidence > 0.5", in: session())
+        #expect(b.rest.count == 2)
+        #expect(columns(b.plan.schema).count == 6)
+    }
+}
+
+@Suite struct RewriteTests {
+    /// Each rewrite fires on its pipeline (the explain text shows it) and leaves the result as it was.
+    @Test(arguments: [
+        ("filter pushdown", "load $plays | filter genre == \"pop\" and ms > 1000 | select user, ms", "filters while reading: genre == \"pop\" and ms > 1000"),
+        ("projection pushdown", "load $plays | filter ms > 1 | select user", "reads 2 of 6 columns: user, ms"),
+        ("filter+count fusion", "plays | filter ms >= 2000 | agg n = count(), m = count()", "count rows where ms >= 2000 as n, m"),
+        ("filter+limit fusion", "plays | filter ms > 1000 | limit 2", "filter ms > 1000 (stops after 2 rows"),
+        ("constant folding", "plays | filter ms > 2 * 1000 + 1 | derive x = upper(\"a\") + genre", "filter ms > 2001"),
+    ])
+    func rewriteKeepsTheResult(rule: String, text: String, marker: String) throws {
+        let s = session()
+        #expect(try explain(text, in: s).contains(marker))
+        #expect(try !explain(text, in: s, skipping: [rule]).contains(marker))
+        #expect(try result(text, in: s) == result(text, in: s, skipping: [rule]))
+        #expect(try result(text, in: s) == result(text, in: s, skipping: Set(Rewrites.all.map(\.name))))
+    }
+
+    @Test func theIssuesExample() throws {
+        // load "x.csv" | filter a > 1 | select b reads a and b only.
+        let text = try explain("load $plays | filter ms > 1 | select genre", in: session())
+        #expect(text.contains("reads 2 of 6 columns: genre, ms\n"))
+        #expect(text.contains("filters while reading: ms > 1\n"))
+    }
+
+    @Test func filtersPushedIntoTheSourceMatchTheEvaluator() throws {
+        // Hand-computed from the fixture: ms is null in one row, user in another.
+        let s = session()
+        let cases: [(String, String)] = [
+            ("ms > 2000", "4"), ("ms >= 2000.5", "3"), ("2000 < ms", "4"), ("ms != 1000", "5"), ("ms in [1000, 7000]", "2"),
+            ("ms not in [1000, 7000]", "4"), ("genre == \"pop\"", "3"), ("genre < \"q\"", "5"), ("genre in [\"jazz\", null]", "2"),
+            ("genre not in [\"jazz\", null]", "0"), ("user is null", "1"), ("ms is not null", "6"), ("skipped == true", "2"),
+            ("played_at >= \"2023-03-01\"", "4"), ("ms > 1.5", "6"),
+        ]
+        for (condition, count) in cases {
+            let text = "load $plays | filter \(condition) | agg n = count()"
+            #expect(try result(text, in: s) == "n\n\(count)\n", "\(condition)")
+            #expect(try result(text, in: s, skipping: ["filter pushdown"]) == "n\n\(count)\n", "\(condition)")
+        }
+    }
+
+    @Test func aJoinReadsOnlyTheColumnsItsOutputNeeds() throws {
+        // genre is in both tables: the left one stays so that the right one is still genre_right.
+        let text = "load $plays | join tracks on track | select title, genre_right"
+        #expect(try explain(text, in: session()).contains("reads 2 of 6 columns: track, genre"))
+        #expect(try result(text, in: session()) == result(text, in: session(), skipping: ["projection pushdown"]))
+    }
+}
+
+@Suite struct FunctionRegistryTests {
+    @Test func everyEntryIsImplemented() throws {
+        for entry in FunctionRegistry.all {
+            let nulls = [Value](repeating: .null, count: max(entry.minArguments, 1))
+            switch entry.kind {
+            case .scalar:
+                // Null in gives null out (or the fallback), never "unknown function".
+                #expect(throws: Never.self, "\(entry.name)") { _ = try scalarFunction(entry.name, nulls, at: SourceLocation(line: 1, column: 1)) }
+            case .aggregate:
+                #expect(AggregateFunction(name: entry.name, quantile: 0.5) != nil, "\(entry.name)")
+            }
+        }
+    }
+
+    @Test func everyExampleParsesAndTheParserUsesTheRegistry() throws {
+        for entry in FunctionRegistry.all {
+            let text = entry.kind == .scalar ? "T | derive x = \(entry.example)" : "T | agg \(entry.example)"
+            #expect(throws: Never.self, "\(entry.name)") { _ = try parse(text) }
+            let tooMany = Array(repeating: "1", count: (entry.maxArguments ?? 99) + 1).joined(separator: ", ")
+            if entry.maxArguments != nil {
+                #expect(throws: Diagnostic.self) { _ = try parse("T | derive x = \(entry.name)(\(tooMany))") }
+            }
+        }
+        #expect(Vocabulary.scalarFunctions.contains("date_trunc"))
+        #expect(Vocabulary.aggregateFunctions == ["count", "count_distinct", "sum", "mean", "median", "min", "max", "std", "var", "first", "last", "quantile"])
+    }
+
+    @Test func resultTypesFollowTheArguments() {
+        #expect(FunctionTypes.result(of: "round", arguments: [.int]) == .int)
+        #expect(FunctionTypes.result(of: "round", arguments: [.float, .int]) == .float)
+        #expect(FunctionTypes.result(of: "coalesce", arguments: [.int, .float]) == .float)
+        #expect(FunctionTypes.result(of: "coalesce", arguments: [.int, nil]) == nil)
+        #expect(FunctionTypes.result(of: "date_trunc", arguments: [.string, .date]) == .date)
+        #expect(FunctionTypes.result(of: "sum", arguments: [.int]) == .int)
+    }
+}
+
+@Suite struct ExplainTests {
+    @Test func explainPrintsThePlanWithoutRunningIt() {
+        let r = run("explain load $plays | filter genre == \"pop\" | groupby user agg n = count() | save \"/nonexistent/x.csv\"")
+        #expect(r.outcome == .success)
+        #expect(r.out == """
+            plan (local engine), output: user string, n int
+            groupby user agg n = count()
+              scan "\(fixture("plays.csv"))" (csv)
+                reads 2 of 6 columns: user, genre
+                filters while reading: genre == "pop"
+            then save on that result
+
+            """)
+    }
+
+    @Test func aTableNamedExplainStillWorks() {
+        let r = run("let explain = plays | limit 1\nexplain | select user\nexplain explain | select user")
+        #expect(r.outcome == .success)
+        #expect(r.out.hasPrefix("user\nu1\nplan (local engine), output: user string\n"))
+    }
+}
