@@ -217,27 +217,44 @@ public indirect enum Expr: Sendable, Equatable {
 }
 
 extension Expr {
+    /// The sub-expressions directly inside this one, left to right.
+    public var children: [Expr] {
+        switch self {
+        case .literal, .column: []
+        case .list(let items, _): items
+        case .map(let pairs, _): pairs.map(\.value)
+        case .unary(_, let x, _), .isNull(let x, _, _): [x]
+        case .binary(_, let a, let b, _): [a, b]
+        case .chain(let first, let links, _): [first] + links.map(\.operand)
+        case .inList(let x, let items, _, _): [x] + items
+        case .call(_, let args, _): args
+        }
+    }
+
+    /// Visits this expression and those inside it in source order (pre-order, left to right),
+    /// looking inside a node only when `visit` returns true. Iterative: a deep tree is no risk.
+    public func visit(_ visit: (Expr) -> Bool) {
+        var pending = [self]
+        while let e = pending.popLast() {
+            if visit(e) { pending += e.children.reversed() }
+        }
+    }
+
     /// An agg item seen from the group level, in source order: the aggregate calls it contains
     /// (whose arguments are read per row, so they are not looked into) and the columns it reads
     /// outside them (which must be groupby keys).
     public var aggregateItemParts: (aggregates: [Expr], columns: [(name: String, at: SourceLocation)]) {
         var aggregates: [Expr] = []
         var columns: [(name: String, at: SourceLocation)] = []
-        // Children are pushed last-first so that they are visited left to right.
-        var pending = [self]
-        while let e = pending.popLast() {
+        visit { e in
             switch e {
-            case .literal: break
             case .column(let name, let at): columns.append((name, at))
-            case .list(let items, _): pending += items.reversed()
-            case .map(let pairs, _): pending += pairs.map(\.value).reversed()
-            case .unary(_, let x, _), .isNull(let x, _, _): pending.append(x)
-            case .binary(_, let a, let b, _): pending += [b, a]
-            case .chain(let first, let links, _): pending += links.map(\.operand).reversed() + [first]
-            case .inList(let x, let items, _, _): pending += items.reversed() + [x]
-            case .call(let name, let args, _):
-                if FunctionRegistry.byName[name]?.kind == .aggregate { aggregates.append(e) } else { pending += args.reversed() }
+            case .call(let name, _, _) where FunctionRegistry.byName[name]?.kind == .aggregate:
+                aggregates.append(e)
+                return false
+            default: break
             }
+            return true
         }
         return (aggregates, columns)
     }

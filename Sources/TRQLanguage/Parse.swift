@@ -94,7 +94,7 @@ public func decodeSource(_ bytes: [UInt8], file: String) throws(Diagnostic) -> S
             throw Diagnostic(
                 "\(file) is not valid UTF-8: byte 0x\(hex.count < 2 ? "0" + hex : hex) here cannot be decoded; "
                     + "save the script as UTF-8",
-                at: SourceLocation(line: line, column: column))
+                at: SourceLocation(line: line, column: column), kind: .parse)
         case .emptyInput:
             return String(decoding: body, as: UTF8.self)
         }

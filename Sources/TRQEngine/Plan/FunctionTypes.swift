@@ -51,25 +51,18 @@ extension Schema {
     /// Checks the arguments of every call in `expr` whose argument types are known: a column of
     /// the wrong type is an error at bind time, before any row is read.
     func checkCalls(_ expr: Expr) throws(Diagnostic) {
-        var pending = [expr]
-        while let e = pending.popLast() {
-            switch e {
-            case .call(let name, let args, let at):
-                if let entry = FunctionRegistry.byName[name], entry.kind == .scalar {
-                    for (i, arg) in args.enumerated() {
-                        guard let type = type(of: arg), !FunctionTypes.accepts(entry.argument(i), type) else { continue }
-                        throw Diagnostic("\(name)() expects \(FunctionTypes.describe(entry.argument(i))) as argument \(i + 1), but '\(arg.text)' is \(type.rawValue)",
-                                         at: arg.location, kind: .type, hint: "e.g. \(entry.example)")
-                    }
-                }
-                pending += args
-            case .unary(_, let x, _), .isNull(let x, _, _): pending.append(x)
-            case .binary(_, let a, let b, _): pending += [a, b]
-            case .chain(let first, let links, _): pending += [first] + links.map(\.operand)
-            case .inList(let x, let items, _, _): pending += [x] + items
-            case .list(let items, _): pending += items
-            case .literal, .column, .map: break
+        var failure: Diagnostic?
+        expr.visit { e in
+            guard failure == nil else { return false }
+            guard case .call(let name, let args, _) = e, let entry = FunctionRegistry.byName[name], entry.kind == .scalar else { return true }
+            for (i, arg) in args.enumerated() {
+                guard let type = type(of: arg), !FunctionTypes.accepts(entry.argument(i), type) else { continue }
+                failure = Diagnostic("\(name)() expects \(FunctionTypes.describe(entry.argument(i))) as argument \(i + 1), but '\(arg.text)' is \(type.rawValue)",
+                                     at: arg.location, kind: .type, hint: "e.g. \(entry.example)")
+                return false
             }
+            return true
         }
+        if let failure { throw failure }
     }
 }

@@ -50,19 +50,9 @@ extension Expr {
     /// Every column reference, left to right, with its position.
     var columnReferences: [(name: String, at: SourceLocation)] {
         var found: [(name: String, at: SourceLocation)] = []
-        var pending = [self]
-        while let e = pending.popLast() {
-            switch e {
-            case .literal: break
-            case .column(let name, let at): found.append((name, at))
-            case .list(let items, _): pending += items.reversed()
-            case .map(let pairs, _): pending += pairs.map(\.value).reversed()
-            case .unary(_, let x, _), .isNull(let x, _, _): pending.append(x)
-            case .binary(_, let a, let b, _): pending += [b, a]
-            case .chain(let first, let links, _): pending += links.map(\.operand).reversed() + [first]
-            case .inList(let x, let items, _, _): pending += items.reversed() + [x]
-            case .call(_, let args, _): pending += args.reversed()
-            }
+        visit { e in
+            if case .column(let name, let at) = e { found.append((name, at)) }
+            return true
         }
         return found
     }
