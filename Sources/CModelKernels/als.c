@@ -17,21 +17,27 @@ static void trq_sparse_update_c(const float *Y, int64_t stride, const int32_t *i
 }
 
 #if TRQ_X86
+// Shared with trq_sparse_update_avx2, hence first.
+__attribute__((target("avx2,fma")))
+static float trq_dot_avx2(const float *a, const float *b, int64_t n) {
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    for (int64_t d = 0; d < n; d += 16) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d + 8), _mm256_loadu_ps(b + d + 8), s1);
+    }
+    __m256 s = _mm256_add_ps(s0, s1);
+    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
+    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_add_ss(h, _mm_movehdup_ps(h));
+    return _mm_cvtss_f32(h);
+}
+
 __attribute__((target("avx2,fma")))
 static void trq_sparse_update_avx2(const float *Y, int64_t stride, const int32_t *idx, int64_t n,
                                    const float *c, const float *v, float *acc, int residual) {
     for (int64_t j = 0; j < n; j++) {
         const float *y = Y + (int64_t)idx[j] * stride;
-        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-        for (int64_t d = 0; d < stride; d += 16) {
-            s0 = _mm256_fmadd_ps(_mm256_loadu_ps(y + d), _mm256_loadu_ps(v + d), s0);
-            s1 = _mm256_fmadd_ps(_mm256_loadu_ps(y + d + 8), _mm256_loadu_ps(v + d + 8), s1);
-        }
-        __m256 s = _mm256_add_ps(s0, s1);
-        __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-        h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-        h = _mm_add_ss(h, _mm_movehdup_ps(h));
-        float t = _mm_cvtss_f32(h);
+        float t = trq_dot_avx2(y, v, stride);
         __m256 w = _mm256_set1_ps(residual ? c[j] - (c[j] - 1) * t : (c[j] - 1) * t);
         for (int64_t d = 0; d < stride; d += 8)
             _mm256_storeu_ps(acc + d, _mm256_fmadd_ps(w, _mm256_loadu_ps(y + d), _mm256_loadu_ps(acc + d)));
@@ -261,20 +267,6 @@ static float trq_dot_c(const float *a, const float *b, int64_t n) {
 }
 
 #if TRQ_X86
-__attribute__((target("avx2,fma")))
-static float trq_dot_avx2(const float *a, const float *b, int64_t n) {
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-    for (int64_t d = 0; d < n; d += 16) {
-        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), s0);
-        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d + 8), _mm256_loadu_ps(b + d + 8), s1);
-    }
-    __m256 s = _mm256_add_ps(s0, s1);
-    __m128 h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps(s, 1));
-    h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-    h = _mm_add_ss(h, _mm_movehdup_ps(h));
-    return _mm_cvtss_f32(h);
-}
-
 __attribute__((target("avx512f")))
 static float trq_dot_avx512(const float *a, const float *b, int64_t n) {
     __m512 s = _mm512_setzero_ps();
