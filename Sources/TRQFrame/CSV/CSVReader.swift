@@ -471,11 +471,6 @@ final class ErrorContext {
     }
 }
 
-/// Hands non-Sendable values (unsafe buffers each thread touches disjointly) to worker threads.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
 
 /// A file's bytes as UTF-8 text: after a byte-order mark and leading blank lines, Latin-1
 /// transcoded (into memory `release` frees).
