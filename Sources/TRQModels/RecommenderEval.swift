@@ -161,8 +161,9 @@ public enum RecommenderKind: String, CaseIterable, Sendable {
     }
 }
 
-/// The options of every recommender, set by name (`with factors = 32`); a name shared by
-/// several models (factors, regularization, iterations, seed, threads) applies to each of them.
+/// The options of every recommender, set by name (`with factors = 32`). `factors`, `seed` and
+/// `threads` apply to each model that has them; ALS's `regularization` and `iterations` are on
+/// another scale than BPR's per-sample step and epochs, so BPR's have names of their own.
 public struct RecommenderOptions: Sendable, Equatable {
     public var als = ALSOptions()
     public var bpr = BPROptions()
@@ -172,13 +173,14 @@ public struct RecommenderOptions: Sendable, Equatable {
 
     public init() {}
 
-    public static let optionNames = ALSOptions.optionNames + ["learning_rate", "verify_negatives", "neighbours"]
+    public static let optionNames = ALSOptions.optionNames + ["learning_rate", "bpr_regularization", "bpr_iterations",
+                                                              "verify_negatives", "neighbours"]
 
     public mutating func set(_ name: String, _ value: OptionValue) throws {
         switch name.lowercased() {
         case "factors": bpr.factors = try value.int(name, in: 1...4096); try als.set(name, value)
-        case "regularization": bpr.regularization = try value.double(name, in: 0...1e9); try als.set(name, value)
-        case "iterations": bpr.iterations = try value.int(name, in: 0...100_000); try als.set(name, value)
+        case "bpr_regularization": bpr.regularization = try value.double(name, in: 0...1e9)
+        case "bpr_iterations": bpr.iterations = try value.int(name, in: 0...100_000)
         case "seed": bpr.seed = try value.seed(name); try als.set(name, value)
         case "threads": threads = try value.int(name, in: 1...1024); try als.set(name, value)
         case "learning_rate": bpr.learningRate = try value.double(name, in: 1e-9...10)
