@@ -24,7 +24,7 @@ extension Session {
             result = try apply(step, to: result.table)
             let next = bound.rest.dropFirst()
             if next.isEmpty { break }
-            bound = try binder.bind(next, onto: .scan(Scan.table(result.table, name: "the \(verb(of: step)) result", at: step.at)))
+            bound = try binder.bind(next, onto: .scan(Scan.table(result.table, name: "the \(step.stepName) result", at: step.at)))
             let printsTable = result.printsTable
             result = PipelineResult(table: try executor.execute(Rewrites.apply(bound.plan), cancel: cancellation), printsTable: printsTable)
         }
@@ -37,21 +37,14 @@ extension Session {
         return Explain.text(BoundPipeline(plan: Rewrites.apply(bound.plan), rest: bound.rest), engine: executor.name)
     }
 
-    private func verb(of stage: Stage) -> String {
-        switch stage.kind {
-        case .recommend: "recommend"
-        case .classify: "classify"
-        case .plot: "plot"
-        default: "save"
-        }
-    }
-
     /// Runs a step: a stage whose output is known only once it has run.
     private func apply(_ stage: Stage, to t: Table) throws(Diagnostic) -> PipelineResult {
         let at = stage.at
         switch stage.kind {
-        case .recommend(let mode, let k, let using, let options):
-            return try recommend(t, mode: mode, k: k, using: using, options: options, at: at)
+        case .recommend(let mode, let k, let model, let using, let options):
+            return try recommend(t, mode: mode, k: k, model: model, using: using, options: options, at: at)
+        case .cluster(let mode, let features, let seed, let options):
+            return try cluster(t, mode: mode, features: features, seed: seed, options: options, at: at)
         case .classify(let label, let mode, let features, let model, let options):
             return try classify(t, label: label, mode: mode, features: features, model: model, options: options, at: at)
         case .plot(let kind, let x, let y, let by, let bins, let path):

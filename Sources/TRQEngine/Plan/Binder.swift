@@ -62,7 +62,20 @@ struct Binder {
             let right = PlanNode.scan(Scan.table(try table(name, tableAt), name: name, at: tableAt))
             return try Join.bind(kind: kind, right: right, on: on, onto: input, at: at)
         case .describe: return Describe.bind(on: input, at: at)
-        case .recommend, .classify, .plot, .save: return nil
+        case .recommend, .cluster, .classify, .plot, .save: return nil
+        }
+    }
+}
+
+extension Stage {
+    /// A step's verb, for `explain` and for naming its result.
+    var stepName: String {
+        switch kind {
+        case .recommend: "recommend"
+        case .cluster: "cluster"
+        case .classify: "classify"
+        case .plot: "plot"
+        default: "save"
         }
     }
 }

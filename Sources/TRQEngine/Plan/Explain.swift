@@ -8,7 +8,7 @@ enum Explain {
         var lines = ["plan (\(engine) engine), output: " + columns(bound.plan.schema)]
         render(bound.plan, depth: 0, into: &lines)
         if let step = bound.rest.first {
-            lines.append("then \(verb(step)) on that result" + (bound.rest.count > 1 ? ", and the \(bound.rest.count - 1) stage(s) after it, planned once it has run" : ""))
+            lines.append("then \(step.stepName) on that result" + (bound.rest.count > 1 ? ", and the \(bound.rest.count - 1) stage(s) after it, planned once it has run" : ""))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -70,15 +70,5 @@ enum Explain {
         case .describe: line("describe")
         }
         if let input = node.input { render(input, depth: depth + 1, into: &lines) }
-    }
-
-    private static func verb(_ stage: Stage) -> String {
-        switch stage.kind {
-        case .recommend: "recommend"
-        case .classify: "classify"
-        case .plot: "plot"
-        case .save: "save"
-        default: "a stage"
-        }
     }
 }
