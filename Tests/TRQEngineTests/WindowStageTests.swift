@@ -26,8 +26,7 @@ import TRQEngine
 
     @Test func windowFunctionsReadTheByOrderAndKeepInputOrder() {
         let r = run("""
-            plays | derive r = row_number(), rk = rank(), prev = lag(ms, 1, 0), next = lead(ms), run = cumsum(ms)
-                per genre by ms desc
+            plays | derive r = row_number(), rk = rank(), prev = lag(ms, 1, 0), next = lead(ms), run = cumsum(ms) per genre by ms desc
             | select user, genre, ms, r, rk, prev, next, run
             """)
         #expect(r.outcome == .success, "\(r.err)")
