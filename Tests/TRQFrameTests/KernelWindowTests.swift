@@ -72,7 +72,7 @@ import TestSupport
 
     /// Random data against a direct definition: every window's sum recomputed from its rows.
     @Test func rollingMatchesDirectSums() throws {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         let n = 3000
         let keys = ints((0..<n).map { _ in Int64.random(in: 0..<40, using: &rng) })
         let v = floats(randomFloats(n, seed: 3).map { $0.flatMap { $0.isNaN ? nil : $0 } })
@@ -98,7 +98,7 @@ import TestSupport
     /// The order puts each partition's rows together, sorted by the key, ties in input order:
     /// the same as a stable sort by (partition, key), on both the small- and large-partition paths.
     @Test func orderMatchesStableSort() throws {
-        var rng = SplitMix(state: 11)
+        var rng = SplitMix64(seed: 11)
         for (n, groups, nulls) in [(5000, 2000, true), (5000, 2000, false), (5000, 3, true)] {
             let keys = ints((0..<n).map { _ in Int64.random(in: 0..<Int64(groups), using: &rng) })
             let by = floats((0..<n).map { _ in
