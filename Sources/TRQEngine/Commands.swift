@@ -24,8 +24,9 @@ let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("pivot", "pivot genre using mean(ms_played) per country", "one column per value of COL, one row per per key"),
     ("unpivot", "unpivot h1, h2 into half, plays", "the listed columns as NAME, VALUE rows"),
     ("describe", "describe", "summary statistics per column"),
-    ("recommend", #"recommend for "u0042" k 10"#, "collaborative-filtering recommendations (also: similar, eval)"),
-    ("classify", "classify genre eval", "genre classifier: predict or evaluate"),
+    ("recommend", #"recommend for "u0042" k 10 model bpr"#, "recommendations: als, bpr, item_knn, popularity (also: similar, eval)"),
+    ("classify", "classify genre eval", "classifier (logistic, mlp, cnn, forest, boost, auto): predict or evaluate"),
+    ("cluster", "cluster k 5 features energy, valence", "k-means: adds cluster and distance (also: cluster eval k 2, 4, 8)"),
     ("plot", #"plot bar genre plays to "out/genres.svg""#, "bar, line, hist or scatter chart; terminal, .svg or .html"),
     ("save", #"save "out/result.csv""#, "write the table (.csv .tsv .json .md), atomically"),
 ]
