@@ -4,7 +4,8 @@
 /// a test checks that every entry is implemented). A new function is a new entry here and its
 /// case there.
 public struct FunctionEntry: Sendable {
-    public enum Kind: Sendable { case scalar, aggregate }
+    /// A window function reads the row's partition in `by` order (derive and filter only).
+    public enum Kind: Sendable { case scalar, aggregate, window }
 
     /// What an argument must be; checked by the binder where the argument's type is known.
     public enum Argument: Sendable, Equatable {
@@ -48,6 +49,12 @@ public enum FunctionRegistry {
     private static func scalar(_ name: String, _ arguments: [FunctionEntry.Argument], min: Int? = nil, variadic: Bool = false,
                                _ result: FunctionEntry.Result, _ help: String, _ example: String) -> FunctionEntry {
         FunctionEntry(name: name, kind: .scalar, arguments: arguments, minArguments: min ?? arguments.count, variadic: variadic,
+                      result: result, help: help, example: example)
+    }
+
+    private static func window(_ name: String, _ arguments: [FunctionEntry.Argument], min: Int? = nil,
+                               _ result: FunctionEntry.Result, _ help: String, _ example: String) -> FunctionEntry {
+        FunctionEntry(name: name, kind: .window, arguments: arguments, minArguments: min ?? arguments.count,
                       result: result, help: help, example: example)
     }
 
@@ -100,10 +107,22 @@ public enum FunctionRegistry {
         aggregate("first", [.any], .argument(0), "the first value", #"first_track = first(track_id)"#),
         aggregate("last", [.any], .argument(0), "the last value", #"last_track = last(track_id)"#),
         aggregate("quantile", [.number, .number], .fixed(.float), "the q-quantile, interpolated (q from 0 to 1)", #"p90 = quantile(ms_played, 0.9)"#),
+        window("row_number", [], .fixed(.int), "1, 2, 3 ... within the partition, in `by` order", #"derive n = row_number() per user_id by played_at"#),
+        window("rank", [], .fixed(.int), "SQL's rank: ties share it, then it skips", #"derive r = rank() per genre by plays desc"#),
+        window("dense_rank", [], .fixed(.int), "SQL's dense rank: ties share it, no gaps", #"derive r = dense_rank() per genre by plays desc"#),
+        window("lag", [.any, .integer, .any], min: 1, .argument(0), "the value n rows before (1), else the default (null)", #"derive previous = lag(played_at) per user_id by played_at"#),
+        window("lead", [.any, .integer, .any], min: 1, .argument(0), "the value n rows after (1), else the default (null)", #"derive next = lead(played_at) per user_id by played_at"#),
+        window("cumsum", [.number], .argument(0), "the running sum, nulls skipped", #"derive total = cumsum(ms_played) per user_id by played_at"#),
+        window("cumcount", [], .fixed(.int), "1, 2, 3 ... within the partition", #"derive k = cumcount() per user_id"#),
+        window("cummin", [.any], .argument(0), "the running minimum, nulls skipped", #"derive low = cummin(ms_played) by played_at"#),
+        window("cummax", [.any], .argument(0), "the running maximum, nulls skipped", #"derive high = cummax(ms_played) by played_at"#),
+        window("rolling_mean", [.number, .integer], .fixed(.float), "the mean of the n rows ending at this one", #"derive avg7 = rolling_mean(plays, 7) by day"#),
+        window("rolling_sum", [.number, .integer], .argument(0), "the sum of the n rows ending at this one", #"derive sum7 = rolling_sum(plays, 7) by day"#),
     ]
 
     public static let byName: [String: FunctionEntry] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     public static var scalarNames: [String] { all.filter { $0.kind == .scalar }.map(\.name) }
     public static var aggregateNames: [String] { all.filter { $0.kind == .aggregate }.map(\.name) }
+    public static var windowNames: [String] { all.filter { $0.kind == .window }.map(\.name) }
 }

@@ -3,7 +3,8 @@ public enum Vocabulary {
     /// Stage names, in the order the reference documents them.
     public static let verbs: [String] = [
         "filter", "select", "derive", "drop", "rename", "groupby", "agg", "sort", "top", "limit",
-        "distinct", "dropna", "fillna", "join", "describe", "recommend", "classify", "cluster", "plot", "save",
+        "distinct", "dropna", "fillna", "join", "union", "pivot", "unpivot", "describe", "recommend",
+        "classify", "cluster", "plot", "save",
     ]
 
     /// Every other word with a meaning somewhere in the grammar (all case-insensitive).
@@ -12,14 +13,16 @@ public enum Vocabulary {
     public static let keywords: [String] = [
         "let", "load", "with", "explain",
         "and", "or", "not", "in", "like", "is", "null", "true", "false",
-        "asc", "desc", "by", "per", "agg", "on", "inner", "left",
-        "for", "similar", "eval", "k", "test", "seed", "against", "using", "user", "item", "weight",
+        "asc", "desc", "by", "per", "agg", "on", "inner", "left", "cross", "using", "into",
+        "for", "similar", "eval", "k", "test", "seed", "against", "user", "item", "weight",
         "from", "features", "model",
         "bar", "line", "hist", "scatter", "bins", "to",
     ]
 
     public static var scalarFunctions: [String] { FunctionRegistry.scalarNames }
     public static var aggregateFunctions: [String] { FunctionRegistry.aggregateNames }
+    /// Functions over a row's partition in `by` order, allowed only in derive and filter.
+    public static var windowFunctions: [String] { FunctionRegistry.windowNames }
 
     /// Shell command names, without the leading dot.
     public static let shellCommands: [String] = [

@@ -150,13 +150,19 @@ private func explain(_ text: String, in s: Session, skipping: Set<String> = []) 
                 #expect(throws: Never.self, "\(entry.name)") { _ = try scalarFunction(entry.name, nulls, at: SourceLocation(line: 1, column: 1)) }
             case .aggregate:
                 #expect(AggregateFunction(name: entry.name, quantile: 0.5) != nil, "\(entry.name)")
+            case .window:
+                #expect(WindowFunction.names.contains(entry.name), "\(entry.name)")
             }
         }
     }
 
     @Test func everyExampleParsesAndTheParserUsesTheRegistry() throws {
         for entry in FunctionRegistry.all {
-            let text = entry.kind == .scalar ? "T | derive x = \(entry.example)" : "T | agg \(entry.example)"
+            let text = switch entry.kind {
+            case .scalar: "T | derive x = \(entry.example)"
+            case .aggregate: "T | agg \(entry.example)"
+            case .window: "T | \(entry.example)"
+            }
             #expect(throws: Never.self, "\(entry.name)") { _ = try parse(text) }
             let tooMany = Array(repeating: "1", count: (entry.maxArguments ?? 99) + 1).joined(separator: ", ")
             if entry.maxArguments != nil {

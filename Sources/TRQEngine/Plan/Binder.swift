@@ -62,7 +62,9 @@ struct Binder {
             let right = PlanNode.scan(Scan.table(try table(name, tableAt), name: name, at: tableAt))
             return try Join.bind(kind: kind, right: right, on: on, onto: input, at: at)
         case .describe: return Describe.bind(on: input, at: at)
-        case .recommend, .cluster, .classify, .plot, .save: return nil
+        // Windows, pivot, unpivot, union and cross join run as steps on the materialized result
+        // until they have operators of their own.
+        case .recommend, .cluster, .classify, .plot, .save, .window, .pivot, .unpivot, .union, .crossJoin: return nil
         }
     }
 }
@@ -75,6 +77,11 @@ extension Stage {
         case .cluster: "cluster"
         case .classify: "classify"
         case .plot: "plot"
+        case .window: "window"
+        case .pivot: "pivot"
+        case .unpivot: "unpivot"
+        case .union: "union"
+        case .crossJoin: "join cross"
         default: "save"
         }
     }
