@@ -55,7 +55,7 @@ extension Session {
         }
         func frame<R>(_ body: () throws(FrameError) -> R) throws(Diagnostic) -> R { try Diagnostic.located(at: at, body) }
         if Vocabulary.aggregateFunctions.contains(name) {
-            let request = try aggregateRequest(call, name: call.text, eval: rows)
+            let request = try LocalExecutor().aggregateRequest(call, name: call.text, eval: rows)
             // Only first and last read the `by` order; other aggregates need just the partitions.
             let order = request.function == .first || request.function == .last ? try ordered() : nil
             return try frame { () throws(FrameError) in try windowAggregate(request, partitions: partitions, order: order) }
@@ -114,7 +114,7 @@ extension Session {
             cells.append(NamedExpr(name: name, expr: item.expr))
         }
         let keys = (rowKeys + [column.name]).map { ColumnRef(name: $0, at: at) }
-        let grouped = try aggregateStage(t, keys: keys, items: cells, at: at)
+        let grouped = try LocalExecutor().aggregateStage(t, keys: keys, items: cells, at: at)
         return try Diagnostic.located(at: at) { () throws(FrameError) in
             try pivot(grouped, rowKeys: rowKeys, column: column.name, values: cells.map(\.name), valueNames: items.map(\.name))
         }
