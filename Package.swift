@@ -18,8 +18,9 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CFrameKernels"),
-        .target(name: "TRQFrame", dependencies: ["CFrameKernels"], swiftSettings: unchecked),
+        .target(name: "TRQFrame", dependencies: ["CFrameKernels", "CZlib"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
         .target(name: "TRQModels", dependencies: ["TRQFrame", "COpenBLAS"], swiftSettings: unchecked),
         .target(name: "TRQPlot", dependencies: ["TRQFrame"]),

@@ -60,8 +60,9 @@ public enum JSONReader {
     }
 
     /// `chunks`: how many pieces to parse in parallel; nil picks by size.
+    /// `text`: paths to read as text whatever their values (stacking with a file where they are).
     static func parse(_ bytes: UnsafeRawBufferPointer, name: String, format: JSONFormat,
-                      columns: Set<String>?, chunks: Int?) throws(CSVError) -> Table {
+                      columns: Set<String>?, text: Set<String> = [], chunks: Int?) throws(CSVError) -> Table {
         let empty = UnsafeRawBufferPointer(start: UnsafeRawPointer(bitPattern: 8), count: 0)
         let input = bytes.baseAddress == nil ? empty : bytes
         let base = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -93,6 +94,7 @@ public enum JSONReader {
             }
         }
         var rules = JSONPathRules(columns: columns)
+        rules.textPaths = text
         let count = layout == .singleObject ? 1 : chunks ?? (end &- start >= 1 << 20 ? 2 &* cpuCount : 1)
         let starts = chunkStarts(base, start: start, end: end, layout: layout, count: count)
         // Conflicts (a path of objects and scalars, or of numbers and text) are found after a
