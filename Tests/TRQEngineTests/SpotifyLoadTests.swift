@@ -92,6 +92,14 @@ struct SpotifyLoadTests {
         #expect(missing.err.contains("no files in the archive match"))
     }
 
+    /// Counts by Python's json module over the same files: 9,053 listens, 8,903 with a track
+    /// URI, 1,786,331,978 ms in all, 195 distinct artists.
+    @Test func theBundledExportSampleLoads() {
+        let folder = #filePath.split(separator: "/").dropLast(3).joined(separator: "/")
+        let r = run("load \"/\(folder)/data/spotify_export_sample/Spotify Extended Streaming History/*.json\" | agg n = count(), tracks = count(track_id), ms = sum(ms_played), artists = count_distinct(artist_name)")
+        #expect(lines(r.out) == ["n,tracks,ms,artists", "9053,8903,1786331978,195"], "\(r.err)")
+    }
+
     @Test func gzipIsDecompressedOnTheFly() {
         let r = run("load \"\(spotify("history.ndjson.gz"))\"")
         #expect(lines(r.out) == ["a,b", "1,x", "2,y"], "\(r.err)")

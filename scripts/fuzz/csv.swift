@@ -17,16 +17,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let chunks = 2 + Int(flags >> 4) % 5
     let serial = Result { () throws(CSVError) -> Table in try CSVReader.parse(file, name: "fuzz.csv", options: options, chunks: 1) }
     let chunked = Result { () throws(CSVError) -> Table in try CSVReader.parse(file, name: "fuzz.csv", options: options, chunks: chunks) }
-    switch (serial, chunked) {
-    case (.success(let a), .success(let b)):
-        require(same(a, b), "serial and \(chunks)-chunk tables differ")
-    case (.failure(let a), .failure(let b)):
-        require(a == b, "serial error \(a) but \(chunks)-chunk error \(b)")
-    case (.success, .failure(let e)):
-        require(false, "only the \(chunks)-chunk parse failed: \(e)")
-    case (.failure(let e), .success):
-        require(false, "only the serial parse failed: \(e)")
-    }
+    requireSame(serial, chunked, chunks: chunks)
     guard case .success(let table) = serial, writable(table) else { return 0 }
     var types: [String: DataType] = [:]
     for (name, column) in zip(table.names, table.columns) { types[name] = column.type }

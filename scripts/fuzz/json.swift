@@ -18,16 +18,7 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let chunked = Result { () throws(CSVError) -> Table in
         try JSONReader.parse(file, name: "fuzz.json", format: format, columns: nil, chunks: chunks)
     }
-    switch (serial, chunked) {
-    case (.success(let a), .success(let b)):
-        require(same(a, b), "serial and \(chunks)-chunk tables differ")
-    case (.failure(let a), .failure(let b)):
-        require(a == b, "serial error \(a) but \(chunks)-chunk error \(b)")
-    case (.success, .failure(let e)):
-        require(false, "only the \(chunks)-chunk parse failed: \(e)")
-    case (.failure(let e), .success):
-        require(false, "only the serial parse failed: \(e)")
-    }
+    requireSame(serial, chunked, chunks: chunks)
     guard flags & 16 != 0, case .success(let table) = serial, let first = table.names.first,
           !table.names.contains(where: { $0 != first && ($0.hasPrefix(first + ".") || first.hasPrefix($0 + ".")) })
     else { return 0 }

@@ -1,5 +1,19 @@
 // Checks shared by the libFuzzer targets that read tables (csv.swift, json.swift).
 
+/// Requires a serial and a chunked parse to agree: the same table or the same error.
+func requireSame<E: Error & Equatable>(_ serial: Result<Table, E>, _ chunked: Result<Table, E>, chunks: Int) {
+    switch (serial, chunked) {
+    case (.success(let a), .success(let b)):
+        require(same(a, b), "serial and \(chunks)-chunk tables differ")
+    case (.failure(let a), .failure(let b)):
+        require(a == b, "serial error \(a) but \(chunks)-chunk error \(b)")
+    case (.success, .failure(let e)):
+        require(false, "only the \(chunks)-chunk parse failed: \(e)")
+    case (.failure(let e), .success):
+        require(false, "only the serial parse failed: \(e)")
+    }
+}
+
 func require(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }
 }

@@ -496,19 +496,12 @@ final class JSONChunkParser {
         if nodes[node].text || b.pointee.kind == .string {
             return try appendText(node, UnsafeBufferPointer(start: base + numberStart, count: i &- numberStart), at: numberStart)
         }
-        if integral, digits <= 18 {
-            let v = negative ? -Int64(magnitude) : Int64(magnitude)
-            switch b.pointee.kind {
-            case .int: b.pointee.append(bits: UInt64(bitPattern: v))
-            case .float: b.pointee.append(bits: Double(v).bitPattern)
-            case .unknown:
-                b.pointee.widen(to: .int)
-                b.pointee.append(bits: UInt64(bitPattern: v))
-            default: conflict(node, b)
-            }
-            return
+        let integer: Int64? = if !integral { nil } else if digits <= 18 {
+            negative ? -Int64(magnitude) : Int64(magnitude)
+        } else {
+            scanInt(base, numberStart, i)?.value
         }
-        if integral, let (v, _) = scanInt(base, numberStart, i) {
+        if let v = integer {
             switch b.pointee.kind {
             case .int: b.pointee.append(bits: UInt64(bitPattern: v))
             case .float: b.pointee.append(bits: Double(v).bitPattern)
