@@ -22,12 +22,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CFrameKernels"),
-<<<<<<< HEAD
-        .target(name: "TRQFrame", dependencies: ["CFrameKernels", "CZlib"], swiftSettings: unchecked),
-=======
         .target(name: "CModelKernels", exclude: ["generate_gemm_blocks.py"]),
-        .target(name: "TRQFrame", dependencies: ["CFrameKernels"], swiftSettings: unchecked),
->>>>>>> main
+        .target(name: "TRQFrame", dependencies: ["CFrameKernels", "CZlib"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
         // Seeded generators shared by the models, trq-datagen (which links no other library target), tests and benchmarks.
         .target(name: "TRQRandom"),
