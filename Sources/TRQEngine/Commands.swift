@@ -4,7 +4,7 @@ import TRQLanguage
 
 /// One line of `.help`: a verb and an example of it.
 let verbHelp: [(verb: String, example: String, meaning: String)] = [
-    ("load", #"load "data/listening_2023.csv" with nulls = ["", "NA"]"#, "read a CSV/TSV file or a glob of them"),
+    ("load", #"load "data/listening_2023.csv" with nulls = ["", "NA"]"#, "read CSV/TSV, JSON, NDJSON (.gz too), a Spotify export .zip or folder, or a glob of them"),
     ("filter", #"filter country == "BR" and ms_played > 30000"#, "keep rows where the condition is true"),
     ("select", "select user_id, minutes = ms_played / 60000", "keep (or compute) these columns, in this order"),
     ("derive", "derive month = month(played_at)", "add or replace columns"),
@@ -22,7 +22,7 @@ let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("describe", "describe", "summary statistics per column"),
     ("recommend", #"recommend for "u0042" k 10"#, "collaborative-filtering recommendations (also: similar, eval)"),
     ("classify", "classify genre eval", "genre classifier: predict or evaluate"),
-    ("plot", #"plot bar genre plays to "out/genres.svg""#, "bar, line, hist or scatter chart; terminal, .svg or .html"),
+    ("plot", #"plot bar genre plays to "out/genres.svg""#, "bar, line, hist, scatter or heatmap (X Y VALUE) chart; terminal, .svg or .html"),
     ("save", #"save "out/result.csv""#, "write the table (.csv .tsv .json .md), atomically"),
 ]
 

@@ -108,7 +108,7 @@ public enum ClassifyMode: Sendable, Equatable {
     case eval(testFraction: Expr?, seed: Expr?, against: String?)
 }
 
-public enum PlotKind: String, Sendable, Equatable, CaseIterable { case bar, line, hist, scatter }
+public enum PlotKind: String, Sendable, Equatable, CaseIterable { case bar, line, hist, scatter, heatmap }
 
 public struct Stage: Sendable, Equatable {
     public var kind: Kind
@@ -140,7 +140,8 @@ public struct Stage: Sendable, Equatable {
         case recommend(mode: RecommendMode, k: Expr?, using: RecommendColumns, options: [Option])
         case classify(label: ColumnRef, mode: ClassifyMode, features: [ColumnRef], model: String?, options: [Option])
         /// `plot KIND X [Y] [by GROUP] [bins N] [to "PATH"]`
-        case plot(kind: PlotKind, x: ColumnRef, y: ColumnRef?, by: ColumnRef?, bins: Expr?, to: String?)
+        /// `plot heatmap X Y VALUE [to "PATH"]` has `value`.
+        case plot(kind: PlotKind, x: ColumnRef, y: ColumnRef?, by: ColumnRef?, bins: Expr?, to: String?, value: ColumnRef? = nil)
         case save(path: String, options: [Option])
 
         public static func == (a: Kind, b: Kind) -> Bool {

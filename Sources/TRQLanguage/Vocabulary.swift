@@ -15,7 +15,7 @@ public enum Vocabulary {
         "asc", "desc", "by", "per", "agg", "on", "inner", "left",
         "for", "similar", "eval", "k", "test", "seed", "against", "using", "user", "item", "weight",
         "from", "features", "model",
-        "bar", "line", "hist", "scatter", "bins", "to",
+        "bar", "line", "hist", "scatter", "heatmap", "bins", "to",
     ]
 
     public static let scalarFunctions: [String] = scalarSignatures.map(\.name)

@@ -42,9 +42,9 @@ public enum FileLoader {
     public static func load(_ request: LoadRequest) throws(CSVError) -> Table {
         let lower = request.pattern.lowercased()
         let plainCSV = (request.format ?? FileFormat(path: lower) ?? .csv) == .csv
-            && !lower.hasSuffix(".gz") && !lower.contains(".zip")
+            && !lower.hasSuffix(".gz") && !lower.contains(".zip") && !SourceFile.isFolder(request.pattern)
         if plainCSV { return try CSVReader.load(request.pattern, options: request.csv) }
-        let files = try SourceFile.expand(request.pattern, choose: SpotifyExport.historyEntries)
+        let files = try SourceFile.expand(request.pattern, choose: SpotifyExport.historyFiles)
         var tables: [Table] = []
         var mapped: [Bool] = []
         for file in files {

@@ -32,7 +32,9 @@ struct SourceFile {
     /// The files a pattern names. A path part ending in `.zip/` reaches inside the archive: the
     /// rest is a glob over its entries' names (without `/`, it may match just the file name,
     /// whatever folder the entry is in). A `.zip` path alone gives the entries `choose` picks.
-    static func expand(_ pattern: String, choose: (ZipArchive) throws(CSVError) -> [ZipArchive.Entry]) throws(CSVError) -> [SourceFile] {
+    /// A folder path (or a `.zip` path alone) gives the files `choose` picks among the names of
+    /// the files below it (or the archive's entries).
+    static func expand(_ pattern: String, choose: ([String], String) throws(CSVError) -> [Int]) throws(CSVError) -> [SourceFile] {
         if let split = archiveSplit(pattern) {
             let archivePattern = split.archive
             let inner = split.inner
@@ -52,7 +54,10 @@ struct SourceFile {
         for path in try CSVReader.expandGlob(pattern) {
             if path.lowercased().hasSuffix(".zip") {
                 let archive = try ZipArchive(path: path)
-                files += try choose(archive).map { entry(archive, $0) }
+                files += try choose(archive.entries.map(\.name), path).map { entry(archive, archive.entries[$0]) }
+            } else if isFolder(path) {
+                let names = filesBelow(path)
+                files += try choose(names, path).map { onDisk(path + "/" + names[$0]) }
             } else {
                 files.append(onDisk(path))
             }
@@ -76,6 +81,29 @@ struct SourceFile {
             return (String(decoding: bytes[..<(i &+ 4)], as: UTF8.self), String(decoding: bytes[(i &+ 5)...], as: UTF8.self))
         }
         return nil
+    }
+
+    static func isFolder(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// Paths (relative to `folder`) of the regular files below it, at any depth.
+    static func filesBelow(_ folder: String, prefix: String = "") -> [String] {
+        guard let dir = opendir(folder + (prefix.isEmpty ? "" : "/" + prefix)) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            let relative = prefix.isEmpty ? name : prefix + "/" + name
+            if isFolder(folder + "/" + relative) {
+                names += filesBelow(folder, prefix: relative)
+            } else {
+                names.append(relative)
+            }
+        }
+        return names
     }
 
     static func matches(_ pattern: String, _ name: String) -> Bool {
