@@ -16,6 +16,8 @@ struct Binder {
     /// The table bound to a name (`_` included), or the error naming it.
     var table: (String, SourceLocation) throws(Diagnostic) -> Table
     var memoryLimit: Int?
+    /// Reads a `load` that is not a plain CSV file whole (see `Session.load`).
+    var loadWhole: (String, [Option], SourceLocation) throws(Diagnostic) -> Table
 
     func bind(_ pipeline: Pipeline) throws(Diagnostic) -> BoundPipeline {
         try bind(pipeline.stages[...], onto: source(pipeline.source))
@@ -24,7 +26,13 @@ struct Binder {
     func source(_ source: Source) throws(Diagnostic) -> PlanNode {
         switch source {
         case .table(let name, let at): .scan(Scan.table(try table(name, at), name: name, at: at))
-        case .load(let path, let options, let at): .scan(try Scan.load(path, options: options, at: at, memoryLimit: memoryLimit))
+        case .load(let path, let options, let at):
+            // JSON, archives, .gz and Spotify exports are read whole when bound, until they are TableSources.
+            if Scan.isPlainCSV(path, options: options) {
+                .scan(try Scan.load(path, options: options, at: at, memoryLimit: memoryLimit))
+            } else {
+                .scan(Scan.table(try loadWhole(path, options, at), name: path, at: at))
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import TRQFrame
 import TRQLanguage
 
@@ -68,6 +69,22 @@ struct Scan: Sendable {
                              hint: nearestName(to: name, in: names).map { "did you mean \"\($0)\"?" } ?? "the formats are \(names.joined(separator: ", "))")
         }
         return named
+    }
+
+    /// Whether `load` reads one CSV file or a glob of them (no archive, no compression, no folder,
+    /// no Spotify mapping): those go through `CSVSource`.
+    static func isPlainCSV(_ path: String, options: [Option]) -> Bool {
+        let lower = path.lowercased()
+        for option in options {
+            switch option.name.lowercased() {
+            case "spotify": return false
+            case "format": if case .literal(.string(let name), _) = option.value, name.lowercased() != "csv" { return false }
+            default: break
+            }
+        }
+        var isFolder: ObjCBool = false
+        return (FileFormat(path: lower) ?? .csv) == .csv && !lower.hasSuffix(".gz") && !lower.contains(".zip")
+            && !(FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue)
     }
 
     static func table(_ table: Table, name: String, at: SourceLocation) -> Scan {
