@@ -39,7 +39,7 @@ struct SourceFile {
             let archivePattern = split.archive
             let inner = split.inner
             var files: [SourceFile] = []
-            for path in try CSVReader.expandGlob(archivePattern) {
+            for path in try SourceFiles.expandGlob(archivePattern) {
                 let archive = try ZipArchive(path: path)
                 let chosen = archive.entries.filter { matches(inner, $0.name) }
                 files += chosen.map { entry(archive, $0) }
@@ -51,7 +51,7 @@ struct SourceFile {
             return files
         }
         var files: [SourceFile] = []
-        for path in try CSVReader.expandGlob(pattern) {
+        for path in try SourceFiles.expandGlob(pattern) {
             if path.lowercased().hasSuffix(".zip") {
                 let archive = try ZipArchive(path: path)
                 files += try choose(archive.entries.map(\.name), path).map { entry(archive, archive.entries[$0]) }
