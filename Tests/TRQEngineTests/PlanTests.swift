@@ -82,7 +82,6 @@ private func explain(_ text: String, in s: Session, skipping: Set<String> = []) 
                 == ("lower() expects a string as argument 1, but 'ms' is int (e.g. lower(country))", at(26), ErrorKind.type))
         #expect(bindError("plays | filter ms + 1", in: s)! == ("filter needs a true/false condition, but 'ms + 1' is int", at(19), ErrorKind.type))
         #expect(bindError("load $plays with delimitr = \";\"", in: s)! == ("unknown load option 'delimitr' (did you mean 'delimiter'?)", at(18), ErrorKind.bind))
-        #expect(bindError("load $plays with format = \"cvs\"", in: s)! == ("unknown format \"cvs\" (did you mean \"csv\"?)", at(27), ErrorKind.bind))
     }
 
     @Test func stepsEndTheRelationalPlan() throws {
