@@ -51,6 +51,9 @@ extension Session {
                 throw Diagnostic("unknown load option '\(option.name)'\(suggestion(for: option.name, in: known))", at: option.at)
             }
         }
+        let warnings = CSVWarnings()
+        csv.warnings = warnings
+        defer { for message in warnings.messages { writeError("warning: \(message)\n") } }
         do {
             return try CSVReader.load(path, options: csv)
         } catch {

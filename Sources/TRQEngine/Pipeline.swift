@@ -96,10 +96,8 @@ extension Session {
             return PipelineResult(table: out)
         case .drop(let refs):
             var out = t
-            for ref in refs {
-                _ = try columnIndex(ref, in: t)
-                out.remove(ref.name)
-            }
+            for ref in refs { _ = try columnIndex(ref, in: t) }
+            out.remove(Set(refs.map(\.name)))
             return PipelineResult(table: out)
         case .rename(let pairs):
             var out = t
@@ -194,8 +192,9 @@ extension Session {
     /// Removes the columns not in `names`. One column always stays: a table without columns would
     /// lose its row count.
     private func keepOnly(_ names: Set<String>, in table: inout Table) {
-        for name in table.names.dropFirst() where !names.contains(name) { table.remove(name) }
-        if let first = table.names.first, !names.contains(first), table.columnCount > 1 { table.remove(first) }
+        var doomed = Set(table.names.filter { !names.contains($0) })
+        if doomed.count == table.columnCount, let first = table.names.first { doomed.remove(first) }
+        table.remove(doomed)
     }
 
     private func filterMask(_ condition: Expr, on t: Table) throws(Diagnostic) -> Column {
