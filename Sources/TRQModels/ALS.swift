@@ -92,10 +92,7 @@ public final class ALSModel: Recommender, @unchecked Sendable {
 
     /// The cache key of an ALS model: the interactions and every option that changes the fit.
     public static func cacheKey(_ matrix: InteractionMatrix, options: ALSOptions) -> ContentHash {
-        var h = ContentHash()
-        matrix.hash(into: &h)
-        options.hash(into: &h)
-        return h
+        matrix.cacheKey(options.hash)
     }
 
     /// Approximate memory held by the model (factors and training items), for `.models`.

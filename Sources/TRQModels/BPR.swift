@@ -46,13 +46,6 @@ public final class BPRModel: Recommender, @unchecked Sendable {
     /// Factors plus the bias component, padded for the scoring GEMM.
     var stride: Int { paddedStride(options.factors + 1) }
 
-    public static func cacheKey(_ matrix: InteractionMatrix, options: BPROptions) -> ContentHash {
-        var h = ContentHash()
-        matrix.hash(into: &h)
-        options.hash(into: &h)
-        return h
-    }
-
     public var memoryBytes: Int {
         (userFactors.count + itemFactors.count) * 4 + seen.items.count * 4 + seen.start.count * 8 + itemCount * 4
     }

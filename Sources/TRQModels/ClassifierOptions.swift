@@ -59,7 +59,7 @@ public struct ClassifierOptions: Sendable, Equatable {
 
     /// Boost: rounds at most (one tree per class each), leaves per tree at most, early stopping
     /// (nil: on above 10,000 training rows), the smallest validation log-loss decrease that counts.
-    public var rounds = 200
+    public var rounds = 100
     public var maxLeaves = 31
     public var earlyStopping: Bool?
     public var tolerance = 1e-7

@@ -198,13 +198,9 @@ public struct RecommenderOptions: Sendable, Equatable {
     public func cacheKey(_ kind: RecommenderKind, _ matrix: InteractionMatrix) -> ContentHash {
         switch kind {
         case .als: return ALSModel.cacheKey(matrix, options: als)
-        case .bpr: return BPRModel.cacheKey(matrix, options: bpr)
-        case .itemKNN, .popularity:
-            var h = ContentHash()
-            matrix.hash(into: &h)
-            h.combine(kind.rawValue)
-            if kind == .itemKNN { h.combine(neighbours) }
-            return h
+        case .bpr: return matrix.cacheKey(bpr.hash)
+        case .itemKNN: return matrix.cacheKey { $0.combine(kind.rawValue); $0.combine(neighbours) }
+        case .popularity: return matrix.cacheKey { $0.combine(kind.rawValue) }
         }
     }
 
