@@ -21,9 +21,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CFrameKernels"),
         .target(name: "CModelKernels", exclude: ["generate_gemm_blocks.py"]),
-        .target(name: "TRQFrame", dependencies: ["CFrameKernels"], swiftSettings: unchecked),
+        .target(name: "TRQFrame", dependencies: ["CFrameKernels", "CZlib"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
         // Seeded generators shared by the models, trq-datagen (which links no other library target), tests and benchmarks.
         .target(name: "TRQRandom"),
