@@ -18,12 +18,15 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CParquetCodecs", providers: [.apt(["libsnappy-dev", "libzstd-dev", "liblz4-dev", "libbrotli-dev"])]),
         .target(name: "CFrameKernels"),
         .target(name: "TRQFrame", dependencies: ["CFrameKernels"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
+        .target(name: "TRQParquet", dependencies: ["TRQFrame", "CZlib", "CParquetCodecs"], swiftSettings: unchecked),
         .target(name: "TRQModels", dependencies: ["TRQFrame", "COpenBLAS"], swiftSettings: unchecked),
         .target(name: "TRQPlot", dependencies: ["TRQFrame"]),
-        .target(name: "TRQEngine", dependencies: ["TRQFrame", "TRQLanguage", "TRQModels", "TRQPlot"]),
+        .target(name: "TRQEngine", dependencies: ["TRQFrame", "TRQLanguage", "TRQModels", "TRQPlot", "TRQParquet"]),
         .executableTarget(
             name: "trq",
             dependencies: [

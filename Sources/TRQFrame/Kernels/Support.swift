@@ -8,7 +8,7 @@ let cancellationChunk = 65_536
 let parallelThreshold = 200_000
 
 /// Runs `body(0) ... body(count - 1)` concurrently; the bodies must touch disjoint state.
-func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     if count == 1 { return body(0) }
     withoutActuallyEscaping(body) { body in
         let box = UncheckedSendable(body)
