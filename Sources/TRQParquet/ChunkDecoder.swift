@@ -58,6 +58,7 @@ final class ChunkDecoder {
 
     /// Calls `body` with each data page in order.
     func forEachPage(_ body: (DecodedPage) throws(EncodingFailure) -> Void) throws(EncodingFailure) {
+        if chunk.valueCount == 0 { return }
         var start = Int(chunk.dataPageOffset)
         if let d = chunk.dictionaryPageOffset, d > 0, d < start { start = Int(d) }
         let size = Int(chunk.compressedSize)
