@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
+        .testTarget(name: "TRQParquetTests", dependencies: ["TRQParquet", "TRQFrame"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot", "TestSupport"]),
         .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatagenTests", dependencies: ["trq-datagen", "TestSupport"]),

@@ -182,8 +182,6 @@ private func percentDecoded(_ text: String) -> String {
 
 /// `YYYY-MM-DD` as days since 1970.
 private func parseDateText(_ text: String) -> Int32? {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-          let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), (1...31).contains(d) else { return nil }
-    return Int32(daysFromCivil(year: y, month: m, day: d))
+    if case .date(let days)? = parsedTime(text) { return days }
+    return nil
 }

@@ -46,6 +46,17 @@ private func order(_ a: Value, _ b: Value) -> Int? {
     case (.bool(let x), .bool(let y)): return sign(x ? 1 : 0, y ? 1 : 0)
     case (.date(let x), .date(let y)): return sign(x, y)
     case (.timestamp(let x), .timestamp(let y)): return sign(x, y)
+    case (.timestamp, .string(let text)), (.date, .string(let text)):
+        // A timestamp or date compares with ISO text, as in filters.
+        guard let parsed = parsedTime(text) else { return nil }
+        switch (a, parsed) {
+        case (.timestamp(let x), .timestamp(let y)): return sign(x, y)
+        case (.timestamp(let x), .date(let d)): return sign(x, Int64(d) &* microsPerDay)
+        case (.date(let x), .date(let y)): return sign(x, y)
+        default: return nil
+        }
+    case (.string, .timestamp), (.string, .date):
+        return order(b, a).map { -$0 }
     case (.string(let x), .string(let y)):
         // Parquet orders UTF-8 text by unsigned bytes, which is code point order.
         return x == y ? 0 : (x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : 1)
@@ -77,4 +88,9 @@ func RowGroupStatistics(_ stats: Statistics, leaf: Leaf, rows: Int64) -> RangeCh
         }
     }
     return RangeCheck(min: decode(stats.min), max: decode(stats.max), nullCount: stats.nullCount, rows: rows)
+}
+
+func parsedTime(_ text: String) -> ParsedTime? {
+    var text = text
+    return text.withUTF8 { parseISO8601($0) }
 }
