@@ -145,6 +145,8 @@ final class ParquetFile {
         if let wanted {
             let set = Set(wanted)
             selected = selected.filter { set.contains(schema.columns[$0].name) }
+            // A table needs a column to carry its row count (`load F | agg n = count()`).
+            if selected.isEmpty, !schema.columns.isEmpty { selected = [0] }
         }
         let groups = metadata.rowGroups.indices.filter { g in
             !predicates.contains { canSkip(group: g, $0) }

@@ -203,10 +203,7 @@ struct ChunkEncoder {
             chunk.max = maxEntry.map { Array($0.utf8) }
             if entries.isEmpty { localCodes = [] }
             chunk.hasDictionary = true
-            appendPage(&chunk, page, header: { w, uncompressed, compressed in
-                w.field(1, i32: PageType.dictionary.rawValue)
-                w.field(2, i32: Int32(uncompressed))
-                w.field(3, i32: Int32(compressed))
+            appendPage(&chunk, page, type: .dictionary, header: { w in
                 w.field(7, structure: { w in
                     w.field(1, i32: Int32(entries.count))
                     w.field(2, i32: Encoding.plain.rawValue)
@@ -288,10 +285,7 @@ struct ChunkEncoder {
                 page.append(contentsOf: levels)
             }
             values(&page, range)
-            appendPage(&chunk, page, header: { w, uncompressed, compressed in
-                w.field(1, i32: PageType.data.rawValue)
-                w.field(2, i32: Int32(uncompressed))
-                w.field(3, i32: Int32(compressed))
+            appendPage(&chunk, page, type: .data, header: { w in
                 w.field(5, structure: { w in
                     w.field(1, i32: Int32(range.count))
                     w.field(2, i32: encoding.rawValue)
@@ -303,10 +297,16 @@ struct ChunkEncoder {
         } while start < rows.upperBound
     }
 
-    private func appendPage(_ chunk: inout EncodedChunk, _ page: [UInt8], header: (inout ThriftWriter, Int, Int) -> Void) {
+    /// Appends a page: its header (type and sizes, then the fields `header` writes) and bytes.
+    private func appendPage(_ chunk: inout EncodedChunk, _ page: [UInt8], type: PageType, header: (inout ThriftWriter) -> Void) {
         let compressed = page.withUnsafeBytes { codec.compress($0) }
         var w = ThriftWriter()
-        w.structure { w in header(&w, page.count, compressed.count) }
+        w.structure { w in
+            w.field(1, i32: type.rawValue)
+            w.field(2, i32: Int32(page.count))
+            w.field(3, i32: Int32(compressed.count))
+            header(&w)
+        }
         chunk.bytes.append(contentsOf: w.bytes)
         chunk.bytes.append(contentsOf: compressed)
         chunk.uncompressedSize &+= w.bytes.count &+ page.count
