@@ -1,12 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Release builds of the hot kernels are what users run; debug builds are far slower.
+// Release builds of the hot kernels are what users run; debug builds are far slower. -Ounchecked
+// saves TRQFrame about 10% of a CSV load (scripts/bench/RESULTS.md); the CSV fuzzer uses it too.
 let unchecked: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "trq",
-    platforms: [.macOS(.v13)],
+    // Built and tested on x86-64 Linux (the C kernels also compile for arm64, without SIMD);
+    // on macOS, Synchronization's Atomic needs 15.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "trq", targets: ["trq"]),
         .executable(name: "trq-datagen", targets: ["trq-datagen"]),
@@ -21,33 +24,41 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CParquetCodecs", providers: [.apt(["libsnappy-dev", "libzstd-dev", "liblz4-dev", "libbrotli-dev"])]),
         .target(name: "CFrameKernels"),
+        .target(name: "CModelKernels", exclude: ["generate_gemm_blocks.py"]),
         .target(name: "TRQFrame", dependencies: ["CFrameKernels"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
         .target(name: "TRQParquet", dependencies: ["TRQFrame", "CZlib", "CParquetCodecs"], swiftSettings: unchecked),
-        .target(name: "TRQModels", dependencies: ["TRQFrame", "COpenBLAS"], swiftSettings: unchecked),
+        // Seeded generators shared by the models, trq-datagen (which links no other library target), tests and benchmarks.
+        .target(name: "TRQRandom"),
+        .target(name: "TRQModels", dependencies: ["TRQFrame", "TRQRandom", "COpenBLAS", "CModelKernels"], swiftSettings: unchecked),
         .target(name: "TRQPlot", dependencies: ["TRQFrame"]),
         .target(name: "TRQEngine", dependencies: ["TRQFrame", "TRQLanguage", "TRQModels", "TRQPlot", "TRQParquet"]),
         .executableTarget(
             name: "trq",
             dependencies: [
-                "TRQEngine", "CLibedit",
+                "TRQEngine", "TRQPlot", "CLibedit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "trq-bench-models", dependencies: ["TRQModels"], swiftSettings: unchecked),
         .executableTarget(
             name: "trq-datagen",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["TRQRandom", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            exclude: ["calibrate_genres.py"]),
+        // Benchmark programs, built like everything else: swift build -c release --product NAME.
         .executableTarget(name: "trq-bench", dependencies: ["TRQFrame"], path: "scripts/bench/trq-bench",
                           swiftSettings: unchecked),
-        // Checks shared by test targets: an independent CSV parser.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .executableTarget(name: "trq-bench-kernels", dependencies: ["TRQFrame", "TRQRandom"], path: "scripts/bench/kernels",
+                          exclude: ["run.sh", "bench.py"], swiftSettings: unchecked),
+        .executableTarget(name: "trq-bench-parser", dependencies: ["TRQLanguage"], path: "scripts/bench/trq-bench-parser"),
+        // Shared by test targets: an independent CSV parser, where the real data sets are, seeded generators.
+        .target(name: "TestSupport", dependencies: ["TRQRandom"], path: "Tests/TestSupport"),
         .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
-        .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels"]),
+        .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels", "CModelKernels", "TestSupport"]),
         .testTarget(name: "TRQParquetTests", dependencies: ["TRQParquet", "TRQFrame"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot", "TestSupport"]),
         .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatagenTests", dependencies: ["trq-datagen", "TestSupport"]),
+        .testTarget(name: "DatagenTests", dependencies: ["trq-datagen", "TRQRandom", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["trq"]),
     ]
 )

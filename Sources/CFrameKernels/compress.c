@@ -1,7 +1,6 @@
 #include "dispatch.h"
 #include "frame_kernels.h"
 
-#include <immintrin.h>
 #include <string.h>
 
 
@@ -12,6 +11,7 @@ static uint64_t flag_bits_portable(const uint8_t *flags, int rows) {
     return bits;
 }
 
+#if TRQ_X86
 __attribute__((target("avx2,popcnt"))) static int64_t flag_words_avx2(
     const uint8_t *flags, const uint64_t *validity, int64_t words, uint64_t *out) {
     const __m256i zero = _mm256_setzero_si256();
@@ -27,13 +27,16 @@ __attribute__((target("avx2,popcnt"))) static int64_t flag_words_avx2(
     }
     return count;
 }
+#endif
 
 int64_t trq_select_flags(const uint8_t *flags, const uint64_t *validity, int64_t rows, uint64_t *out) {
-    int64_t words = rows >> 6, w = 0, count = 0;
+    int64_t w = 0, count = 0;
+#if TRQ_X86
     if (trq_cpu_has_avx2()) {
-        count = flag_words_avx2(flags, validity, words, out);
-        w = words;
+        w = rows >> 6;
+        count = flag_words_avx2(flags, validity, w, out);
     }
+#endif
     for (; w < (rows + 63) >> 6; w++) {
         int64_t left = rows - w * 64;
         uint64_t bits = flag_bits_portable(flags + w * 64, left < 64 ? (int)left : 64);
@@ -77,9 +80,11 @@ static uint64_t extract_portable(uint64_t source, uint64_t mask) {
     return result;
 }
 
+#if TRQ_X86
 __attribute__((target("bmi2"))) static inline uint64_t extract_bmi2(uint64_t source, uint64_t mask) {
     return _pext_u64(source, mask);
 }
+#endif
 
 #define COMPRESS_BITS(NAME, ATTRIBUTES, EXTRACT)                                                  \
     ATTRIBUTES static void NAME(const uint64_t *source, const uint64_t *bits, int64_t words,       \
@@ -96,10 +101,17 @@ __attribute__((target("bmi2"))) static inline uint64_t extract_bmi2(uint64_t sou
             position += (uint64_t)taken;                                                          \
         }                                                                                         \
     }
+#if TRQ_X86
 COMPRESS_BITS(compress_bits_bmi2, __attribute__((target("bmi2,popcnt"))), extract_bmi2)
+#endif
 COMPRESS_BITS(compress_bits_portable, , extract_portable)
 
 void trq_compress_bits(const uint64_t *source, const uint64_t *bits, int64_t words, uint64_t *out) {
-    if (trq_cpu_has_bmi2()) compress_bits_bmi2(source, bits, words, out);
-    else compress_bits_portable(source, bits, words, out);
+#if TRQ_X86
+    if (trq_cpu_has_bmi2()) {
+        compress_bits_bmi2(source, bits, words, out);
+        return;
+    }
+#endif
+    compress_bits_portable(source, bits, words, out);
 }

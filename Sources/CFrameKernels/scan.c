@@ -1,8 +1,6 @@
 #include "dispatch.h"
 #include "frame_kernels.h"
 
-#include <immintrin.h>
-
 // Portable versions: one bit per row, branch-free; compilers vectorize these where they can.
 #define PORTABLE_WORD(T, NAME)                                                                    \
     static uint64_t NAME(const T *v, int op, T c, int rows) {                                     \
@@ -18,6 +16,7 @@
 PORTABLE_WORD(int64_t, word_i64_portable)
 PORTABLE_WORD(double, word_f64_portable)
 
+#if TRQ_X86
 __attribute__((target("avx2"))) static inline uint64_t lanes_i64(__m256i x, __m256i c, int op) {
     __m256i m;
     switch (op) {
@@ -77,18 +76,19 @@ __attribute__((target("avx2"))) static inline uint64_t lanes_f64(__m256d x, __m2
 #define LOAD_I64(p) _mm256_loadu_si256((const __m256i *)(p))
 AVX2_SCAN(scan_i64_avx2, int64_t, __m256i, LOAD_I64, _mm256_set1_epi64x, lanes_i64)
 AVX2_SCAN(scan_f64_avx2, double, __m256d, _mm256_loadu_pd, _mm256_set1_pd, lanes_f64)
+#endif
 
 
-// Whole words go to the AVX2 scan when present; the rows after the last whole word (and every
+// Whole words go to the AVX2 scan when present (x86-64); the rows after the last whole word (and every
 // word without AVX2) take the portable loop.
 #define SCAN(NAME, T, AVX2, PORTABLE)                                                             \
     static int64_t NAME(const T *values, const uint64_t *validity, int64_t rows, int op,          \
                         T constant, uint64_t *out) {                                              \
-        int64_t words = rows >> 6, w = 0, count = 0;                                              \
-        if (trq_cpu_has_avx2()) {                                                                     \
-            count = AVX2(values, validity, words, op, constant, out);                             \
-            w = words;                                                                            \
-        }                                                                                         \
+        int64_t w = 0, count = 0;                                                                 \
+        TRQ_IF_X86(if (trq_cpu_has_avx2()) {                                                      \
+            w = rows >> 6;                                                                        \
+            count = AVX2(values, validity, w, op, constant, out);                                 \
+        })                                                                                        \
         for (; w < (rows + 63) >> 6; w++) {                                                       \
             int64_t left = rows - w * 64;                                                         \
             uint64_t bits = PORTABLE(values + w * 64, op, constant, left < 64 ? (int)left : 64);  \

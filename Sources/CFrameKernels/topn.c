@@ -1,11 +1,10 @@
 #include "dispatch.h"
 #include "frame_kernels.h"
 
-#include <immintrin.h>
-
 // Top-N skips most of a column by asking for the next word that holds a row better than the
 // worst row kept; one 64-row word is 16 four-lane compares OR-ed together.
 
+#if TRQ_X86
 __attribute__((target("avx2"))) static int64_t first_word_beyond_avx2(
     const int64_t *values, const uint64_t *validity, int64_t from, int64_t to, int greater,
     int64_t bound, uint64_t *bits) {
@@ -28,13 +27,16 @@ __attribute__((target("avx2"))) static int64_t first_word_beyond_avx2(
     }
     return to;
 }
+#endif
 
 int64_t trq_first_word_beyond_i64(const int64_t *values, const uint64_t *validity, int64_t from,
                                   int64_t to, int greater, int64_t bound, uint64_t *bits) {
+#if TRQ_X86
     if (trq_cpu_has_avx2()) {
         return greater ? first_word_beyond_avx2(values, validity, from, to, 1, bound, bits)
                        : first_word_beyond_avx2(values, validity, from, to, 0, bound, bits);
     }
+#endif
     for (int64_t w = from; w < to; w++) {
         uint64_t found = 0;
         for (int j = 0; j < 64; j++) {

@@ -4,20 +4,12 @@
 // mutable C globals (stdin, stdout) are not concurrency-safe in Swift, and el_set/history
 // are variadic, so each use gets a fixed-signature wrapper here.
 #include <stdio.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 #include <histedit.h>
 
 static inline FILE *trq_stdin(void) { return stdin; }
 static inline FILE *trq_stdout(void) { return stdout; }
 static inline FILE *trq_stderr(void) { return stderr; }
-
-/// Columns of the terminal on `fd`, or 0 when it is not a terminal.
-static inline int trq_terminal_width(int fd) {
-    struct winsize size;
-    if (ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-    return 0;
-}
 
 typedef char *(*trq_prompt_function)(EditLine *);
 typedef unsigned char (*trq_editor_function)(EditLine *, int);

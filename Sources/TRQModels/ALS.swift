@@ -1,3 +1,4 @@
+import CModelKernels
 import COpenBLAS
 import Foundation
 

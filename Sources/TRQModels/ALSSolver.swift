@@ -1,7 +1,7 @@
-import COpenBLAS
+import CModelKernels
 import TRQFrame
 
-/// The SIMD level of the C kernels in COpenBLAS/kernels.h, detected once.
+/// The SIMD level of the C kernels in CModelKernels, detected once.
 let simdLevel: Int32 = trq_simd_level()
 
 /// Factor rows are padded to a multiple of 16 floats so the kernels need no tail code; the padding

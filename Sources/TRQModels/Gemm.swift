@@ -1,7 +1,7 @@
-import COpenBLAS
+import CModelKernels
 
 /// C (m x n) = alpha * op(A) * op(B) + beta * C for row-major matrices, with the kernels of
-/// COpenBLAS/kernels.h (fixed summation order: reproducible). op(A) is A (m x k, row stride lda) or,
+/// CModelKernels (fixed summation order: reproducible). op(A) is A (m x k, row stride lda) or,
 /// with `transposeA`, the transpose of A (k x m). With `transposeB`, B is given as n x k and copied
 /// transposed first (the kernels stream rows of B; here B is always a small weight matrix).
 func gemm(m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,

@@ -1,4 +1,4 @@
-import COpenBLAS
+import CModelKernels
 import Foundation
 import TRQFrame
 
@@ -182,8 +182,10 @@ struct Network: Sendable {
         }
     }
 
-    private static func im2col(_ x: UnsafePointer<Float>, rows m: Int, length: Int, channels: Int, kernel: Int,
-                               into cols: UnsafeMutablePointer<Float>) {
+    /// The "same"-padded windows of a convolution: row (r, l) of `cols` is positions
+    /// l - kernel / 2 ... of row r of `x`, zeros outside.
+    static func im2col(_ x: UnsafePointer<Float>, rows m: Int, length: Int, channels: Int, kernel: Int,
+                       into cols: UnsafeMutablePointer<Float>) {
         let pad = kernel / 2, width = kernel * channels
         for r in 0..<m {
             for l in 0..<length {
@@ -200,8 +202,9 @@ struct Network: Sendable {
         }
     }
 
-    private static func col2im(_ cols: UnsafePointer<Float>, rows m: Int, length: Int, channels: Int, kernel: Int,
-                               into dx: UnsafeMutablePointer<Float>) {
+    /// The transpose of im2col: `dx` (overwritten) is the sum of the window entries read from each position.
+    static func col2im(_ cols: UnsafePointer<Float>, rows m: Int, length: Int, channels: Int, kernel: Int,
+                       into dx: UnsafeMutablePointer<Float>) {
         let pad = kernel / 2, width = kernel * channels
         dx.update(repeating: 0, count: m * length * channels)
         for r in 0..<m {

@@ -1,5 +1,4 @@
 import COpenBLAS
-import Dispatch
 import Foundation
 import TRQFrame
 
@@ -19,11 +18,8 @@ func parallelChunks(_ chunks: Int, threads: Int, _ body: (_ chunk: Int, _ worker
     if workers <= 1 {
         while let c = counter.take() { body(c, 0) }
     } else {
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                while let c = counter.take() { shared.value(c, worker) }
-            }
+        parallelFor(workers) { worker in
+            while let c = counter.take() { body(c, worker) }
         }
     }
     if counter.stopped { throw .cancelled }
@@ -50,13 +46,6 @@ private final class ChunkCounter: @unchecked Sendable {
         next &+= 1
         return next &- 1
     }
-}
-
-/// Wraps a value that is shared across worker threads under a discipline the compiler cannot check
-/// (disjoint rows of a buffer, read-only inputs).
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
 
 /// OpenBLAS may spawn its own threads inside a call; training already runs one worker per core, so

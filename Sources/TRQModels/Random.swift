@@ -1,46 +1,21 @@
 import Foundation
+import TRQRandom
 
-/// Seeded pseudo-random numbers for reproducible training and splits.
-///
-/// xoshiro256** (Blackman & Vigna) seeded through SplitMix64: fast, good statistical quality, and
-/// identical on every platform, which `SystemRandomNumberGenerator` is not.
+/// Seeded pseudo-random numbers for reproducible training and splits: xoshiro256** and the
+/// distributions the models draw from.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    private var core: Xoshiro256StarStar
 
-    public init(seed: UInt64) {
-        var sm = seed
-        s0 = SeededGenerator.splitMix(&sm)
-        s1 = SeededGenerator.splitMix(&sm)
-        s2 = SeededGenerator.splitMix(&sm)
-        s3 = SeededGenerator.splitMix(&sm)
-    }
+    public init(seed: UInt64) { core = Xoshiro256StarStar(seed: seed) }
 
     /// A generator for one stream of a seeded process (e.g. one user of a split), independent of the
     /// order in which streams are visited.
     public init(seed: UInt64, stream: UInt64) {
-        var sm = seed ^ (stream &* 0x9E37_79B9_7F4A_7C15)
-        self.init(seed: SeededGenerator.splitMix(&sm))
+        var mixer = SplitMix64(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15))
+        self.init(seed: mixer.next())
     }
 
-    static func splitMix(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    public mutating func next() -> UInt64 {
-        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
-        let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = s3 << 45 | s3 >> 19
-        return result
-    }
+    @inline(__always) public mutating func next() -> UInt64 { core.next() }
 
     /// Uniform in [0, 1) with 24 random bits.
     @inline(__always) public mutating func nextFloat() -> Float {

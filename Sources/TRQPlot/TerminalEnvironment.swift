@@ -10,16 +10,17 @@ public enum TerminalEnvironment {
     public static let defaultWidth = 80
 
     /// `COLUMNS` when it is a positive integer, else the terminal's width when stdout is one,
-    /// else 80. (Shells set COLUMNS without exporting it, so the terminal is usually asked.)
+    /// else `fallback`. (Shells set COLUMNS without exporting it, so the terminal is usually asked.)
     public static func width(
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        terminalColumns: Int? = stdoutTerminalColumns()
+        terminalColumns: Int? = stdoutTerminalColumns(),
+        fallback: Int = defaultWidth
     ) -> Int {
         if let text = environment["COLUMNS"], let columns = Int(text.trimmingCharacters(in: .whitespaces)), columns > 0 {
             return columns
         }
         if let terminalColumns, terminalColumns > 0 { return terminalColumns }
-        return defaultWidth
+        return fallback
     }
 
     /// Colour only on a terminal, and not when NO_COLOR is set to anything non-empty

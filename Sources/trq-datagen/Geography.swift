@@ -1,7 +1,7 @@
 // The fixed, hand-set parts of the generative model: genres' shares, countries and age groups
 // with their taste multipliers, daily and seasonal rhythms. data/README.md explains each.
 
-/// Per-genre audio-feature model fitted by data/calibrate_genres.py.
+/// Per-genre audio-feature model fitted by Sources/trq-datagen/calibrate_genres.py.
 struct GenreProfile {
     let name: String
     /// Per `AudioFeature`, in transformed space (logit for 0-1 features, log for duration).

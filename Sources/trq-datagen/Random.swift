@@ -1,16 +1,7 @@
 // Randomness and the few transcendental functions the generator needs, built only from IEEE-754
 // basic operations (+ - * / sqrt, rounding) so every platform produces the same bytes.
 // libm's exp/log may differ in the last bit between glibc and Darwin; these do not.
-
-/// SplitMix64 step: expands one 64-bit seed into well-mixed state words.
-@inline(__always)
-func splitMix64(_ state: inout UInt64) -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
+import TRQRandom
 
 /// Mixes several keys into one seed, so streams keyed by (seed, day) or (seed, user, slot) are
 /// independent of each other and of the order in which they are used.
@@ -18,37 +9,21 @@ func mixSeed(_ keys: UInt64...) -> UInt64 {
     var state: UInt64 = 0x5452_512D_4441_5441  // "TRQ-DATA"
     var out: UInt64 = 0
     for key in keys {
-        state ^= key
-        out = splitMix64(&state)
+        var mixer = SplitMix64(seed: state ^ key)
+        out = mixer.next()
         state = out
     }
     return out
 }
 
-/// xoshiro256** (Blackman and Vigna), seeded through SplitMix64.
+/// xoshiro256** and the distributions the generator draws from, all reproducible bit for bit.
 struct Xoshiro {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    private var core: Xoshiro256StarStar
 
-    init(seed: UInt64) {
-        var sm = seed
-        s0 = splitMix64(&sm)
-        s1 = splitMix64(&sm)
-        s2 = splitMix64(&sm)
-        s3 = splitMix64(&sm)
-    }
+    init(seed: UInt64) { core = Xoshiro256StarStar(seed: seed) }
 
     @inline(__always)
-    mutating func next() -> UInt64 {
-        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
-        let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = s3 << 45 | s3 >> 19
-        return result
-    }
+    mutating func next() -> UInt64 { core.next() }
 
     /// Uniform in [0, 1) with 53 random bits.
     @inline(__always)

@@ -7,6 +7,7 @@ import ArgumentParser
 import CLibedit
 import TRQEngine
 import TRQLanguage
+import TRQPlot
 
 let trqVersion = "0.1.0"
 
@@ -133,8 +134,9 @@ func runCommandLine(_ arguments: [String]) -> Int32 {
     if invocation.noCache { settings.modelCacheDirectory = nil }
     settings.variables = (try? invocation.variables()) ?? [:]
     settings.memoryLimit = try? invocation.memoryLimitBytes()
-    if let width = terminalWidth(1) { settings.width = width }
-    settings.color = isTerminal(1) && getenv("NO_COLOR") == nil
+    // Output that goes to neither a terminal nor a given COLUMNS keeps the session's wider default.
+    settings.width = TerminalEnvironment.width(fallback: settings.width)
+    settings.color = TerminalEnvironment.colorEnabled()
 
     let source: (text: String, file: String)
     var scriptArguments = invocation.arguments[...]

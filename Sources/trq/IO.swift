@@ -53,14 +53,6 @@ func writeAll(_ text: String, to fd: Int32) -> Bool {
 
 func isTerminal(_ fd: Int32) -> Bool { isatty(fd) != 0 }
 
-/// The terminal's width in columns for output on `fd`, else `$COLUMNS`, else nil.
-func terminalWidth(_ fd: Int32) -> Int? {
-    let columns = Int(trq_terminal_width(fd))
-    if columns > 0 { return columns }
-    if let text = getenv("COLUMNS"), let value = Int(String(cString: text)), value > 0 { return value }
-    return nil
-}
-
 func printError(_ text: String) {
     fflush(trq_stdout())
     fputs(text, trq_stderr())

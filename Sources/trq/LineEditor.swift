@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CLibedit
 import TRQFrame
+import TRQPlot
 
 /// What the user did at the prompt.
 enum LineInput: Equatable {
@@ -95,7 +96,7 @@ final class LineEditor {
     /// Prints the candidates in columns below the line; libedit then redraws the prompt.
     private func listCandidates(_ names: [String]) {
         let cellWidth = (names.map { displayWidth($0) }.max() ?? 0) + 2
-        let width = terminalWidth(1) ?? 80
+        let width = TerminalEnvironment.width()
         let perRow = max(1, width / cellWidth)
         var out = "\n"
         for (i, name) in names.enumerated() {

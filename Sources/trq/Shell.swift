@@ -7,6 +7,7 @@ import CLibedit
 import TRQEngine
 import TRQFrame
 import TRQLanguage
+import TRQPlot
 
 /// The interactive shell: reads entries with libedit, runs each complete one, keeps history.
 final class Shell {
@@ -75,7 +76,7 @@ final class Shell {
     }
 
     private func execute(_ entry: String) -> ExecutionOutcome {
-        if let width = terminalWidth(1) { session.settings.width = width }
+        session.settings.width = TerminalEnvironment.width(fallback: session.settings.width)
         cancellationRequested.store(false, ordering: .relaxed)
         let outcome = session.execute(entry, file: "<shell>")
         cancellationRequested.store(false, ordering: .relaxed)

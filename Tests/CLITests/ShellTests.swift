@@ -187,4 +187,19 @@ struct ShellTests {
         let after = try shell.waitForScreen { $0.contains("300000") }
         #expect(after.contains("300000"))
     }
+
+    /// Charts printed to a terminal are coloured unless TERM is "dumb" (an empty NO_COLOR, set
+    /// here, does not count).
+    @Test(arguments: [("xterm", true), ("dumb", false)])
+    func chartsAreColouredOnlyWhereTheTerminalCanShowIt(term: String, coloured: Bool) throws {
+        let home = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let shell = try TerminalSession(home: home, directory: root, term: term,
+                                        arguments: "-c 'load \"data/tracks.csv\" | plot hist energy bins 10'", keepScreen: true)
+        let screen = try shell.waitForScreen(escapes: true) { $0.contains("energy") }
+        #expect(screen.contains("energy") && !screen.contains("error"), "\(screen)")
+        let foreground = screen.contains(/\u{1B}\[(?:[0-9;]*;)?3[0-7]m/)
+        #expect(foreground == coloured, "\(screen)")
+    }
 }

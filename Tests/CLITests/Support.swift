@@ -62,9 +62,13 @@ final class TerminalSession {
     private let socket = "trq-test-\(getpid())-\(UUID().uuidString.prefix(8))"
     let home: URL
 
-    init(home: URL, directory: URL? = nil, width: Int = 120, height: Int = 40) throws {
+    /// `arguments` (shell words) are passed to trq; `keepScreen` keeps the pane, and so the screen,
+    /// for a while after trq exits.
+    init(home: URL, directory: URL? = nil, width: Int = 120, height: Int = 40, term: String = "xterm",
+         arguments: String = "", keepScreen: Bool = false) throws {
         self.home = home
-        let command = "cd '\((directory ?? home).path)' && env HOME='\(home.path)' TERM=xterm LC_ALL=C.UTF-8 COLUMNS= '\(trqBinary)'"
+        var command = "cd '\((directory ?? home).path)' && env HOME='\(home.path)' TERM=\(term) LC_ALL=C.UTF-8 COLUMNS= NO_COLOR= '\(trqBinary)' \(arguments)"
+        if keepScreen { command += "; sleep 30" }
         try tmux(["new-session", "-d", "-s", "trq", "-x", "\(width)", "-y", "\(height)", command])
     }
 
@@ -80,21 +84,21 @@ final class TerminalSession {
         }
     }
 
-    /// The visible screen, trailing blank lines removed.
-    func screen() throws -> String {
-        var text = try tmux(["capture-pane", "-p", "-t", "trq"])
+    /// The visible screen, trailing blank lines removed; with `escapes`, colours as ANSI sequences.
+    func screen(escapes: Bool = false) throws -> String {
+        var text = try tmux(["capture-pane", "-p"] + (escapes ? ["-e"] : []) + ["-t", "trq"])
         while text.hasSuffix("\n") { text.removeLast() }
         return text
     }
 
     /// Waits until the screen satisfies `condition`; returns the last screen seen.
     @discardableResult
-    func waitForScreen(timeout: Double = 10, _ condition: (String) -> Bool) throws -> String {
+    func waitForScreen(timeout: Double = 10, escapes: Bool = false, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
-        var text = try screen()
+        var text = try screen(escapes: escapes)
         while !condition(text), Date() < deadline {
             Thread.sleep(forTimeInterval: 0.05)
-            text = try screen()
+            text = try screen(escapes: escapes)
         }
         return text
     }

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import TRQRandom
 @testable import trq_datagen
 
 @Suite struct PrimitiveTests {
     @Test func splitMixAndXoshiroMatchTheReferenceAlgorithms() {
         // SplitMix64 from state 0 (Vigna's splitmix64.c): first output 0xE220A8397B1DCDAF.
-        var state: UInt64 = 0
-        #expect(splitMix64(&state) == 0xE220_A839_7B1D_CDAF)
-        #expect(splitMix64(&state) == 0x6E78_9E6A_A1B9_65F4)
+        var splitMix = SplitMix64(seed: 0)
+        #expect(splitMix.next() == 0xE220_A839_7B1D_CDAF)
+        #expect(splitMix.next() == 0x6E78_9E6A_A1B9_65F4)
         // xoshiro256** seeded by SplitMix64(0), values from a transliteration of xoshiro256starstar.c.
         var rng = Xoshiro(seed: 0)
         #expect(rng.next() == 11_091_344_671_253_066_420)

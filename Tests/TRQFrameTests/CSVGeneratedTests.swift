@@ -82,7 +82,7 @@ struct CSVGeneratedTests {
     /// Random files with quoting, line breaks in fields, nulls and late type changes parse to
     /// the same table whatever the chunking.
     @Test func chunkingNeverChangesTheResult() throws {
-        var random = SplitMix(state: 42)
+        var random = SplitMix64(seed: 42)
         let pieces = ["a", "b,c", "\"q\"", "line\nbreak", "crlf\r\nx", "", "NA", " pad ", "é", "\u{0}"]
         for round in 0..<20 {
             let rows = Int.random(in: 1...3000, using: &random)

@@ -6,7 +6,7 @@ import TestSupport
 @Suite("CSV primitives")
 struct CSVPrimitiveTests {
     @Test func utf8ValidationMatchesTheStandardLibrary() {
-        var random = SplitMix(state: 5)
+        var random = SplitMix64(seed: 5)
         let pieces: [[UInt8]] = [[0x61], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x8E, 0xB5], [0xC0, 0x80],
                                  [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE9], [0x80], [0xFF], [0xEF, 0xBB]]
         for _ in 0..<5000 {
@@ -18,7 +18,7 @@ struct CSVPrimitiveTests {
 
     @Test(arguments: [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: "|")])
     func fieldEndSearchMatchesAByteLoop(_ delimiter: UInt8) {
-        var random = SplitMix(state: UInt64(delimiter))
+        var random = SplitMix64(seed: UInt64(delimiter))
         let alphabet: [UInt8] = [delimiter, 10, 13, 34, 97, 0, 0xFF, 0x80]
         for _ in 0..<2000 {
             let bytes = (0..<Int.random(in: 1...40, using: &random)).map { _ in

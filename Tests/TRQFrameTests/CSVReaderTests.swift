@@ -208,7 +208,7 @@ struct CSVTypeTests {
     }
 
     @Test func fastTimestampPathAgreesWithParseISO8601() {
-        var random = SplitMix(state: 3)
+        var random = SplitMix64(seed: 3)
         func two(_ range: ClosedRange<Int>) -> String {
             let v = Int.random(in: range, using: &random)
             return v < 10 ? "0\(v)" : "\(v)"

@@ -1,11 +1,6 @@
+import TestSupport
 import Testing
 @testable import TRQFrame
-
-#if canImport(Glibc)
-import Glibc
-#endif
-
-private func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
 private func sum(_ column: Column?) -> Double {
     guard let column else { return .nan }
@@ -20,12 +15,12 @@ private func sum(_ column: Column?) -> Double {
 
 // Expected numbers come from pandas.read_csv on the same files (scripts/bench/check_against_pandas.py
 // compares every cell); they are written here so the test needs no Python.
-@Suite("CSV reader: real data sets (skipped when ../shared/data is absent)")
+@Suite("CSV reader: real data sets (skipped when $TRQ_DATA or ../shared/data lacks them)")
 struct CSVRealDataTests {
-    static let lastfm = sharedData + "/lastfm-2k"
-    static let genres = sharedData + "/spotify-tracks/by-genre"
+    static let lastfm = SharedData.path("lastfm-2k")
+    static let genres = SharedData.path("spotify-tracks/by-genre")
 
-    @Test(.enabled(if: exists(lastfm + "/artists.dat")))
+    @Test(.enabled(if: SharedData.has("lastfm-2k/artists.dat"), "needs the Last.fm 2K data set"))
     func artistsWithStrayQuotes() throws {
         let table = try CSVReader.read(path: Self.lastfm + "/artists.dat")
         #expect(table.rowCount == 17_632)
@@ -39,7 +34,7 @@ struct CSVRealDataTests {
         #expect(byID[.int(3147)] == .string("Lee \"Scratch\" Perry"))
     }
 
-    @Test(.enabled(if: exists(lastfm + "/user_artists.dat")))
+    @Test(.enabled(if: SharedData.has("lastfm-2k/user_artists.dat"), "needs the Last.fm 2K data set"))
     func userArtistsCRLF() throws {
         let table = try CSVReader.read(path: Self.lastfm + "/user_artists.dat")
         #expect(table.rowCount == 92_834)
@@ -47,7 +42,7 @@ struct CSVRealDataTests {
         #expect(sum(table.column("weight")) == 69_183_975)
     }
 
-    @Test(.enabled(if: exists(lastfm + "/user_taggedartists.dat")))
+    @Test(.enabled(if: SharedData.has("lastfm-2k/user_taggedartists.dat"), "needs the Last.fm 2K data set"))
     func userTaggedArtists() throws {
         let table = try CSVReader.read(path: Self.lastfm + "/user_taggedartists.dat")
         #expect(table.rowCount == 186_479)
@@ -55,7 +50,7 @@ struct CSVRealDataTests {
         #expect(sum(table.column("tagID")) == 268_451_982)
     }
 
-    @Test(.enabled(if: exists(lastfm + "/tags.dat")))
+    @Test(.enabled(if: SharedData.has("lastfm-2k/tags.dat"), "needs the Last.fm 2K data set"))
     func tagsAreLatin1() throws {
         let path = Self.lastfm + "/tags.dat"
         let error = #expect(throws: CSVError.self) { try CSVReader.read(path: path) }
@@ -71,7 +66,7 @@ struct CSVRealDataTests {
         } == 149_464)
     }
 
-    @Test(.enabled(if: exists(genres + "/acoustic.csv")))
+    @Test(.enabled(if: SharedData.has("spotify-tracks/by-genre/acoustic.csv"), "needs the Spotify by-genre data set"))
     func spotifyGlobStacks114Files() throws {
         let paths = try CSVReader.expandGlob(Self.genres + "/*.csv")
         #expect(paths.count == 114)

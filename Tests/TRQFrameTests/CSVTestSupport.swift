@@ -10,14 +10,6 @@ let csvFixtures: String = {
 
 func fixture(_ name: String) -> String { csvFixtures + "/" + name }
 
-/// The real data sets, relative to the repository root; tests using them skip when absent.
-let sharedData: String = {
-    let file = #filePath
-    var folder = String(file[..<file.lastIndex(of: "/")!])  // Tests/TRQFrameTests
-    for _ in 0..<2 { folder = String(folder[..<folder.lastIndex(of: "/")!]) }
-    return folder + "/../shared/data"
-}()
-
 /// Reads a file the way `load` does, failing the test with the error text if it fails.
 func loadTable(_ path: String, _ options: CSVOptions = CSVOptions(),
                sourceLocation: SourceLocation = #_sourceLocation) -> Table? {

@@ -56,7 +56,7 @@ struct CSVWriterTests {
     }
 
     @Test func timestampTextMatchesFormatTimestamp() {
-        var random = SplitMix(state: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<2000 {
             let us = Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999, using: &random)
             var writer = ByteWriter()

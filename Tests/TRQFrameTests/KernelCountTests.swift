@@ -12,7 +12,7 @@ import TestSupport
     ]
 
     func randomInts(_ n: Int, seed: UInt64) -> [Int64?] {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<n).map { i in
             if (640..<704).contains(i) { return nil }  // one whole word of nulls
             return Int.random(in: 0..<17, using: &rng) == 0 ? nil : Int64.random(in: -5...5, using: &rng)
@@ -23,7 +23,10 @@ import TestSupport
     func integersAgainstALoop(n: Int) throws {
         let values = randomInts(n, seed: UInt64(n))
         let column = ints(values)
-        guard case .int(let raw) = column.data else { return }
+        guard case .int(let raw) = column.data else {
+            Issue.record("expected an int column")
+            return
+        }
         for (op, holds) in operators {
             for constant: Int64 in [-6, 0, 3, 5] {
                 let expected = values.filter { $0.map { holds(Double($0), Double(constant)) } ?? false }.count
@@ -43,7 +46,10 @@ import TestSupport
     func floatsWithNaNAgainstALoop(n: Int) throws {
         let values = randomFloats(n, seed: 3)
         let column = floats(values)
-        guard case .float(let raw) = column.data else { return }
+        guard case .float(let raw) = column.data else {
+            Issue.record("expected a float column")
+            return
+        }
         for (op, holds) in operators {
             for constant in [-1.5, 0, 0.5, .infinity] {
                 let expected = values.filter { $0.map { holds($0, constant) } ?? false }.count

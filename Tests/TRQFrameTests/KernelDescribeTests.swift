@@ -56,7 +56,7 @@ import TestSupport
 
     @Test(arguments: [0, 1, 2, 65, 1_000, 250_037])
     func randomColumnsMatchTheAggregates(n: Int) throws {
-        var rng = SplitMix(state: UInt64(n) &+ 1)
+        var rng = SplitMix64(seed: UInt64(n) &+ 1)
         func maybe<T>(_ value: T) -> T? { Int.random(in: 0..<11, using: &rng) == 0 ? nil : value }
         let small = (0..<n).map { _ in maybe(Int64.random(in: -300...300, using: &rng)) }
         // Mostly 0 ..< 10^6 with 30% spread over the whole range: window, hash, partitions.
@@ -119,7 +119,7 @@ import TestSupport
     /// Radix selection against sorting: many ranks at once, keys clustered in a narrow range
     /// (several counting passes) with far outliers, and a column with nulls and NaN.
     @Test func keysAtRanksAgreesWithSorting() throws {
-        var rng = SplitMix(state: 99)
+        var rng = SplitMix64(seed: 99)
         let n = 300_001
         let values: [Int64?] = (0..<n).map { i in
             if i % 101 == 0 { return nil }

@@ -151,7 +151,7 @@ import TestSupport
     }
 
     @Test func quantileOfLargeGroupsAgreesWithSorting() throws {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         let n = 5000
         let raw = (0..<n).map { _ in Double(Int.random(in: -1000...1000, using: &rng)) / 8 }
         let t = try table(["x": floats(raw)])
@@ -235,7 +235,7 @@ import TestSupport
     /// cardinalities overflows 64 bits) and large count_distinct takes the hash-set path; both
     /// checked against a Dictionary-based oracle.
     @Test func randomizedAgainstNaiveGrouping() throws {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         let n = 20_000
         func randomInts(_ range: ClosedRange<Int64>, nullEvery: Int) -> [Int64?] {
             (0..<n).map { i in i % nullEvery == 3 ? nil : Int64.random(in: range, using: &rng) }
@@ -280,7 +280,7 @@ import TestSupport
     /// One string key (the path that numbers rows straight from dictionary codes), with nulls, a
     /// duplicated and an unused dictionary entry, against grouping by the strings themselves.
     @Test func singleStringKeyAgainstNaiveGrouping() throws {
-        var rng = SplitMix(state: 9)
+        var rng = SplitMix64(seed: 9)
         let words = ["pop", "rock", "jazz", "pop", "unused", "metal"]
         let codes = (0..<5_000).map { _ in Int32([0, 1, 2, 3, 5].randomElement(using: &rng)!) }
         let nulls = (0..<5_000).map { _ in Int.random(in: 0..<9, using: &rng) == 0 }

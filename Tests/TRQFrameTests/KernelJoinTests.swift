@@ -84,7 +84,7 @@ import TestSupport
     }
 
     @Test func randomizedAgainstNestedLoops() throws {
-        var rng = SplitMix(state: 5)
+        var rng = SplitMix64(seed: 5)
         let nl = 700, nr = 500
         let lk: [Int64?] = (0..<nl).map { i in i % 11 == 0 ? nil : Int64.random(in: 0...60, using: &rng) }
         let lk2: [String?] = (0..<nl).map { _ in ["p", "q"].randomElement(using: &rng) }

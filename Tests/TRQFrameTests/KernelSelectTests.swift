@@ -31,13 +31,16 @@ import TestSupport
 
     @Test(arguments: [0, 1, 63, 64, 65, 1_000, 250_037])
     func integersAgainstALoop(n: Int) throws {
-        var rng = SplitMix(state: UInt64(n) &+ 11)
+        var rng = SplitMix64(seed: UInt64(n) &+ 11)
         let values: [Int64?] = (0..<n).map { i in
             if (640..<704).contains(i) { return nil }  // one whole word of nulls
             return Int.random(in: 0..<13, using: &rng) == 0 ? nil : Int64.random(in: -5...5, using: &rng)
         }
         let column = ints(values)
-        guard case .int(let raw) = column.data else { return }
+        guard case .int(let raw) = column.data else {
+            Issue.record("expected an int column")
+            return
+        }
         for (op, holds) in operators {
             for constant: Int64 in [-6, 0, 3, 5] {
                 let expected = matching(values) { holds(Double($0), Double(constant)) }
@@ -59,7 +62,10 @@ import TestSupport
     func floatsWithNaNAgainstALoop(n: Int) throws {
         let values = randomFloats(n, seed: 3, negativeZeros: true)
         let column = floats(values)
-        guard case .float(let raw) = column.data else { return }
+        guard case .float(let raw) = column.data else {
+            Issue.record("expected a float column")
+            return
+        }
         for (op, holds) in operators {
             for constant in [-1.5, 0, 0.5, .infinity, .nan] {
                 let expected = matching(values) { holds($0, constant) }
@@ -86,10 +92,13 @@ import TestSupport
     /// some row, and holds at least the first `firstMatches` of them (all when fewer match).
     @Test func firstMatchesKeepsAPrefixOfTheMatches() throws {
         let n = 300_000
-        var rng = SplitMix(state: 5)
+        var rng = SplitMix64(seed: 5)
         let values: [Int64?] = (0..<n).map { _ in Int.random(in: 0..<20, using: &rng) == 0 ? nil : Int64.random(in: 0..<100, using: &rng) }
         let column = ints(values)
-        guard case .int(let raw) = column.data else { return }
+        guard case .int(let raw) = column.data else {
+            Issue.record("expected an int column")
+            return
+        }
         let expected = matching(values) { $0 >= 90 }
         for wanted in [0, 1, 5, 1_000, 40_000, n] {
             let selected = rows(try selectMatching(raw, validity: column.validity, .greaterOrEqual, 90, firstMatches: wanted))
@@ -100,7 +109,7 @@ import TestSupport
 
     @Test(arguments: [0, 64, 1_001, 250_003])
     func boolMasksAgainstALoop(n: Int) throws {
-        var rng = SplitMix(state: UInt64(n))
+        var rng = SplitMix64(seed: UInt64(n))
         let flags: [Bool?] = (0..<n).map { _ in Int.random(in: 0..<9, using: &rng) == 0 ? nil : Bool.random(using: &rng) }
         let mask = bools(flags)
         let expected = matching(flags) { $0 }
@@ -111,7 +120,7 @@ import TestSupport
 
     /// A table of every column type with nulls, long enough for the two-thread path.
     func everyType(_ n: Int) throws -> Table {
-        var rng = SplitMix(state: 17)
+        var rng = SplitMix64(seed: 17)
         func maybe<T>(_ value: T) -> T? { Int.random(in: 0..<7, using: &rng) == 0 ? nil : value }
         let words = ["a", "bb", "ccc", "a"]
         return try table([
@@ -140,7 +149,10 @@ import TestSupport
     @Test(arguments: [70, 250_037])
     func filterTakesTheSelectedRowsOfEveryType(n: Int) throws {
         let t = try everyType(n)
-        guard case .int(let i) = t.column("i")?.data else { return }
+        guard case .int(let i) = t.column("i")?.data else {
+            Issue.record("expected an int column")
+            return
+        }
         let keep = i.indices.filter { i[$0] % 3 != 1 && t.column("i")?.isNull($0) == false }
         let selection = try selectMatching(i.map { $0 % 3 }, validity: t.column("i")?.validity, .notEqual, 1)
         expectTaken(try filter(t, selection), t, keep)

@@ -49,7 +49,7 @@ import TestSupport
 
     /// Against a comparison sort with the row index as the final tie-break (hence stable).
     @Test func randomizedAgainstComparisonSort() throws {
-        var rng = SplitMix(state: 3)
+        var rng = SplitMix64(seed: 3)
         let n = 3000
         let a: [Int64?] = (0..<n).map { i in i % 17 == 0 ? nil : Int64.random(in: -40...40, using: &rng) * 1_000_003 }
         let b: [Double?] = (0..<n).map { i in i % 23 == 0 ? nil : Double(Int.random(in: 0...20, using: &rng)) / 4 }
@@ -97,7 +97,7 @@ import TestSupport
     }
 
     @Test func topAgreesWithSortThenLimitPerGroup() throws {
-        var rng = SplitMix(state: 11)
+        var rng = SplitMix64(seed: 11)
         let n = 4000
         let g: [Int64?] = (0..<n).map { _ in Int64.random(in: 0...30, using: &rng) }
         let v: [Double?] = (0..<n).map { i in i % 13 == 0 ? nil : Double(Int.random(in: 0...50, using: &rng)) }
@@ -117,7 +117,7 @@ import TestSupport
 /// The integer fast path of `topIndices` (no nulls, no groups) against a stable sort and prefix,
 /// with many ties, in both directions.
 @Test func topOfNullFreeIntegersMatchesStableSortPrefix() throws {
-    var generator = SplitMix(state: 11)
+    var generator = SplitMix64(seed: 11)
     let values = (0..<5000).map { _ in Int64.random(in: -20...20, using: &generator) }
     for descending in [true, false] {
         for n in [1, 7, 100] {
@@ -133,7 +133,7 @@ import TestSupport
 /// enough to be scanned in two halves) against the prefix of the radix sort.
 @Test(arguments: [1, 3, 10, 500])
 func topOfNumbersWithNullsMatchesStableSortPrefix(n: Int) throws {
-    var rng = SplitMix(state: UInt64(n))
+    var rng = SplitMix64(seed: UInt64(n))
     let short = 3_000, long = 230_000
     let intValues: [Int64?] = (0..<long).map { i in
         i % 7 == 0 || i < 64 ? nil : Int64.random(in: -50...50, using: &rng)

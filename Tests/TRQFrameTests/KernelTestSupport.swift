@@ -52,7 +52,7 @@ func close(_ a: Value, _ b: Double) -> Bool {
 /// `n` floats from -1.5 to 1.5 in halves, about one in ten null and one in ten NaN (and one in
 /// ten -0.0 with `negativeZeros`).
 func randomFloats(_ n: Int, seed: UInt64, negativeZeros: Bool = false) -> [Double?] {
-    var rng = SplitMix(state: seed)
+    var rng = SplitMix64(seed: seed)
     return (0..<n).map { _ in
         switch Int.random(in: 0..<10, using: &rng) {
         case 0: nil

@@ -23,7 +23,7 @@ struct KeyInternerTests {
     }
 
     @Test func givesOneCodePerDistinctValue() {
-        var random = SplitMix(state: 11)
+        var random = SplitMix64(seed: 11)
         // NUL bytes check that "a" and "a\0" differ (their packed words are equal); lengths 0-40
         // cover every tail path of the hash, the packing and the comparison.
         let values = (0..<50_000).map { _ in
@@ -147,7 +147,7 @@ struct KeyInternerTests {
     @Test func hashAndPackingReadOnlyTheValuesBytes() {
         // The same bytes at every alignment, surrounded by different bytes, must hash and pack
         // the same: the overlapping loads may not pick up a neighbour.
-        var random = SplitMix(state: 3)
+        var random = SplitMix64(seed: 3)
         for length in 0...40 {
             let value = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
             var hashes = Set<UInt64>(), words = Set<UInt64>()

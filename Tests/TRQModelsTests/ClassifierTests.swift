@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TRQFrame
 @testable import TRQModels
@@ -189,8 +190,9 @@ private func quickOptions() -> ClassifierOptions {
 @Suite struct SpotifyTests {
     /// The ten-genre Spotify subset: scikit-learn's random forest reaches 0.59 on it; a 40-tree
     /// forest must get near (the full benchmark is scripts/bench/models_bench).
-    @Test func tenGenreForest() throws {
-        guard let dir = sharedData("spotify-tracks/by-genre") else { return }
+    @Test(.enabled(if: SharedData.has("spotify-tracks/by-genre"), "needs the Spotify by-genre data set"))
+    func tenGenreForest() throws {
+        let dir = SharedData.path("spotify-tracks/by-genre")
         let genres = ["pop", "rock", "hip-hop", "electronic", "classical", "jazz", "country", "metal", "reggae", "latin"]
         let names = ["danceability", "energy", "loudness", "speechiness", "acousticness", "instrumentalness",
                      "liveness", "valence", "tempo", "duration_ms"]

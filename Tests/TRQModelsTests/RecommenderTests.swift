@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TRQFrame
 @testable import TRQModels
@@ -272,8 +273,9 @@ private func blockMatrix() throws -> InteractionMatrix {
 @Suite struct LastfmTests {
     /// The Last.fm 2K benchmark split (20% per user, seed 42): popularity against the reference
     /// script's independent metric code, ALS against implicit's P@10 on the same split (0.167).
-    @Test func lastfmRanking() throws {
-        guard let path = sharedData("lastfm-2k/user_artists.dat") else { return }
+    @Test(.enabled(if: SharedData.has("lastfm-2k/user_artists.dat"), "needs the Last.fm 2K data set"))
+    func lastfmRanking() throws {
+        let path = SharedData.path("lastfm-2k/user_artists.dat")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var rawUsers: [Int] = [], rawItems: [Int] = [], weights: [Float] = []
         for line in text.split(whereSeparator: \.isNewline).dropFirst() {

@@ -81,6 +81,8 @@ import Testing
         #expect(TerminalEnvironment.width(environment: ["COLUMNS": "wide"], terminalColumns: 100) == 100)
         #expect(TerminalEnvironment.width(environment: ["COLUMNS": "0"], terminalColumns: nil) == 80)
         #expect(TerminalEnvironment.width(environment: [:], terminalColumns: nil) == 80)
+        #expect(TerminalEnvironment.width(environment: [:], terminalColumns: nil, fallback: 100) == 100)
+        #expect(TerminalEnvironment.width(environment: [:], terminalColumns: 70, fallback: 100) == 70)
     }
 
     @Test func color() {

@@ -42,7 +42,7 @@ import TestSupport
     /// For many ranges: the step is 1, 2 or 5 times a power of ten, the ticks enclose the range,
     /// there are at most maxTicks, and no smaller 1-2-5 step would have fitted.
     @Test func propertiesOverManyRanges() {
-        var random = SplitMix(seed: 42)
+        var random = SplitMix64(seed: 42)
         for _ in 0..<2_000 {
             let scale = pow10(Int(random.next() % 12) - 6)
             let a = (Double(random.next() % 2_000_001) - 1_000_000) / 1000 * scale
@@ -130,7 +130,7 @@ import TestSupport
 
     /// Against a brute-force count: every value is in exactly the bin whose edges enclose it.
     @Test func countsMatchBruteForce() {
-        var random = SplitMix(seed: 7)
+        var random = SplitMix64(seed: 7)
         for trial in 0..<50 {
             let n = Int(random.next() % 500) + 1
             let spread = pow10(Int(random.next() % 8) - 3)

@@ -167,7 +167,7 @@ import TestSupport
 
     @Test func everyLineFitsTheWidth() throws {
         let names = ["pop", "日本のポップ", "a very long category name indeed", "🎵 emoji", "tab\there"]
-        var random = SplitMix(seed: 3)
+        var random = SplitMix64(seed: 3)
         let values = (0..<200).map { _ in Double(random.next() % 10_000) / 7 - 300 }
         let specs = [
             try PlotSpec(kind: .bar, title: String(repeating: "long title ", count: 20), xLabel: "genre", yLabel: "streams",

@@ -552,9 +552,3 @@ final class ErrorContext {
         }
     }
 }
-
-/// Hands non-Sendable values (unsafe buffers each thread touches disjointly) to worker threads.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}

@@ -118,7 +118,7 @@ public enum TableWriter {
     }
 
     /// `text` as a quoted JSON string.
-    public static func jsonString(_ text: String) -> [UInt8] {
+    package static func jsonString(_ text: String) -> [UInt8] {
         var out: [UInt8] = [asciiQuote]
         let hex = Array("0123456789abcdef".utf8)
         for b in text.utf8 {

@@ -7,8 +7,16 @@ let cancellationChunk = 65_536
 /// Below this many rows, splitting work across threads costs more than it saves.
 let parallelThreshold = 200_000
 
+/// Hands non-Sendable values (unsafe buffers each thread touches disjointly, read-only inputs) to
+/// worker threads, under a discipline the compiler cannot check. `package`: TRQModels shares it.
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+    package let value: Value
+    package init(_ value: Value) { self.value = value }
+}
+
 /// Runs `body(0) ... body(count - 1)` concurrently; the bodies must touch disjoint state.
-public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+/// `package`: TRQModels' parallel loops are built on it.
+package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     if count == 1 { return body(0) }
     withoutActuallyEscaping(body) { body in
         let box = UncheckedSendable(body)

@@ -2,25 +2,19 @@
 // also times the same queries in DuckDB, polars and pandas on the same data (written here as
 // raw arrays).
 import Foundation
+import TRQFrame
+import TRQRandom
 
 let rowCount = Int(CommandLine.arguments.dropFirst().first ?? "") ?? 10_000_000
 let outputDirectory = CommandLine.arguments.dropFirst(2).first
 
 var rng = SystemRandomNumberGenerator()
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-var random = SplitMix(state: 2024)
+var random = SplitMix64(seed: 2024)
 
 // Skewed picks: squaring a uniform favours small ids, like popular countries and tracks.
-func skewed(_ count: Int) -> Int { Int(Double(count) * pow(Double.random(in: 0..<1, using: &random), 2)) }
+func skewed(_ count: Int, _ random: inout SplitMix64) -> Int {
+    Int(Double(count) * pow(Double.random(in: 0..<1, using: &random), 2))
+}
 
 let countries = (0..<60).map { String(format: "C%02d", $0) }
 let platforms = ["android", "ios", "web", "desktop"]
@@ -31,10 +25,10 @@ var tracks = [Int64](repeating: 0, count: rowCount)
 var msPlayed = [Double](repeating: 0, count: rowCount)
 var msValid = Validity(count: rowCount, allValid: true)
 for i in 0..<rowCount {
-    countryCodes[i] = Int32(skewed(60))
+    countryCodes[i] = Int32(skewed(60, &random))
     platformCodes[i] = Int32.random(in: 0..<4, using: &random)
     users[i] = Int64.random(in: 0..<200_000, using: &random)
-    tracks[i] = Int64(skewed(1_000_000))
+    tracks[i] = Int64(skewed(1_000_000, &random))
     msPlayed[i] = Double(Int.random(in: 1_000...400_000, using: &random))
     if i % 97 == 0 { msValid.clear(i) }
 }
@@ -47,7 +41,7 @@ let table = try Table(names: ["country", "platform", "user_id", "track_id", "ms_
 if let outputDirectory {
     func write<T>(_ values: [T], _ name: String) {
         let data = values.withUnsafeBufferPointer { Data(buffer: $0) }
-        FileManager.default.createFile(atPath: outputDirectory + "/" + name, contents: data)
+        _ = FileManager.default.createFile(atPath: outputDirectory + "/" + name, contents: data)
     }
     write(countryCodes, "country.i32")
     write(platformCodes, "platform.i32")

@@ -1,8 +1,9 @@
-// Parser timings on adversarial inputs; built and run by scripts/bench/parser (release build).
+// Parser timings on adversarial inputs; built (release) and run by scripts/bench/parser.
 // The contract: a 100,000-term expression parses in well under a second, and 20,000 nested
 // parentheses are rejected quickly with a located error.
 
 import Foundation
+import TRQLanguage
 
 func time(_ label: String, _ source: String) {
     let start = Date()
