@@ -20,8 +20,9 @@ let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("fillna", "fillna ms_played = 0", "replace nulls"),
     ("join", "join left tracks on track_id", "hash join with a bound table"),
     ("describe", "describe", "summary statistics per column"),
-    ("recommend", #"recommend for "u0042" k 10"#, "collaborative-filtering recommendations (also: similar, eval)"),
-    ("classify", "classify genre eval", "genre classifier: predict or evaluate"),
+    ("recommend", #"recommend for "u0042" k 10 model bpr"#, "recommendations: als, bpr, item_knn, popularity (also: similar, eval)"),
+    ("classify", "classify genre eval", "classifier (logistic, mlp, cnn, forest, boost, auto): predict or evaluate"),
+    ("cluster", "cluster k 5 features energy, valence", "k-means: adds cluster and distance (also: cluster eval k 2, 4, 8)"),
     ("plot", #"plot bar genre plays to "out/genres.svg""#, "bar, line, hist or scatter chart; terminal, .svg or .html"),
     ("save", #"save "out/result.csv""#, "write the table (.csv .tsv .json .md), atomically"),
 ]

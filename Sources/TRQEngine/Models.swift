@@ -84,26 +84,28 @@ private struct IdMap {
 extension Session {
     // MARK: - recommend
 
-    func recommend(_ t: Table, mode: RecommendMode, k: Expr?, using: RecommendColumns, options: [Option], at: SourceLocation) throws(Diagnostic) -> PipelineResult {
+    func recommend(_ t: Table, mode: RecommendMode, k: Expr?, model modelName: String?, using: RecommendColumns, options: [Option],
+                   at: SourceLocation) throws(Diagnostic) -> PipelineResult {
         let userName = try role(using.user, in: t, candidates: ["user_id", "user", "userID"], what: "user", at: at)!
         let itemName = try role(using.item, in: t, candidates: ["track_id", "item", "item_id", "artist_id", "artistID"], what: "item", at: at)!
         let weightName = try role(using.weight, in: t, candidates: ["weight", "plays", "count", "ms_played", "rating"], what: nil, at: at)
         let count = try k.map { e throws(Diagnostic) in try nonNegativeInt(e, what: "k") } ?? 10
-        var als = ALSOptions()
+        var settings = RecommenderOptions()
         for option in options {
-            try model(at: option.at) { try als.set(option.name, try optionValue(option)) }
+            try model(at: option.at) { try settings.set(option.name, try optionValue(option)) }
         }
+        let kind = try modelName.map { name throws(Diagnostic) in try model(at: at) { try RecommenderKind.named(name) } }
         let data = try interactions(t, user: userName, item: itemName, weight: weightName, at: at)
 
         switch mode {
         case .forUser(let userExpr):
             let u = try position(of: userExpr, in: data.users, column: userName, noun: "user")
-            let trained = try trainedALS(data.matrix, options: als, detail: "\(t.rowCount) rows", at: at)
+            let trained = try trainedRecommender(kind ?? .als, data.matrix, options: settings, detail: "\(t.rowCount) rows", at: at)
             let items = try model(at: at) { try trained.recommend(user: u, k: count) }
             return PipelineResult(table: try ranked(items, keys: data.items.keys, scoreName: "score", at: at))
         case .similar(let itemExpr):
             let i = try position(of: itemExpr, in: data.items, column: itemName, noun: "item")
-            let trained = try trainedALS(data.matrix, options: als, detail: "\(t.rowCount) rows", at: at)
+            let trained = try trainedRecommender(.als, data.matrix, options: settings, detail: "\(t.rowCount) rows", at: at) as! ALSModel
             let items = try model(at: at) { try trained.similarItems(item: i, k: count) }
             return PipelineResult(table: try ranked(items, keys: data.items.keys, scoreName: "similarity", at: at))
         case .eval(let testExpr, let seedExpr, let against):
@@ -116,9 +118,11 @@ extension Session {
                 let split = try model(at: at) { try holdOutSplit(data.matrix, fraction: fraction, seed: UInt64(seed)) }
                 (train, test) = (split.train, split.test)
             }
+            let progress = progressReporter("training")
             let rows = try model(at: at) {
-                try evaluateRecommenders(train: train, test: test, k: count, options: als,
-                                         progress: progressReporter("training als"))
+                try evaluateRecommenders(train: train, test: test, k: count, options: settings,
+                                         models: kind.map { [$0] } ?? RecommenderKind.allCases,
+                                         progress: progress.map { p in { _, done, total in p(done, total) } })
             }
             let table = try Diagnostic.located(at: at) { () throws(FrameError) in
                 try Table(names: ["model", "precision_at_k", "recall_at_k", "ndcg_at_k", "map_at_k", "coverage", "train_seconds"], columns: [
@@ -188,19 +192,21 @@ extension Session {
         }
     }
 
-    private func trainedALS(_ matrix: InteractionMatrix, options: ALSOptions, detail: String, at: SourceLocation) throws(Diagnostic) -> ALSModel {
-        let key = ALSModel.cacheKey(matrix, options: options).hex
-        if let cached = models.lookup(key) as? ALSModel { return cached }
-        let model: ALSModel
-        if let directory = settings.modelCacheDirectory, let bytes = ModelCache.readDisk(key, in: directory), let restored = try? ALSModel.deserialize(bytes) {
-            model = restored
+    private func trainedRecommender(_ kind: RecommenderKind, _ matrix: InteractionMatrix, options: RecommenderOptions,
+                                    detail: String, at: SourceLocation) throws(Diagnostic) -> any Recommender {
+        let key = options.cacheKey(kind, matrix).hex
+        if let cached = models.lookup(key) as? any Recommender { return cached }
+        let trained: any Recommender
+        if let directory = settings.modelCacheDirectory, let bytes = ModelCache.readDisk(key, in: directory),
+           let restored = try? RecommenderOptions.deserialize(kind, bytes) {
+            trained = restored
         } else {
-            model = try self.model(at: at) { try ALSModel.train(matrix, options: options, progress: progressReporter("training als")) }
-            if let directory = settings.modelCacheDirectory { ModelCache.writeDisk(key, model.serialized(), in: directory) }
+            trained = try self.model(at: at) { try options.train(kind, matrix, progress: progressReporter("training \(kind.rawValue)")) }
+            if let directory = settings.modelCacheDirectory { ModelCache.writeDisk(key, trained.serialized(), in: directory) }
         }
-        models.store(.init(kind: "als", key: key, detail: "\(detail), \(matrix.userCount) users x \(matrix.itemCount) items",
-                           trainSeconds: model.trainSeconds, bytes: model.memoryBytes, model: model))
-        return model
+        models.store(.init(kind: kind.rawValue, key: key, detail: "\(detail), \(matrix.userCount) users x \(matrix.itemCount) items",
+                           trainSeconds: trained.trainSeconds, bytes: trained.memoryBytes, model: trained))
+        return trained
     }
 
     private func ranked(_ items: [ScoredItem], keys: Column, scoreName: String, at: SourceLocation) throws(Diagnostic) -> Table {
@@ -223,7 +229,7 @@ extension Session {
         }
         let kind = try model(at: at) { try ClassifierKind.named(modelName ?? "auto") }
         if let modelName, kind == nil, modelName.lowercased() != "auto" {
-            throw Diagnostic("unknown model '\(modelName)'; use logistic, mlp, cnn, forest or auto", at: at)
+            throw Diagnostic("unknown model '\(modelName)'; use logistic, mlp, cnn, forest, boost or auto", at: at)
         }
         let featureNames = try featureColumns(t, label: label.name, given: features)
 
@@ -348,6 +354,100 @@ extension Session {
         }
         return "Per class (\(report.model)):\n" + renderBox(perClass, maxRows: 200, maxWidth: settings.width)
             + "Confusion matrix (\(report.model)):\n" + renderBox(confusion, maxRows: 200, maxWidth: settings.width)
+    }
+
+    // MARK: - cluster
+
+    /// k-means on numeric and boolean features (standardized unless `with scale = false`); rows
+    /// with a null feature get a null cluster.
+    func cluster(_ t: Table, mode: ClusterMode, features: [ColumnRef], seed: Expr?, options: [Option],
+                 at: SourceLocation) throws(Diagnostic) -> PipelineResult {
+        var kmeans = KMeansOptions()
+        for option in options {
+            try model(at: option.at) { try kmeans.set(option.name, try optionValue(option)) }
+        }
+        if let seed { kmeans.seed = UInt64(try nonNegativeInt(seed, what: "seed")) }
+        let names = try clusterFeatures(t, given: features, at: at)
+        let columns = names.map { t.column($0)! }
+        let doubles = columns.map { c -> [Double] in
+            if case .bool(let v) = c.data { return v.map { $0 ? 1 : 0 } }
+            return c.doubles!
+        }
+        let complete = (0..<t.rowCount).filter { r in columns.allSatisfy { !$0.isNull(r) } }
+        let d = names.count, n = complete.count
+        var values = [Double](repeating: 0, count: n * d)
+        for (i, r) in complete.enumerated() { for f in 0..<d { values[i * d + f] = doubles[f][r] } }
+        if let bad = values.first(where: { !$0.isFinite }) {
+            throw Diagnostic("cannot cluster on the value \(bad); filter such rows out first", at: at)
+        }
+        let x = kmeans.scale ? standardized(values, rows: n, features: d) : values
+
+        switch mode {
+        case .assign(let kExpr):
+            let k = try kExpr.map { e throws(Diagnostic) in try nonNegativeInt(e, what: "k") } ?? 8
+            let fit = try model(at: at) { try kMeans(x, rows: n, features: d, k: k, options: kmeans) }
+            var label = [Int64](repeating: 0, count: t.rowCount), distance = [Double](repeating: 0, count: t.rowCount)
+            var valid = [Bool](repeating: false, count: t.rowCount)
+            for (i, r) in complete.enumerated() {
+                label[r] = Int64(fit.labels[i])
+                distance[r] = fit.distances[i]
+                valid[r] = true
+            }
+            var out = t
+            try Diagnostic.located(at: at) { () throws(FrameError) in
+                try out.set("cluster", Column(.int(label), validity: Validity(valid)))
+                try out.set("distance", Column(.float(distance), validity: Validity(valid)))
+            }
+            return PipelineResult(table: out)
+        case .eval(let kExprs):
+            var ks: [Int] = [], inertia: [Double] = [], scores: [Double] = [], scored: [Bool] = []
+            var sampled = false
+            for e in kExprs {
+                let k = try nonNegativeInt(e, what: "k")
+                let fit = try model(at: e.location) { try kMeans(x, rows: n, features: d, k: k, options: kmeans) }
+                let s = try model(at: e.location) {
+                    try silhouette(x, rows: n, features: d, labels: fit.labels, k: k, sampleSize: kmeans.silhouetteSample,
+                                   seed: kmeans.seed, threads: kmeans.threads)
+                }
+                ks.append(k)
+                inertia.append(fit.inertia)
+                scores.append(s.score ?? 0)
+                scored.append(s.score != nil)
+                sampled = sampled || s.sampled
+            }
+            let table = try Diagnostic.located(at: at) { () throws(FrameError) in
+                try Table(names: ["k", "inertia", "silhouette"], columns: [
+                    Column(.int(ks.map { Int64($0) })),
+                    Column(.float(inertia)),
+                    Column(.float(scores), validity: Validity(scored)),
+                ])
+            }
+            let note = sampled && settings.interactive
+                ? "silhouette computed on a seeded sample of \(kmeans.silhouetteSample) of the \(n) rows\n" : nil
+            return PipelineResult(table: table, text: note)
+        }
+    }
+
+    /// The given columns (each numeric or boolean), or every numeric and boolean column except
+    /// an earlier stage's `cluster` and `distance`.
+    private func clusterFeatures(_ t: Table, given: [ColumnRef], at: SourceLocation) throws(Diagnostic) -> [String] {
+        let usable: Set<DataType> = [.int, .float, .bool]
+        if !given.isEmpty {
+            for ref in given {
+                let column = t.columns[try columnIndex(ref, in: t)]
+                guard usable.contains(column.type) else {
+                    throw Diagnostic("cannot cluster on '\(ref.name)': it is \(column.type.rawValue); k-means needs numeric or boolean features", at: ref.at)
+                }
+            }
+            return given.map(\.name)
+        }
+        let names = zip(t.names, t.columns).compactMap { name, column in
+            usable.contains(column.type) && name != "cluster" && name != "distance" ? name : nil
+        }
+        guard !names.isEmpty else {
+            throw Diagnostic("no numeric or boolean column to cluster on; name them with `features COL, ...`", at: at)
+        }
+        return names
     }
 
     // MARK: - shared

@@ -167,8 +167,10 @@ extension Session {
             return PipelineResult(table: try joined(t, kind, name, tableAt, on, keeping: later, at: at))
         case .describe:
             return PipelineResult(table: try frame { () throws(FrameError) in try describe(t) })
-        case .recommend(let mode, let k, let using, let options):
-            return try recommend(t, mode: mode, k: k, using: using, options: options, at: at)
+        case .recommend(let mode, let k, let model, let using, let options):
+            return try recommend(t, mode: mode, k: k, model: model, using: using, options: options, at: at)
+        case .cluster(let mode, let features, let seed, let options):
+            return try cluster(t, mode: mode, features: features, seed: seed, options: options, at: at)
         case .classify(let label, let mode, let features, let model, let options):
             return try classify(t, label: label, mode: mode, features: features, model: model, options: options, at: at)
         case .plot(let kind, let x, let y, let by, let bins, let path):

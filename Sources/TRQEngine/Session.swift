@@ -109,7 +109,7 @@ public final class Session {
         else { return [] }
         pipeline.stages.removeAll { stage in
             switch stage.kind {
-            case .save, .plot, .recommend, .classify: true
+            case .save, .plot, .recommend, .classify, .cluster: true
             default: false
             }
         }

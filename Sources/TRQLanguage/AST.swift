@@ -108,6 +108,13 @@ public enum ClassifyMode: Sendable, Equatable {
     case eval(testFraction: Expr?, seed: Expr?, against: String?)
 }
 
+public enum ClusterMode: Sendable, Equatable {
+    /// `cluster [k N]` (nil: the default k)
+    case assign(k: Expr?)
+    /// `cluster eval k N, ...`
+    case eval(ks: [Expr])
+}
+
 public enum PlotKind: String, Sendable, Equatable, CaseIterable { case bar, line, hist, scatter }
 
 public struct Stage: Sendable, Equatable {
@@ -137,7 +144,9 @@ public struct Stage: Sendable, Equatable {
         /// `join [inner|left] NAME on KEY [= KEY2], ...`: (left key, right key)
         case join(kind: JoinKind, table: String, tableAt: SourceLocation, on: [(left: ColumnRef, right: ColumnRef)])
         case describe
-        case recommend(mode: RecommendMode, k: Expr?, using: RecommendColumns, options: [Option])
+        case recommend(mode: RecommendMode, k: Expr?, model: String?, using: RecommendColumns, options: [Option])
+        /// `cluster ...`: k-means on feature columns.
+        case cluster(mode: ClusterMode, features: [ColumnRef], seed: Expr?, options: [Option])
         case classify(label: ColumnRef, mode: ClassifyMode, features: [ColumnRef], model: String?, options: [Option])
         /// `plot KIND X [Y] [by GROUP] [bins N] [to "PATH"]`
         case plot(kind: PlotKind, x: ColumnRef, y: ColumnRef?, by: ColumnRef?, bins: Expr?, to: String?)

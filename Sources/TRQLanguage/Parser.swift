@@ -228,6 +228,8 @@ struct Parser {
             kind = try parseRecommend()
         case "classify":
             kind = try parseClassify()
+        case "cluster":
+            kind = try parseCluster()
         case "plot":
             kind = try parsePlot()
         case "save":
@@ -467,7 +469,9 @@ struct Parser {
         var columns = RecommendColumns()
         var options: [Option] = []
         var seen = Set<String>()
-        let clauses = modeWord == "eval" ? ["k", "test", "seed", "against", "using", "with"] : ["k", "using", "with"]
+        var model: String?
+        let clauses = modeWord == "eval" ? ["k", "test", "seed", "against", "model", "using", "with"]
+            : modeWord == "for" ? ["k", "model", "using", "with"] : ["k", "using", "with"]
         clauseLoop: while case .word(let clauseWord) = current.kind {
             let clause = clauseWord.lowercased()
             guard clauses.contains(clause) else {
@@ -484,12 +488,13 @@ struct Parser {
             case "seed": seed = try parseWholeNumber(for: "seed", minimum: 0)
             case "against": against = try parseTableName(after: "against")
             case "using": columns = try parseRecommendColumns()
+            case "model": model = try parseModelName()
             default: options = try parseOptionList()
             }
         }
         try checkClausesEnd(stage: "recommend \(modeWord)", clauses: clauses)
         if case .eval = mode { mode = .eval(testFraction: testFraction, seed: seed, against: against) }
-        return .recommend(mode: mode, k: k, using: columns, options: options)
+        return .recommend(mode: mode, k: k, model: model, using: columns, options: options)
     }
 
     mutating func parseTableName(after keyword: String) throws(Diagnostic) -> String {
@@ -518,6 +523,48 @@ struct Parser {
             }
         } while accept(.comma)
         return columns
+    }
+
+    mutating func parseModelName() throws(Diagnostic) -> String {
+        switch current.kind {
+        case .word(let name), .string(let name):
+            advance()
+            return name
+        default:
+            throw unexpected("a model name after 'model'")
+        }
+    }
+
+    /// `cluster [k N] [features COL, ...] [seed S] [with ...]` or
+    /// `cluster eval k N, ... [features COL, ...] [seed S] [with ...]`.
+    mutating func parseCluster() throws(Diagnostic) -> Stage.Kind {
+        let isEval = accept(keyword: "eval")
+        var ks: [Expr] = []
+        var features: [ColumnRef] = []
+        var seed: Expr?
+        var options: [Option] = []
+        var seen = Set<String>()
+        let clauses = ["k", "features", "seed", "with"]
+        while case .word(let clauseWord) = current.kind, clauses.contains(clauseWord.lowercased()) {
+            let clause = clauseWord.lowercased()
+            try checkClauseOnce(clause, &seen)
+            advance()
+            switch clause {
+            case "k":
+                repeat { ks.append(try parseWholeNumber(for: "k", minimum: 1)) } while isEval && accept(.comma)
+            case "features": features = try parseColumnList("a feature column after 'features'")
+            case "seed": seed = try parseWholeNumber(for: "seed", minimum: 0)
+            default: options = try parseOptionList()
+            }
+        }
+        try checkClausesEnd(stage: isEval ? "cluster eval" : "cluster", clauses: clauses)
+        if isEval {
+            guard !ks.isEmpty else {
+                throw Diagnostic("'cluster eval' needs the cluster counts to compare, like cluster eval k 2, 3, 4", at: current.at)
+            }
+            return .cluster(mode: .eval(ks: ks), features: features, seed: seed, options: options)
+        }
+        return .cluster(mode: .assign(k: ks.first), features: features, seed: seed, options: options)
     }
 
     mutating func parseClassify() throws(Diagnostic) -> Stage.Kind {
@@ -552,14 +599,7 @@ struct Parser {
             case "seed": seed = try parseWholeNumber(for: "seed", minimum: 0)
             case "against": against = try parseTableName(after: "against")
             case "features": features = try parseColumnList("a feature column after 'features'")
-            case "model":
-                switch current.kind {
-                case .word(let name), .string(let name):
-                    model = name
-                    advance()
-                default:
-                    throw unexpected("a model name after 'model'")
-                }
+            case "model": model = try parseModelName()
             default: options = try parseOptionList()
             }
         }

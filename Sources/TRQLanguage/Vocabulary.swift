@@ -3,7 +3,7 @@ public enum Vocabulary {
     /// Stage names, in the order the reference documents them.
     public static let verbs: [String] = [
         "filter", "select", "derive", "drop", "rename", "groupby", "agg", "sort", "top", "limit",
-        "distinct", "dropna", "fillna", "join", "describe", "recommend", "classify", "plot", "save",
+        "distinct", "dropna", "fillna", "join", "describe", "recommend", "classify", "cluster", "plot", "save",
     ]
 
     /// Every other word with a meaning somewhere in the grammar (all case-insensitive).

@@ -92,10 +92,7 @@ public final class ALSModel: Recommender, @unchecked Sendable {
 
     /// The cache key of an ALS model: the interactions and every option that changes the fit.
     public static func cacheKey(_ matrix: InteractionMatrix, options: ALSOptions) -> ContentHash {
-        var h = ContentHash()
-        matrix.hash(into: &h)
-        options.hash(into: &h)
-        return h
+        matrix.cacheKey(options.hash)
     }
 
     /// Approximate memory held by the model (factors and training items), for `.models`.
@@ -181,29 +178,8 @@ public final class ALSModel: Recommender, @unchecked Sendable {
     /// Scores are x_u . y_i. A user without training interactions has a zero factor (as in
     /// `implicit`), so such users get the popularity ranking instead of an arbitrary one.
     public func score(users: ArraySlice<Int32>, into out: UnsafeMutablePointer<Float>) {
-        useSingleThreadedBLAS()
-        let f = paddedStride(options.factors)
-        var block = users.startIndex
-        while block < users.endIndex {
-            // Consecutive warm users are scored with one GEMM; cold users go to the fallback.
-            let u = Int(users[block])
-            if seen.count(u) == 0 {
-                fallback.score(users: users[block...block], into: out + (block &- users.startIndex) &* itemCount)
-                block &+= 1
-                continue
-            }
-            var end = block &+ 1
-            while end < users.endIndex, seen.count(Int(users[end])) > 0 { end &+= 1 }
-            let rows = end &- block
-            let gathered = AlignedFloats(count: rows &* f, zeroed: false)
-            for r in 0..<rows {
-                (gathered.pointer + r &* f).update(from: userFactors.pointer + Int(users[block &+ r]) &* f, count: f)
-            }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(itemCount), Int32(f),
-                        1, gathered.pointer, Int32(f), itemFactors.pointer, Int32(f), 0,
-                        out + (block &- users.startIndex) &* itemCount, Int32(itemCount))
-            block = end
-        }
+        factorScores(users: users, userFactors: userFactors, itemFactors: itemFactors, stride: paddedStride(options.factors),
+                     items: itemCount, seen: seen, fallback: fallback, into: out)
     }
 
     public func seenItems(user: Int) -> ArraySlice<Int32> { seen.items(user) }
@@ -274,6 +250,33 @@ public final class ALSModel: Recommender, @unchecked Sendable {
         }
         return ALSModel(options: o, userCount: users, itemCount: items, userFactors: padded(x, factors: o.factors),
                         itemFactors: padded(y, factors: o.factors), seen: seen, fallback: fallback, trainSeconds: seconds)
+    }
+}
+
+/// Row-major user x item scores x_u . y_i of padded factor rows (`stride` floats each), one GEMM
+/// per run of consecutive users with training items; users without any get `fallback`'s scores.
+func factorScores(users: ArraySlice<Int32>, userFactors: AlignedFloats, itemFactors: AlignedFloats, stride f: Int,
+                  items itemCount: Int, seen: SeenItems, fallback: PopularityModel, into out: UnsafeMutablePointer<Float>) {
+    useSingleThreadedBLAS()
+    var block = users.startIndex
+    while block < users.endIndex {
+        let u = Int(users[block])
+        if seen.count(u) == 0 {
+            fallback.score(users: users[block...block], into: out + (block &- users.startIndex) &* itemCount)
+            block &+= 1
+            continue
+        }
+        var end = block &+ 1
+        while end < users.endIndex, seen.count(Int(users[end])) > 0 { end &+= 1 }
+        let rows = end &- block
+        let gathered = AlignedFloats(count: rows &* f, zeroed: false)
+        for r in 0..<rows {
+            (gathered.pointer + r &* f).update(from: userFactors.pointer + Int(users[block &+ r]) &* f, count: f)
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(itemCount), Int32(f),
+                    1, gathered.pointer, Int32(f), itemFactors.pointer, Int32(f), 0,
+                    out + (block &- users.startIndex) &* itemCount, Int32(itemCount))
+        block = end
     }
 }
 

@@ -52,20 +52,22 @@ public final class ClassificationModel: @unchecked Sendable {
         let y = rows.map { encoder.encode(labels[$0]!)! }
         let transform = try FeatureTransform.fit(columns, maxCategories: options.maxCategories)
         let x = try transform.transform(columns)
+        let xMissing = transform.hasMissingNumbers ? try transform.transform(columns, keepMissing: true) : x
         let k = encoder.classes.count
 
         var chosen = model ?? .logistic
         var candidates: [(kind: ClassifierKind, accuracy: Double)] = []
         if model == nil {
             let (fit, check) = stratifiedSplit(y, classCount: k, testFraction: options.autoValidation, seed: options.seed ^ 0xA070)
-            let xFit = x.rows(fit), yFit = fit.map { y[$0] }, xCheck = x.rows(check), yCheck = check.map { y[$0] }
+            let yFit = fit.map { y[$0] }, yCheck = check.map { y[$0] }
             for kind in ClassifierKind.allCases {
-                let c = try fitClassifier(kind, xFit, yFit, classCount: k, options: options, progress: progress)
-                candidates.append((kind, accuracyOf(try c.predictProbabilities(xCheck, threads: options.threads), yCheck, classes: k)))
+                let input = kind.keepsMissing ? xMissing : x
+                let c = try fitClassifier(kind, input.rows(fit), yFit, classCount: k, options: options, progress: progress)
+                candidates.append((kind, accuracyOf(try c.predictProbabilities(input.rows(check), threads: options.threads), yCheck, classes: k)))
             }
             chosen = candidates.max { $0.accuracy < $1.accuracy || ($0.accuracy == $1.accuracy && $0.kind.order > $1.kind.order) }!.kind
         }
-        let classifier = try fitClassifier(chosen, x, y, classCount: k, options: options, progress: progress)
+        let classifier = try fitClassifier(chosen, chosen.keepsMissing ? xMissing : x, y, classCount: k, options: options, progress: progress)
         return ClassificationModel(kind: chosen, classes: encoder.classes, transform: transform,
                                    trainSeconds: clock.duration(to: .now).seconds, candidateAccuracy: candidates,
                                    classifier: classifier, threads: options.threads)
@@ -77,6 +79,7 @@ public final class ClassificationModel: @unchecked Sendable {
         case .logistic: return try LogisticRegression.train(x, y, classCount: k, options: options, progress: progress)
         case .mlp, .cnn: return try NeuralNetClassifier.train(kind, x, y, classCount: k, options: options, progress: progress)
         case .forest: return try RandomForest.train(x, y, classCount: k, options: options, progress: progress)
+        case .boost: return try GradientBoosting.train(x, y, classCount: k, options: options, progress: progress)
         }
     }
 
@@ -85,7 +88,7 @@ public final class ClassificationModel: @unchecked Sendable {
 
     /// Row-major rows x classes.count probabilities (each row sums to 1).
     public func predictProbabilities(_ features: [FeatureColumn]) throws -> [Float] {
-        try classifier.predictProbabilities(try transform.transform(features), threads: threads)
+        try classifier.predictProbabilities(try transform.transform(features, keepMissing: kind.keepsMissing), threads: threads)
     }
 
     /// The most probable class of each row, with its probability as the confidence.
@@ -148,6 +151,7 @@ public final class ClassificationModel: @unchecked Sendable {
         case .logistic: classifier = try LogisticRegression.read(from: &r)
         case .mlp, .cnn: classifier = try NeuralNetClassifier.read(kind, from: &r)
         case .forest: classifier = try RandomForest.read(from: &r)
+        case .boost: classifier = try GradientBoosting.read(from: &r)
         }
         try r.expectEnd()
         guard classifier.classCount == classes.count, classifier.featureCount == transform.outputNames.count else {
@@ -160,4 +164,6 @@ public final class ClassificationModel: @unchecked Sendable {
 
 extension ClassifierKind {
     var order: Int { Self.allCases.firstIndex(of: self)! }
+    /// Boosted trees send missing values (NaN) to the better side of each split themselves.
+    var keepsMissing: Bool { self == .boost }
 }

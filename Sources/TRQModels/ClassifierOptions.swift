@@ -1,6 +1,6 @@
 /// The classifier families. Names are what `classify ... model NAME` accepts (plus aliases).
 public enum ClassifierKind: String, CaseIterable, Sendable {
-    case logistic, mlp, cnn, forest
+    case logistic, mlp, cnn, forest, boost
 
     /// Parses a model name as written in the language; nil for `auto`.
     public static func named(_ name: String) throws -> ClassifierKind? {
@@ -10,6 +10,7 @@ public enum ClassifierKind: String, CaseIterable, Sendable {
         case "mlp", "nn": return .mlp
         case "cnn", "conv": return .cnn
         case "forest", "random_forest", "rf": return .forest
+        case "boost", "gbm", "gradient_boosting", "hgb": return .boost
         default:
             throw ModelError("unknown model '\(name)'; choose one of auto, \(allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -29,30 +30,39 @@ public struct ClassifierOptions: Sendable, Equatable {
     /// Logistic regression: L-BFGS iterations at most.
     public var iterations = 300
 
-    /// Networks: Adam epochs at most, mini-batch size, step size.
+    /// Networks: Adam epochs at most, mini-batch size.
     public var epochs = 100
     public var batchSize = 256
-    public var learningRate = 1e-3
+    /// Networks: Adam step size (nil: 1e-3); boost: each tree's shrinkage (nil: 0.1).
+    public var learningRate: Double?
     /// Networks: width of the hidden dense layer(s); `layers` is 1 or 2 (the second is half as wide).
     public var hidden = 128
     public var layers = 2
-    /// Networks: stop after this many epochs without a lower validation log-loss; the
-    /// validation rows are this fraction of the training rows (stratified).
+    /// Networks and boost: stop after this many epochs (rounds) without a lower validation
+    /// log-loss; the validation rows are this fraction of the training rows (stratified).
     public var patience = 10
     public var validationFraction = 0.1
     /// CNN: convolution channels.
     public var channels = 16
 
-    /// Forest: trees, depth limit (0 = none), rows per leaf at least, features tried per split
-    /// (0 = sqrt of the feature count), histogram bins per feature.
+    /// Forest: trees, depth limit (0 = none; also boost), rows per leaf at least (nil: forest 1,
+    /// boost 20), features tried per split (0 = sqrt of the feature count), histogram bins per
+    /// feature (also boost).
     public var trees = 200
     public var maxDepth = 0
-    public var minLeaf = 1
+    public var minLeaf: Int?
     public var maxFeatures = 0
     public var bins = 255
     /// Forest: which trees (see `RandomForest`): best-split bootstrap trees, randomized-threshold
     /// trees, or both alternating.
     public var split = ForestSplit.mixed
+
+    /// Boost: rounds at most (one tree per class each), leaves per tree at most, early stopping
+    /// (nil: on above 10,000 training rows), the smallest validation log-loss decrease that counts.
+    public var rounds = 100
+    public var maxLeaves = 31
+    public var earlyStopping: Bool?
+    public var tolerance = 1e-7
 
     /// `auto`: the fraction of training rows held out to choose the model.
     public var autoValidation = 0.2
@@ -61,7 +71,8 @@ public struct ClassifierOptions: Sendable, Equatable {
 
     public static let optionNames = ["seed", "threads", "max_categories", "l2", "iterations", "epochs", "batch_size",
                                      "learning_rate", "hidden", "layers", "patience", "validation", "channels",
-                                     "trees", "max_depth", "min_leaf", "max_features", "bins", "split", "auto_validation"]
+                                     "trees", "max_depth", "min_leaf", "max_features", "bins", "split", "rounds", "max_leaves",
+                                     "early_stopping", "tolerance", "auto_validation"]
 
     /// Sets an option by its name in the language (`with trees = 200`).
     public mutating func set(_ name: String, _ value: OptionValue) throws {
@@ -85,6 +96,10 @@ public struct ClassifierOptions: Sendable, Equatable {
         case "max_features": maxFeatures = try value.int(name, in: 0...1_000_000)
         case "bins": bins = try value.int(name, in: 2...65_535)
         case "split": split = try value.choice(name, ForestSplit.self)
+        case "rounds": rounds = try value.int(name, in: 1...1_000_000)
+        case "max_leaves": maxLeaves = try value.int(name, in: 2...65_536)
+        case "early_stopping": earlyStopping = try value.bool(name)
+        case "tolerance": tolerance = try value.double(name, in: 0...1e6)
         case "auto_validation": autoValidation = try value.double(name, in: 0.01...0.9)
         default: throw unknownOption(name, known: Self.optionNames, context: "classify")
         }
@@ -94,9 +109,10 @@ public struct ClassifierOptions: Sendable, Equatable {
     public func hash(into h: inout ContentHash) {
         h.combine("classifier")
         h.combine(seed); h.combine(maxCategories); h.combine(l2); h.combine(iterations); h.combine(epochs)
-        h.combine(batchSize); h.combine(learningRate); h.combine(hidden); h.combine(layers); h.combine(patience)
-        h.combine(validationFraction); h.combine(channels); h.combine(trees); h.combine(maxDepth); h.combine(minLeaf)
+        h.combine(batchSize); h.combine(learningRate ?? -1); h.combine(hidden); h.combine(layers); h.combine(patience)
+        h.combine(validationFraction); h.combine(channels); h.combine(trees); h.combine(maxDepth); h.combine(minLeaf ?? -1)
         h.combine(maxFeatures); h.combine(bins); h.combine(split.rawValue); h.combine(autoValidation)
+        h.combine(rounds); h.combine(maxLeaves); h.combine(earlyStopping.map { $0 ? 1 : 0 } ?? -1); h.combine(tolerance)
     }
 }
 

@@ -70,6 +70,11 @@ public struct FeatureTransform: Sendable, Equatable {
 
     public static let defaultMaxCategories = 32
 
+    /// True when some numeric training column had missing values (then `keepMissing` matters).
+    var hasMissingNumbers: Bool {
+        steps.contains { if case .numeric(_, _, true) = $0 { return true } else { return false } }
+    }
+
     /// Fits on the training columns (all of equal length).
     public static func fit(_ columns: [FeatureColumn], maxCategories: Int = defaultMaxCategories) throws -> FeatureTransform {
         guard !columns.isEmpty else { throw ModelError("a classifier needs at least one feature column") }
@@ -117,8 +122,9 @@ public struct FeatureTransform: Sendable, Equatable {
     }
 
     /// Applies the fitted transform. Columns are matched by name (any order); a missing column
-    /// or one of the other kind is an error naming it.
-    public func transform(_ columns: [FeatureColumn]) throws -> FeatureMatrix {
+    /// or one of the other kind is an error naming it. With `keepMissing`, a missing numeric value
+    /// stays NaN instead of the training mean (for models that route missing values themselves).
+    public func transform(_ columns: [FeatureColumn], keepMissing: Bool = false) throws -> FeatureMatrix {
         guard !columns.isEmpty else { throw ModelError("no feature columns to predict from; expected \(inputNames.joined(separator: ", "))") }
         try Self.checkLengths(columns)
         let byName = Dictionary(columns.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -136,8 +142,9 @@ public struct FeatureTransform: Sendable, Equatable {
                     if v.isFinite {
                         // Clamped: a value far outside the training range must not become inf.
                         out[r * width + offset] = Float(min(max((v - mean) * scale, -1e9), 1e9))
-                    } else if indicator {
-                        out[r * width + offset + 1] = 1
+                    } else {
+                        if keepMissing { out[r * width + offset] = .nan }
+                        if indicator { out[r * width + offset + 1] = 1 }
                     }
                 }
                 offset += indicator ? 2 : 1

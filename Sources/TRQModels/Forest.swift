@@ -4,6 +4,7 @@ import TRQFrame
 /// Per-feature histogram bin edges fitted on training values: bin(v) = number of edges below v,
 /// so "bin <= b" is exactly "v <= edges[b]" and trees can store plain thresholds. Features with
 /// at most `maxBins` distinct values get one bin per value (exact splits); others get quantile edges.
+/// A missing value (NaN) gets the code edges.count + 1, after every value bin.
 struct FeatureBins {
     let edges: [[Float]]
     /// The smallest training value in each bin (for drawing random thresholds).
@@ -11,9 +12,11 @@ struct FeatureBins {
 
     init(_ x: FeatureMatrix, maxBins: Int) {
         var edges: [[Float]] = [], lowest: [[Float]] = []
-        var column = [Float](repeating: 0, count: x.rows)
+        var column: [Float] = []
+        column.reserveCapacity(x.rows)
         for c in 0..<x.columns {
-            for r in 0..<x.rows { column[r] = x.values[r * x.columns + c] }
+            column.removeAll(keepingCapacity: true)
+            for r in 0..<x.rows where !x.values[r * x.columns + c].isNaN { column.append(x.values[r * x.columns + c]) }
             column.sort()
             var distinct: [Float] = []
             for v in column where distinct.last != v { distinct.append(v) }
@@ -59,6 +62,10 @@ struct FeatureBins {
             let e = edges[c]
             for r in 0..<x.rows {
                 let v = x.values[r * x.columns + c]
+                if v.isNaN {
+                    out[c * x.rows + r] = UInt16(e.count + 1)
+                    continue
+                }
                 var lo = 0, hi = e.count
                 while lo < hi {
                     let mid = (lo + hi) / 2
@@ -120,7 +127,7 @@ final class RandomForest: Classifier, @unchecked Sendable {
         let d = x.columns
         let tryFeatures = options.maxFeatures > 0 ? min(d, options.maxFeatures) : max(1, Int(Double(d).squareRoot()))
         let builder = TreeBuilder(codes: bins.codes(x), labels: y, rows: x.rows, features: d, classes: k,
-                                  tryFeatures: tryFeatures, minLeaf: options.minLeaf,
+                                  tryFeatures: tryFeatures, minLeaf: options.minLeaf ?? 1,
                                   maxDepth: options.maxDepth > 0 ? options.maxDepth : Int.max,
                                   edges: bins.edges, lowest: bins.lowest)
         var trees = [DecisionTree](repeating: DecisionTree(), count: options.trees)

@@ -150,6 +150,14 @@ public struct InteractionMatrix: Sendable, Equatable {
         h.combine(userStart); h.combine(userItems); h.combine(userWeights)
     }
 
+    /// The cache key of a model trained on this matrix: its content, then what `options` feeds in.
+    func cacheKey(_ options: (inout ContentHash) -> Void) -> ContentHash {
+        var h = ContentHash()
+        hash(into: &h)
+        options(&h)
+        return h
+    }
+
     /// The number of users with at least one interaction.
     public var activeUserCount: Int { (0..<userCount).reduce(0) { $0 + (userStart[$1 + 1] > userStart[$1] ? 1 : 0) } }
 

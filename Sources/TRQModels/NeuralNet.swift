@@ -288,7 +288,7 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
         var order = fitRows
         var best = params, bestLoss = Double.infinity, sinceBest = 0
         var step = 0
-        let (b1, b2, lr, l2) = (Float(0.9), Float(0.999), Float(options.learningRate), Float(options.l2))
+        let (b1, b2, lr, l2) = (Float(0.9), Float(0.999), Float(options.learningRate ?? 1e-3), Float(options.l2))
         let d = x.columns
 
         for epoch in 0..<options.epochs {

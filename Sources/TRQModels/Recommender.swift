@@ -17,6 +17,8 @@ public protocol Recommender: AnyObject, Sendable {
     var userCount: Int { get }
     var itemCount: Int { get }
     var trainSeconds: Double { get }
+    /// Approximate memory held by the model, for `.models`.
+    var memoryBytes: Int { get }
     /// Writes `users.count` rows of `itemCount` scores (row-major) for the given in-range users.
     func score(users: ArraySlice<Int32>, into: UnsafeMutablePointer<Float>)
     /// The user's training items, sorted (empty for users without any or out of range).

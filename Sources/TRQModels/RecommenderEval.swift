@@ -143,6 +143,89 @@ public func evaluateRanking(_ model: some Recommender, train: InteractionMatrix,
                           users: users.count)
 }
 
+/// The recommenders `recommend` can train, in the order `recommend eval` reports them.
+public enum RecommenderKind: String, CaseIterable, Sendable {
+    case als, bpr
+    case itemKNN = "item_knn"
+    case popularity
+
+    /// Parses a model name as written in the language (`recommend ... model NAME`).
+    public static func named(_ name: String) throws -> RecommenderKind {
+        switch name.lowercased() {
+        case "als": return .als
+        case "bpr": return .bpr
+        case "item_knn", "itemknn", "knn": return .itemKNN
+        case "popularity", "popular": return .popularity
+        default: throw ModelError("unknown recommender '\(name)'; choose one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+}
+
+/// The options of every recommender, set by name (`with factors = 32`). `factors`, `seed` and
+/// `threads` apply to each model that has them; ALS's `regularization` and `iterations` are on
+/// another scale than BPR's per-sample step and epochs, so BPR's have names of their own.
+public struct RecommenderOptions: Sendable, Equatable {
+    public var als = ALSOptions()
+    public var bpr = BPROptions()
+    /// Item-kNN: neighbours kept per item.
+    public var neighbours = ItemKNNModel.defaultNeighbours
+    public var threads = defaultThreadCount
+
+    public init() {}
+
+    public static let optionNames = ALSOptions.optionNames + ["learning_rate", "bpr_regularization", "bpr_iterations",
+                                                              "verify_negatives", "neighbours"]
+
+    public mutating func set(_ name: String, _ value: OptionValue) throws {
+        switch name.lowercased() {
+        case "factors": bpr.factors = try value.int(name, in: 1...4096); try als.set(name, value)
+        case "bpr_regularization": bpr.regularization = try value.double(name, in: 0...1e9)
+        case "bpr_iterations": bpr.iterations = try value.int(name, in: 0...100_000)
+        case "seed": bpr.seed = try value.seed(name); try als.set(name, value)
+        case "threads": threads = try value.int(name, in: 1...1024); try als.set(name, value)
+        case "learning_rate": bpr.learningRate = try value.double(name, in: 1e-9...10)
+        case "verify_negatives": bpr.verifyNegatives = try value.bool(name)
+        case "neighbours", "neighbors": neighbours = try value.int(name, in: 1...100_000)
+        default:
+            guard ALSOptions.optionNames.contains(name.lowercased()) else {
+                throw unknownOption(name, known: Self.optionNames, context: "recommend")
+            }
+            try als.set(name, value)
+        }
+    }
+
+    /// The cache key of a `recommend` model: the interactions, the model and its options.
+    public func cacheKey(_ kind: RecommenderKind, _ matrix: InteractionMatrix) -> ContentHash {
+        switch kind {
+        case .als: return ALSModel.cacheKey(matrix, options: als)
+        case .bpr: return matrix.cacheKey(bpr.hash)
+        case .itemKNN: return matrix.cacheKey { $0.combine(kind.rawValue); $0.combine(neighbours) }
+        case .popularity: return matrix.cacheKey { $0.combine(kind.rawValue) }
+        }
+    }
+
+    /// Reads a model of `kind` written by its `serialized()`.
+    public static func deserialize(_ kind: RecommenderKind, _ bytes: [UInt8]) throws -> any Recommender {
+        switch kind {
+        case .als: return try ALSModel.deserialize(bytes)
+        case .bpr: return try BPRModel.deserialize(bytes)
+        case .itemKNN: return try ItemKNNModel.deserialize(bytes)
+        case .popularity: return try PopularityModel.deserialize(bytes)
+        }
+    }
+
+    /// Trains one recommender on `matrix`; `progress(i, n)` follows ALS and BPR iterations.
+    public func train(_ kind: RecommenderKind, _ matrix: InteractionMatrix,
+                      progress: ((_ iteration: Int, _ of: Int) -> Void)? = nil) throws -> any Recommender {
+        switch kind {
+        case .als: return try ALSModel.train(matrix, options: als, progress: progress)
+        case .bpr: return try BPRModel.train(matrix, options: bpr, progress: progress)
+        case .itemKNN: return try ItemKNNModel(matrix, neighbours: neighbours, threads: threads)
+        case .popularity: return PopularityModel(matrix)
+        }
+    }
+}
+
 /// One row of `recommend eval`.
 public struct RecommenderEvaluation: Sendable {
     public let model: String
@@ -150,25 +233,13 @@ public struct RecommenderEvaluation: Sendable {
     public let trainSeconds: Double
 }
 
-/// The recommenders `recommend eval` can train and compare.
-public enum RecommenderKind: String, CaseIterable, Sendable {
-    case als, popularity
-    case itemKNN = "item_knn"
-}
-
-/// Trains each of `models` on `train` and evaluates it on `test`: the rows of `recommend eval`
-/// (by default als then popularity, the contract's rows). `options` configures ALS (and `threads`
-/// all models).
+/// Trains each of `models` on `train` and evaluates it on `test`: the rows of `recommend eval`.
 public func evaluateRecommenders(train: InteractionMatrix, test: InteractionMatrix, k: Int = 10,
-                                 options: ALSOptions = ALSOptions(), models: [RecommenderKind] = [.als, .popularity],
-                                 progress: ((_ iteration: Int, _ of: Int) -> Void)? = nil) throws -> [RecommenderEvaluation] {
+                                 options: RecommenderOptions = RecommenderOptions(),
+                                 models: [RecommenderKind] = RecommenderKind.allCases,
+                                 progress: ((_ kind: RecommenderKind, _ iteration: Int, _ of: Int) -> Void)? = nil) throws -> [RecommenderEvaluation] {
     try models.map { kind in
-        let model: any Recommender
-        switch kind {
-        case .als: model = try ALSModel.train(train, options: options, progress: progress)
-        case .popularity: model = PopularityModel(train)
-        case .itemKNN: model = try ItemKNNModel(train, threads: options.threads)
-        }
+        let model = try options.train(kind, train) { progress?(kind, $0, $1) }
         return RecommenderEvaluation(model: model.name,
                                      metrics: try evaluateRanking(model, train: train, test: test, k: k, threads: options.threads),
                                      trainSeconds: model.trainSeconds)

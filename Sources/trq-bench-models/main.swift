@@ -95,9 +95,9 @@ func writeTriples(_ path: String, _ m: InteractionMatrix) {
     writeText(path, out)
 }
 
-func alsOptions(_ a: Arguments) throws -> ALSOptions {
-    var o = ALSOptions()
-    for (name, value) in a.named where ALSOptions.optionNames.contains(name) {
+func recommenderOptions(_ a: Arguments) throws -> RecommenderOptions {
+    var o = RecommenderOptions()
+    for (name, value) in a.named where RecommenderOptions.optionNames.contains(name) {
         try o.set(name, Double(value).map(OptionValue.number) ?? .string(value))
     }
     return o
@@ -116,7 +116,7 @@ func splitCommand(_ a: Arguments) throws {
                 ("train", split.train.count), ("test", split.test.count)]))
 }
 
-/// eval TRAIN TEST [--k 10] [ALS options]: ALS and popularity metrics on a split.
+/// eval TRAIN TEST [--k 10] [--models als,bpr,...] [recommender options]: each model's metrics on a split.
 func evalCommand(_ a: Arguments) throws {
     guard a.positional.count == 2 else { fail("usage: eval TRAIN TEST [--k 10] [--factors 64 ...]") }
     let tr = readTriples(a.positional[0], mapIds: false), te = readTriples(a.positional[1], mapIds: false)
@@ -124,16 +124,14 @@ func evalCommand(_ a: Arguments) throws {
     let items = Int(max(tr.items.max() ?? 0, te.items.max() ?? 0)) + 1
     let train = try InteractionMatrix(users: tr.users, items: tr.items, weights: tr.weights, userCount: users, itemCount: items)
     let test = try InteractionMatrix(users: te.users, items: te.items, weights: te.weights, userCount: users, itemCount: items)
-    let options = try alsOptions(a)
-    let models = try a.string("models", "als,popularity,item_knn").split(separator: ",").map { name in
-        guard let kind = RecommenderKind(rawValue: String(name)) else { throw ModelError("unknown recommender \(name)") }
-        return kind
-    }
+    let options = try recommenderOptions(a)
+    let models = try a.string("models", "als,bpr,item_knn,popularity").split(separator: ",").map { try RecommenderKind.named(String($0)) }
     for row in try evaluateRecommenders(train: train, test: test, k: a.int("k", 10), options: options, models: models) {
         let m = row.metrics
         print(json([("model", row.model), ("precision", m.precision), ("recall", m.recall), ("ndcg", m.ndcg),
                     ("map", m.map), ("coverage", m.coverage), ("users", m.users), ("train_seconds", row.trainSeconds),
-                    ("seconds_per_iteration", row.model == "als" ? row.trainSeconds / Double(max(1, options.iterations)) : 0)]))
+                    ("seconds_per_iteration", row.model == "als" ? row.trainSeconds / Double(max(1, options.als.iterations))
+                        : row.model == "bpr" ? row.trainSeconds / Double(max(1, options.bpr.iterations)) : 0)]))
     }
 }
 
@@ -174,7 +172,7 @@ func fitTimeCommand(_ a: Arguments) throws {
     let clock = ContinuousClock.now
     let m = try InteractionMatrix(users: us, items: its)
     let build = clock.duration(to: .now)
-    var o = try alsOptions(a)
+    var o = try recommenderOptions(a).als
     o.iterations = a.int("iterations", 3)
     var last = ContinuousClock.now
     var perIteration: [String] = []
@@ -280,8 +278,31 @@ func classifyCommand(_ a: Arguments) throws {
     }
 }
 
+/// cluster DIR [--k 8] [--restarts 10] [--threads N]: k-means on the standardized audio features
+/// of every Spotify track (the scikit-learn side reads the same files in the same order).
+func clusterCommand(_ a: Arguments) throws {
+    guard a.positional.count == 1 else { fail("usage: cluster DIR [--k 8] [--restarts 10]") }
+    let (columns, _) = readSpotify(a.positional[0], genres: nil)
+    let d = columns.count, n = columns[0].count
+    var x = [Double](repeating: 0, count: n * d)
+    for (f, column) in columns.enumerated() {
+        guard case .numeric(_, let values) = column else { fail("feature \(column.name) is not numeric") }
+        for r in 0..<n { x[r * d + f] = values[r] }
+    }
+    var options = KMeansOptions()
+    options.restarts = a.int("restarts", 10)
+    if let threads = a.named["threads"].flatMap({ Int($0) }) { options.threads = threads }
+    let k = a.int("k", 8)
+    let clock = ContinuousClock.now
+    let fit = try kMeans(standardized(x, rows: n, features: d), rows: n, features: d, k: k, options: options)
+    let seconds = clock.duration(to: .now)
+    print(json([("model", "kmeans"), ("rows", n), ("k", k), ("inertia", fit.inertia), ("iterations", fit.iterations),
+                ("train_seconds", Double(seconds.components.seconds) + Double(seconds.components.attoseconds) * 1e-18),
+                ("peak_mb", peakMemoryMB())]))
+}
+
 let args = CommandLine.arguments
-guard args.count >= 2 else { fail("usage: trq-bench-models split|eval|synth|fit-time|classify ...") }
+guard args.count >= 2 else { fail("usage: trq-bench-models split|eval|synth|fit-time|classify|cluster ...") }
 let rest = Arguments(args.dropFirst(2))
 do {
     switch args[1] {
@@ -290,6 +311,7 @@ do {
     case "synth": try synthCommand(rest)
     case "fit-time": try fitTimeCommand(rest)
     case "classify": try classifyCommand(rest)
+    case "cluster": try clusterCommand(rest)
     default: fail("unknown command \(args[1])")
     }
 } catch {

@@ -75,16 +75,33 @@ private func rows(_ csv: String) -> [[String]] {
     #expect(similar.allSatisfy { $0[1].hasPrefix("y") && $0[1] != "y5" })
 }
 
-@Test func recommendEvalReportsBothModelsWithMetricsInRange() throws {
+@Test func recommendEvalReportsEveryModelWithMetricsInRange() throws {
     let (s, output) = try session(files: ["plays": blocks])
     #expect(s.execute("load $plays | recommend eval k 5 test 0.2 seed 1 with factors = 4", file: "t") == .success)
     let table = rows(output())
-    #expect(table.map { $0[0] } == ["als", "popularity"])
+    #expect(table.map { $0[0] } == ["als", "bpr", "item_knn", "popularity"])
     for row in table {
         for value in row[1...5].map({ Double($0)! }) { #expect((0...1).contains(value)) }
     }
-    // Every user's held-out item is in its block; ALS ranks the block first, popularity cannot tell.
-    #expect(Double(table[0][2])! > Double(table[1][2])!)
+    // Every user's held-out item is in its block; the personal models rank the block first,
+    // popularity cannot tell.
+    for personal in 0..<3 { #expect(Double(table[personal][2])! > Double(table[3][2])!) }
+    #expect(s.execute("load $plays | recommend eval k 5 model bpr with factors = 4", file: "t") == .success)
+    #expect(rows(output()).map { $0[0] } == ["bpr"])
+}
+
+@Test func recommendWithEachModelStaysInTheBlock() throws {
+    let (s, output) = try session(files: ["plays": blocks])
+    for model in ["als", "bpr", "item_knn"] {
+        #expect(s.execute("load $plays | recommend for \"b4\" k 1 model \(model) with factors = 4", file: "t") == .success)
+        #expect(rows(output()).map { $0[1] } == ["y4"], "model \(model)")
+    }
+    #expect(s.execute("load $plays | recommend for \"b4\" k 1 model popularity", file: "t") == .success)
+    #expect(rows(output()).count == 1)
+    #expect(s.execute("load $plays | recommend for \"b4\" model bpq", file: "t.trq") == .failed)
+    #expect(output().contains("unknown recommender 'bpq'; choose one of als, bpr, item_knn, popularity"))
+    #expect(s.execute("load $plays | recommend for \"b4\" with learning_rat = 0.1", file: "t.trq") == .failed)
+    #expect(output().contains("did you mean 'learning_rate'?"))
 }
 
 @Test func evalAgainstATestTableMatchesIdsAsPrintedAcrossTypes() throws {
@@ -98,7 +115,7 @@ private func rows(_ csv: String) -> [[String]] {
     // for both models: recall 1 and precision 1/11, whatever the ranking.
     #expect(s.execute("load $plays | recommend eval k 11 against held with factors = 4", file: "t") == .success)
     let table = rows(output())
-    #expect(table.map { $0[0] } == ["als", "popularity"])
+    #expect(table.map { $0[0] } == ["als", "bpr", "item_knn", "popularity"])
     for row in table {
         #expect(abs(Double(row[1])! - 1.0 / 11) < 1e-9)
         #expect(Double(row[2])! == 1)
@@ -159,6 +176,59 @@ private func rows(_ csv: String) -> [[String]] {
     let (s, output) = try session(files: ["points": separable])
     #expect(s.execute("load $points | classify label eval test 0.25 seed 3 features x, y with epochs = 40, trees = 30", file: "t") == .success)
     let table = rows(output())
-    #expect(table.map { $0[0] } == ["logistic", "mlp", "cnn", "forest"])
+    #expect(table.map { $0[0] } == ["logistic", "mlp", "cnn", "forest", "boost"])
     #expect(table.allSatisfy { Double($0[1])! > 0.85 && Double($0[2])! > 0.85 })
+}
+
+/// Three tight groups of points in (x, y) around (0, 0), (10, 0) and (0, 10) (sizes 40, 30, 20),
+/// a text column, and one row with a null feature.
+private let groups: String = {
+    var rows = ["name,x,y,flag"]
+    var state: UInt64 = 11
+    func jitter() -> Double {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Double(state >> 11) / Double(1 << 53) - 0.5
+    }
+    for (count, cx, cy) in [(40, 0.0, 0.0), (30, 10.0, 0.0), (20, 0.0, 10.0)] {
+        for i in 0..<count { rows.append("p\(rows.count),\(cx + jitter()),\(cy + jitter()),\(i % 2 == 0)") }
+    }
+    rows.append("missing,,3,true")
+    return rows.joined(separator: "\n") + "\n"
+}()
+
+@Test func clusterFindsTheGroupsLargestFirstAndLeavesNullRowsOut() throws {
+    let (s, output) = try session(files: ["points": groups])
+    #expect(s.execute("load $points | cluster k 3 features x, y | groupby cluster agg n = count(), x = int(round(mean(x))), y = int(round(mean(y))) | sort cluster", file: "t") == .success)
+    let table = rows(output())
+    #expect(table == [["0", "40", "0", "0"], ["1", "30", "10", "0"], ["2", "20", "0", "10"], ["", "1", "", "3"]])
+    #expect(s.execute("load $points | cluster k 3 features x, y | filter name == \"p1\" or name == \"missing\" | select cluster, distance", file: "t") == .success)
+    let two = rows(output())
+    #expect(two[0][0] == "0" && Double(two[0][1])! < 0.1)
+    #expect(two[1] == ["", ""])
+}
+
+@Test func clusterEvalReportsInertiaAndSilhouettePerK() throws {
+    let (s, output) = try session(files: ["points": groups])
+    #expect(s.execute("load $points | cluster eval k 1, 3, 6 features x, y seed 5", file: "t") == .success)
+    let table = rows(output())
+    #expect(table.map { $0[0] } == ["1", "3", "6"])
+    let inertia = table.map { Double($0[1])! }
+    // Standardized: k 1's inertia is rows x features; more clusters never fit worse.
+    #expect(abs(inertia[0] - 180) < 1e-9)
+    #expect(inertia[1] < 0.05 * inertia[0] && inertia[2] <= inertia[1])
+    #expect(table[0][2] == "")
+    #expect(Double(table[1][2])! > 0.9)
+}
+
+@Test func clusterUsesEveryNumericColumnAndExplainsBadInput() throws {
+    let (s, output) = try session(files: ["points": groups])
+    // Without `features`: x, y and the boolean flag.
+    #expect(s.execute("load $points | cluster k 2 with restarts = 2, scale = false | agg n = count(), clusters = count_distinct(cluster), nulls = sum(if(cluster is null, 1, 0))", file: "t") == .success)
+    #expect(rows(output()) == [["91", "2", "1"]])
+    #expect(s.execute("load $points | cluster k 2 features name", file: "t.trq") == .failed)
+    #expect(output().contains("cannot cluster on 'name': it is string"))
+    #expect(s.execute("load $points | cluster k 500", file: "t.trq") == .failed)
+    #expect(output().contains("needs at least 500 rows"))
+    #expect(s.execute("load $points | cluster with restart = 2", file: "t.trq") == .failed)
+    #expect(output().contains("did you mean 'restarts'?"))
 }

@@ -242,7 +242,7 @@ import TRQLanguage
         #expect(Src("T | recommend for u1").diagnostic() == Diagnostic("'recommend for' needs a user id, like recommend for \"u1\"; ids are quoted: \"u1\"", at: loc(1, 19)))
         #expect(Src("T | recommend for \"u1\" test 0.2").diagnostic() == Diagnostic("'test' applies only to 'recommend eval'", at: loc(1, 24)))
         #expect(Src("T | recommend for \"u1\" kk 5").failure() == """
-            t.trq:1:24: error: unexpected 'kk' in recommend for (did you mean 'k'?); expected 'k', 'using', 'with', '|' or the end of the statement
+            t.trq:1:24: error: unexpected 'kk' in recommend for (did you mean 'k'?); expected 'k', 'model', 'using', 'with', '|' or the end of the statement
             T | recommend for "u1" kk 5
                                    ^
             """)

@@ -190,16 +190,16 @@ import TRQLanguage
         let s = Src(#"T | recommend for "u1" k 5 using user = uid, item = tid with factors = 32"#)
         #expect(try s.stage() == .recommend(
             mode: .forUser(s.string("u1", #""u1""#)),
-            k: s.int(5, "5"),
+            k: s.int(5, "5"), model: nil,
             using: RecommendColumns(user: s.ref("uid"), item: s.ref("tid")),
             options: [Option(name: "factors", value: s.int(32, "32"), at: s.at("factors"))]))
     }
 
     @Test func recommendSimilarAndNumericIds() throws {
         let s = Src(#"T | recommend similar "t1""#)
-        #expect(try s.stage() == .recommend(mode: .similar(s.string("t1", #""t1""#)), k: nil, using: RecommendColumns(), options: []))
+        #expect(try s.stage() == .recommend(mode: .similar(s.string("t1", #""t1""#)), k: nil, model: nil, using: RecommendColumns(), options: []))
         let numeric = Src("T | recommend for 42 using weight = plays")
-        #expect(try numeric.stage() == .recommend(mode: .forUser(numeric.int(42, "42")), k: nil,
+        #expect(try numeric.stage() == .recommend(mode: .forUser(numeric.int(42, "42")), k: nil, model: nil,
                                                   using: RecommendColumns(weight: numeric.ref("plays")), options: []))
     }
 
@@ -207,13 +207,40 @@ import TRQLanguage
         let s = Src("T | recommend eval k 10 test 0.2 seed 42 against Test")
         #expect(try s.stage() == .recommend(
             mode: .eval(testFraction: s.float(0.2, "0.2"), seed: s.int(42, "42"), against: "Test"),
-            k: s.int(10, "10"), using: RecommendColumns(), options: []))
+            k: s.int(10, "10"), model: nil, using: RecommendColumns(), options: []))
         let bare = Src("T | recommend eval")
-        #expect(try bare.stage() == .recommend(mode: .eval(testFraction: nil, seed: nil, against: nil), k: nil, using: RecommendColumns(), options: []))
+        #expect(try bare.stage() == .recommend(mode: .eval(testFraction: nil, seed: nil, against: nil), k: nil, model: nil, using: RecommendColumns(), options: []))
         // Clauses may come in any order.
         let reordered = Src("T | recommend eval seed 1 k 3")
         #expect(try reordered.stage() == .recommend(mode: .eval(testFraction: nil, seed: reordered.int(1, "1"), against: nil),
-                                                    k: reordered.int(3, "3"), using: RecommendColumns(), options: []))
+                                                    k: reordered.int(3, "3"), model: nil, using: RecommendColumns(), options: []))
+    }
+
+    @Test func recommendModel() throws {
+        let s = Src("T | recommend for 7 model bpr k 3")
+        #expect(try s.stage() == .recommend(mode: .forUser(s.int(7, "7")), k: s.int(3, "3"), model: "bpr",
+                                            using: RecommendColumns(), options: []))
+        let e = Src(#"T | recommend eval model "item_knn""#)
+        #expect(try e.stage() == .recommend(mode: .eval(testFraction: nil, seed: nil, against: nil), k: nil, model: "item_knn",
+                                            using: RecommendColumns(), options: []))
+        #expect(throws: Diagnostic.self) { try Src(#"T | recommend similar "t1" model bpr"#).stage() }
+    }
+
+    @Test func clusterForms() throws {
+        let bare = Src("T | cluster")
+        #expect(try bare.stage() == .cluster(mode: .assign(k: nil), features: [], seed: nil, options: []))
+        let full = Src("T | cluster k 4 features a, b seed 7 with restarts = 3")
+        #expect(try full.stage() == .cluster(mode: .assign(k: full.int(4, "4")), features: [full.ref("a"), full.ref("b")],
+                                             seed: full.int(7, "7"),
+                                             options: [Option(name: "restarts", value: full.int(3, "3"), at: full.at("restarts"))]))
+        let eval = Src("T | cluster eval k 2, 3, 5 features a")
+        #expect(try eval.stage() == .cluster(mode: .eval(ks: [eval.int(2, "2"), eval.int(3, "3"), eval.int(5, "5")]),
+                                             features: [eval.ref("a")], seed: nil, options: []))
+        // Several counts only for eval; eval needs at least one; k is at least 1.
+        #expect(throws: Diagnostic.self) { try Src("T | cluster k 2, 3").stage() }
+        #expect(throws: Diagnostic.self) { try Src("T | cluster eval").stage() }
+        #expect(throws: Diagnostic.self) { try Src("T | cluster k 0").stage() }
+        #expect(throws: Diagnostic.self) { try Src("T | cluster k 3 k 4").stage() }
     }
 
     @Test func classifyForms() throws {

@@ -1,5 +1,5 @@
-"""Reference side of scripts/bench/models_bench: the `implicit` library (ALS, CG solver) and a
-popularity baseline on the split files written by trq-bench-models, scored with an independent
+"""Reference side of scripts/bench/models_bench: the `implicit` library (ALS with the CG solver,
+BPR with its defaults, item-kNN) and a popularity baseline on the split files written by trq-bench-models, scored with an independent
 implementation of the language contract's metrics. Prints one JSON object per model."""
 import json, sys, time
 import numpy as np
@@ -10,6 +10,12 @@ def read_split(path, shape=None):
     data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
     u, i, w = data[:, 0].astype(np.int64), data[:, 1].astype(np.int64), data[:, 2].astype(np.float32)
     return u, i, w
+
+
+def binary_copy(m):
+    b = m.copy()
+    b.data[:] = 1.0
+    return b
 
 
 def metrics(recs, train, test, k):
@@ -84,10 +90,18 @@ def run_eval(train, test, k, factors, alpha, confidence, iterations):
     ids, _ = model.recommend(users, train, N=k, filter_already_liked_items=True)
     row = metrics(ids, train, test, k)
     print(json.dumps(dict(model="implicit_als", **row, train_seconds=seconds, seconds_per_iteration=seconds / iterations)))
+    from implicit.cpu.bpr import BayesianPersonalizedRanking
+    # implicit's defaults (100 factors, learning rate 0.01, regularization 0.01, 100 iterations).
+    bpr = BayesianPersonalizedRanking(num_threads=2, random_state=42)
+    t = time.perf_counter()
+    bpr.fit(binary_copy(train), show_progress=False)
+    seconds = time.perf_counter() - t
+    ids, _ = bpr.recommend(users, train, N=k, filter_already_liked_items=True)
+    print(json.dumps(dict(model="implicit_bpr", **metrics(ids, train, test, k), train_seconds=seconds,
+                          seconds_per_iteration=seconds / bpr.iterations)))
     from implicit.nearest_neighbours import CosineRecommender
     knn = CosineRecommender(K=20, num_threads=2)
-    binary = train.copy()
-    binary.data[:] = 1.0
+    binary = binary_copy(train)
     t = time.perf_counter()
     knn.fit(binary, show_progress=False)
     seconds = time.perf_counter() - t

@@ -41,26 +41,6 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-func require(_ condition: Bool, _ message: @autoclosure () -> String) {
-    if !condition { fatalError(message()) }
-}
-
-/// Tables equal in names, types, nulls and values (NaN equal to NaN, strings by bytes).
-func same(_ a: Table, _ b: Table) -> Bool {
-    guard a.names == b.names, a.rowCount == b.rowCount else { return false }
-    for (x, y) in zip(a.columns, b.columns) {
-        guard x.type == y.type else { return false }
-        for row in 0..<a.rowCount {
-            switch (x[row], y[row]) {
-            case (.float(let p), .float(let q)): if !(p == q || (p.isNaN && q.isNaN)) { return false }
-            case (.string(let p), .string(let q)): if Array(p.utf8) != Array(q.utf8) { return false }
-            case (let p, let q): if p != q { return false }
-            }
-        }
-    }
-    return true
-}
-
 /// False for timestamps outside years 0000-9999, whose ISO 8601 text does not read back
 /// (a time zone offset can push a parsed time just outside that range).
 func writable(_ table: Table) -> Bool {

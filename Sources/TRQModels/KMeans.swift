@@ -1,0 +1,365 @@
+import Foundation
+import TRQFrame
+
+/// Options of `cluster`: k-means on standardized features.
+public struct KMeansOptions: Sendable, Equatable {
+    /// Fits from different k-means++ starts; the one with the lowest inertia is kept.
+    public var restarts = 10
+    /// Lloyd iterations per start at most (a start normally ends earlier, when no row changes cluster).
+    public var iterations = 300
+    public var seed: UInt64 = 42
+    /// Standardize each feature to mean 0 and population standard deviation 1 first.
+    public var scale = true
+    /// Silhouette is computed exactly up to this many rows, else on a seeded sample of this size.
+    public var silhouetteSample = 10_000
+    /// Worker threads; results do not depend on it.
+    public var threads = defaultThreadCount
+
+    public init() {}
+
+    public static let optionNames = ["restarts", "iterations", "seed", "scale", "silhouette_sample", "threads"]
+
+    public mutating func set(_ name: String, _ value: OptionValue) throws {
+        switch name.lowercased() {
+        case "restarts": restarts = try value.int(name, in: 1...10_000)
+        case "iterations": iterations = try value.int(name, in: 1...1_000_000)
+        case "seed": seed = try value.seed(name)
+        case "scale": scale = try value.bool(name)
+        case "silhouette_sample": silhouetteSample = try value.int(name, in: 2...1_000_000)
+        case "threads": threads = try value.int(name, in: 1...1024)
+        default: throw unknownOption(name, known: Self.optionNames, context: "cluster")
+        }
+    }
+}
+
+/// A k-means fit: clusters numbered by size, largest first (equal sizes: by their first row).
+public struct KMeansResult: Sendable {
+    public let k: Int
+    /// Row-major k x features centres, in the (standardized) units clustered.
+    public let centers: [Double]
+    /// The cluster of each row.
+    public let labels: [Int32]
+    /// Each row's Euclidean distance to its centre.
+    public let distances: [Double]
+    /// The sum of squared distances to the centres.
+    public let inertia: Double
+    /// Lloyd iterations of the kept start.
+    public let iterations: Int
+}
+
+/// Rows x features values (row-major), standardized per feature with the population standard
+/// deviation as scikit-learn's StandardScaler (a constant feature becomes 0).
+public func standardized(_ values: [Double], rows: Int, features d: Int) -> [Double] {
+    var out = values
+    for f in 0..<d {
+        var sum = 0.0
+        for r in 0..<rows { sum += values[r &* d &+ f] }
+        let mean = sum / Double(max(1, rows))
+        var ss = 0.0
+        for r in 0..<rows { let v = values[r &* d &+ f] - mean; ss += v * v }
+        let sd = (ss / Double(max(1, rows))).squareRoot()
+        let scale = sd > 0 ? 1 / sd : 1
+        for r in 0..<rows { out[r &* d &+ f] = (values[r &* d &+ f] - mean) * scale }
+    }
+    return out
+}
+
+/// k-means (Lloyd 1982) with the greedy k-means++ start of Arthur & Vassilvitskii (2007) as
+/// scikit-learn does it (2 + ln k candidates per centre, the one lowering the potential most), from
+/// `restarts` seeded starts, keeping the lowest inertia. Iterations use Hamerly's (2010) bounds: a
+/// row whose upper bound to its centre is below both its lower bound to any other centre and half
+/// the distance from its centre to the nearest other centre cannot change cluster and is skipped,
+/// so the result is exactly Lloyd's at a fraction of the distance computations. A start ends when
+/// no row changes cluster (a fixed point, which scikit-learn's tolerance only approaches). Starts
+/// run in parallel, each from its own seeded stream, so the result does not depend on the
+/// thread count.
+public func kMeans(_ x: [Double], rows n: Int, features d: Int, k: Int, options: KMeansOptions = KMeansOptions()) throws -> KMeansResult {
+    guard k >= 1 else { throw ModelError("k \(k) must be at least 1") }
+    guard n >= k else { throw ModelError("k-means with k \(k) needs at least \(k) rows with every feature present; there are \(n)") }
+    guard d >= 1 else { throw ModelError("k-means needs at least one feature column") }
+    var fits = [KMeansFit?](repeating: nil, count: options.restarts)
+    try fits.withUnsafeMutableBufferPointer { (out) throws(FrameError) in
+        let shared = UncheckedSendable(out.baseAddress!)
+        try x.withUnsafeBufferPointer { (xv) throws(FrameError) in
+            let data = UncheckedSendable(xv.baseAddress!)
+            try parallelChunks(options.restarts, threads: options.threads) { start, _ in
+                var rng = SeededGenerator(seed: options.seed, stream: UInt64(start))
+                var fit = KMeansFit(x: data.value, rows: n, features: d, k: k)
+                fit.seedPlusPlus(rng: &rng)
+                fit.lloyd(maxIterations: options.iterations)
+                shared.value[start] = fit
+            }
+        }
+    }
+    var best = fits[0]!
+    for fit in fits.dropFirst() where fit!.inertia < best.inertia { best = fit! }
+    return best.result()
+}
+
+/// One k-means start: centres, assignments and Hamerly's bounds.
+struct KMeansFit {
+    let x: UnsafePointer<Double>
+    let n: Int
+    let d: Int
+    let k: Int
+    var centers: [Double]
+    var labels: [Int32]
+    var inertia = Double.infinity
+    var iterations = 0
+
+    init(x: UnsafePointer<Double>, rows: Int, features: Int, k: Int) {
+        self.x = x
+        n = rows
+        d = features
+        self.k = k
+        centers = [Double](repeating: 0, count: k * features)
+        labels = [Int32](repeating: 0, count: rows)
+    }
+
+    @inline(__always) func squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>) -> Double {
+        var s = 0.0
+        for f in 0..<d { let t = a[f] - b[f]; s += t * t }
+        return s
+    }
+
+    /// Greedy k-means++: the first centre uniform, each next one the best of 2 + ln k candidates
+    /// drawn with probability proportional to the squared distance to the nearest centre so far.
+    mutating func seedPlusPlus(rng: inout SeededGenerator) {
+        let trials = 2 + Int(Foundation.log(Double(k)))
+        var closest = [Double](repeating: 0, count: n), candidate = [Double](repeating: 0, count: n)
+        var best = [Double](repeating: 0, count: n)
+        let first = rng.nextInt(below: n)
+        for f in 0..<d { centers[f] = x[first &* d &+ f] }
+        var potential = 0.0
+        for r in 0..<n {
+            closest[r] = squaredDistance(x + r &* d, x + first &* d)
+            potential += closest[r]
+        }
+        var cumulative = [Double](repeating: 0, count: n)
+        for c in 1..<max(1, k) {
+            var running = 0.0
+            for r in 0..<n { running += closest[r]; cumulative[r] = running }
+            var bestPotential = Double.infinity, bestRow = 0
+            for _ in 0..<trials {
+                // A row drawn in proportion to its squared distance (all rows equal when every distance is 0).
+                let row: Int
+                if running > 0 {
+                    let target = rng.nextDouble() * running
+                    var lo = 0, hi = n &- 1
+                    while lo < hi {
+                        let mid = (lo &+ hi) >> 1
+                        if cumulative[mid] <= target { lo = mid &+ 1 } else { hi = mid }
+                    }
+                    row = lo
+                } else {
+                    row = rng.nextInt(below: n)
+                }
+                var p = 0.0
+                for r in 0..<n {
+                    candidate[r] = min(closest[r], squaredDistance(x + r &* d, x + row &* d))
+                    p += candidate[r]
+                }
+                if p < bestPotential {
+                    bestPotential = p
+                    bestRow = row
+                    swap(&best, &candidate)
+                }
+            }
+            for f in 0..<d { centers[c &* d &+ f] = x[bestRow &* d &+ f] }
+            swap(&closest, &best)
+            potential = bestPotential
+        }
+        _ = potential
+    }
+
+    /// Lloyd iterations with Hamerly's bounds until no row changes cluster.
+    mutating func lloyd(maxIterations: Int) {
+        var upper = [Double](repeating: .infinity, count: n), lower = [Double](repeating: 0, count: n)
+        var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
+        var moved = [Double](repeating: 0, count: k), halfGap = [Double](repeating: 0, count: k)
+        var first = true
+        iterations = 0
+        // The centres in a buffer of their own: the loop also reads and writes other fields.
+        let c = UnsafeMutablePointer<Double>.allocate(capacity: k &* d)
+        defer { c.deallocate() }
+        c.initialize(from: centers, count: k &* d)
+        do {
+            while iterations < maxIterations {
+                iterations &+= 1
+                // Half the distance from each centre to its nearest other centre.
+                for a in 0..<k {
+                    var m = Double.infinity
+                    for b in 0..<k where b != a { m = min(m, squaredDistance(c + a &* d, c + b &* d)) }
+                    halfGap[a] = m.squareRoot() / 2
+                }
+                var changed = 0
+                for r in 0..<n {
+                    let row = x + r &* d
+                    let a = Int(labels[r])
+                    if !first {
+                        let bound = max(halfGap[a], lower[r])
+                        if upper[r] <= bound { continue }
+                        upper[r] = squaredDistance(row, c + a &* d).squareRoot()
+                        if upper[r] <= bound { continue }
+                    }
+                    var best = Double.infinity, second = Double.infinity, bestIndex = 0
+                    for j in 0..<k {
+                        let dist = squaredDistance(row, c + j &* d)
+                        if dist < best {
+                            second = best
+                            best = dist
+                            bestIndex = j
+                        } else if dist < second {
+                            second = dist
+                        }
+                    }
+                    upper[r] = best.squareRoot()
+                    lower[r] = second.squareRoot()
+                    if first || bestIndex != a {
+                        labels[r] = Int32(truncatingIfNeeded: bestIndex)
+                        changed &+= 1
+                    }
+                }
+                if !first && changed == 0 { break }
+                first = false
+                // New centres: the means of their rows (summed in row order, so the result is fixed).
+                for i in 0..<(k &* d) { sums[i] = 0 }
+                for j in 0..<k { counts[j] = 0 }
+                for r in 0..<n {
+                    let j = Int(labels[r])
+                    counts[j] &+= 1
+                    let row = x + r &* d
+                    for f in 0..<d { sums[j &* d &+ f] += row[f] }
+                }
+                var emptied = false
+                for j in 0..<k {
+                    let centre = c + j &* d
+                    if counts[j] == 0 {
+                        // An empty cluster restarts at the row farthest from its centre.
+                        var far = 0, farDistance = -1.0
+                        for r in 0..<n {
+                            let dist = squaredDistance(x + r &* d, c + Int(labels[r]) &* d)
+                            if dist > farDistance { farDistance = dist; far = r }
+                        }
+                        var shift = 0.0
+                        for f in 0..<d { let t = x[far &* d &+ f] - centre[f]; shift += t * t; centre[f] = x[far &* d &+ f] }
+                        moved[j] = shift.squareRoot()
+                        emptied = true
+                        continue
+                    }
+                    var shift = 0.0
+                    let inv = 1 / Double(counts[j])
+                    for f in 0..<d {
+                        let v = sums[j &* d &+ f] * inv
+                        let t = v - centre[f]
+                        shift += t * t
+                        centre[f] = v
+                    }
+                    moved[j] = shift.squareRoot()
+                }
+                // Bounds follow the centres: the own centre moved at most moved[a] closer or farther,
+                // any other at most the largest move of another centre.
+                var largest = 0.0, largestIndex = 0, secondLargest = 0.0
+                for j in 0..<k {
+                    if moved[j] > largest {
+                        secondLargest = largest
+                        largest = moved[j]
+                        largestIndex = j
+                    } else if moved[j] > secondLargest {
+                        secondLargest = moved[j]
+                    }
+                }
+                for r in 0..<n {
+                    let a = Int(labels[r])
+                    upper[r] += moved[a]
+                    lower[r] = emptied ? 0 : lower[r] - (a == largestIndex ? secondLargest : largest)
+                }
+            }
+        }
+        for i in 0..<(k &* d) { centers[i] = c[i] }
+        // Final assignment to the final centres (after the last update when the iteration limit
+        // stopped the loop) and the exact inertia.
+        var total = 0.0
+        for r in 0..<n {
+            let row = x + r &* d
+            var best = Double.infinity, bestIndex = 0
+            for j in 0..<k {
+                let dist = squaredDistance(row, c + j &* d)
+                if dist < best { best = dist; bestIndex = j }
+            }
+            labels[r] = Int32(truncatingIfNeeded: bestIndex)
+            total += best
+        }
+        inertia = total
+    }
+
+    /// The fit with clusters renumbered by size (largest first, equal sizes by their first row).
+    func result() -> KMeansResult {
+        var counts = [Int](repeating: 0, count: k), firstRow = [Int](repeating: Int.max, count: k)
+        for (r, l) in labels.enumerated() {
+            counts[Int(l)] += 1
+            firstRow[Int(l)] = min(firstRow[Int(l)], r)
+        }
+        let order = (0..<k).sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : firstRow[$0] < firstRow[$1] }
+        var rank = [Int32](repeating: 0, count: k)
+        for (i, j) in order.enumerated() { rank[j] = Int32(i) }
+        var sorted = [Double](repeating: 0, count: k * d)
+        for (i, j) in order.enumerated() { for f in 0..<d { sorted[i * d + f] = centers[j * d + f] } }
+        let distances = (0..<n).map { r in
+            centers.withUnsafeBufferPointer { squaredDistance(x + r &* d, $0.baseAddress! + Int(labels[r]) &* d).squareRoot() }
+        }
+        return KMeansResult(k: k, centers: sorted, labels: labels.map { rank[Int($0)] }, distances: distances,
+                            inertia: inertia, iterations: iterations)
+    }
+}
+
+/// The mean silhouette (Rousseeuw 1987) of a clustering, with Euclidean distances: per row
+/// (b - a) / max(a, b), a the mean distance to the rest of its cluster, b the smallest mean distance
+/// to another cluster; 0 for a row alone in its cluster. Above `sampleSize` rows it is computed on
+/// a seeded sample of that many rows (as scikit-learn's `silhouette_score(sample_size=)`), and
+/// `sampled` says so. Nil when there are fewer than 2 clusters. Rows are split across threads;
+/// per-row values are summed in row order.
+public func silhouette(_ x: [Double], rows n: Int, features d: Int, labels: [Int32], k: Int,
+                       sampleSize: Int = 10_000, seed: UInt64 = 42, threads: Int = defaultThreadCount) throws -> (score: Double?, sampled: Bool) {
+    guard k >= 2, n >= 2 else { return (nil, false) }
+    var rows = Array(0..<n)
+    let sampled = n > sampleSize
+    if sampled {
+        var rng = SeededGenerator(seed: seed ^ 0x5111)
+        for i in 0..<sampleSize { rows.swapAt(i, i + rng.nextInt(below: n - i)) }
+        rows = Array(rows[0..<sampleSize]).sorted()
+    }
+    let m = rows.count
+    var sizes = [Int](repeating: 0, count: k)
+    for r in rows { sizes[Int(labels[r])] += 1 }
+    var values = [Double](repeating: 0, count: m)
+    let block = 64, chunks = (m + block - 1) / block
+    try values.withUnsafeMutableBufferPointer { (out) throws(FrameError) in
+        let shared = UncheckedSendable(out.baseAddress!)
+        try x.withUnsafeBufferPointer { (xv) throws(FrameError) in
+            let data = UncheckedSendable(xv.baseAddress!)
+            try parallelChunks(chunks, threads: threads) { chunk, _ in
+                let x = data.value
+                var sums = [Double](repeating: 0, count: k)
+                for i in (chunk * block)..<min(m, chunk * block + block) {
+                    for j in 0..<k { sums[j] = 0 }
+                    let a = x + rows[i] &* d
+                    for other in rows {
+                        let b = x + other &* d
+                        var s = 0.0
+                        for f in 0..<d { let t = a[f] - b[f]; s += t * t }
+                        sums[Int(labels[other])] += s.squareRoot()
+                    }
+                    let own = Int(labels[rows[i]])
+                    guard sizes[own] > 1 else { shared.value[i] = 0; continue }
+                    let inside = sums[own] / Double(sizes[own] - 1)
+                    var nearest = Double.infinity
+                    for j in 0..<k where j != own && sizes[j] > 0 { nearest = min(nearest, sums[j] / Double(sizes[j])) }
+                    let denominator = max(inside, nearest)
+                    shared.value[i] = nearest.isFinite && denominator > 0 ? (nearest - inside) / denominator : 0
+                }
+            }
+        }
+    }
+    return (values.reduce(0, +) / Double(m), sampled)
+}
