@@ -53,7 +53,7 @@ extension Session {
     }
 
     /// The kernel request for one aggregate call, its argument evaluated over the rows.
-    private func aggregateRequest(_ call: Expr, name: String, eval: Evaluator) throws(Diagnostic) -> AggregateRequest {
+    func aggregateRequest(_ call: Expr, name: String, eval: Evaluator) throws(Diagnostic) -> AggregateRequest {
         guard case .call(let function, let args, let at) = call else {
             throw Diagnostic("'\(call.text)' is not an aggregate call", at: call.location)
         }

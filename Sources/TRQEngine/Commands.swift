@@ -5,9 +5,10 @@ import TRQLanguage
 /// One line of `.help`: a verb and an example of it.
 let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("load", #"load "data/listening_2023.csv" with nulls = ["", "NA"]"#, "read a CSV/TSV file or a glob of them"),
-    ("filter", #"filter country == "BR" and ms_played > 30000"#, "keep rows where the condition is true"),
+    ("filter", #"filter country == "BR" and ms_played > 30000"#, "keep rows where the condition is true (with per/by: over partitions, as derive)"),
     ("select", "select user_id, minutes = ms_played / 60000", "keep (or compute) these columns, in this order"),
-    ("derive", "derive month = month(played_at)", "add or replace columns"),
+    ("derive", "derive share = ms_played / sum(ms_played) per country", "add or replace columns; with per KEY, ... an aggregate is over the row's partition"),
+    ("per/by", "derive prev = lag(plays), r = rank() per artist_id by month", "window functions read the partition in by order; rows keep their order"),
     ("drop", "drop platform, skipped", "remove columns"),
     ("rename", "rename listener = user_id", "rename columns (new = old)"),
     ("groupby", "groupby country, platform agg plays = count(), avg_s = round(mean(ms_played) / 1000, 1)", "one row per distinct key"),
@@ -18,7 +19,10 @@ let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("distinct", "distinct user_id, track_id", "drop duplicate rows, keeping the first"),
     ("dropna", "dropna ms_played", "drop rows with a null"),
     ("fillna", "fillna ms_played = 0", "replace nulls"),
-    ("join", "join left tracks on track_id", "hash join with a bound table"),
+    ("join", "join left tracks on track_id", "hash join with a bound table (join cross T: every pair of rows)"),
+    ("union", "union plays_2022, plays_2021", "the rows of these tables after this one's, columns matched by name"),
+    ("pivot", "pivot genre using mean(ms_played) per country", "one column per value of COL, one row per per key"),
+    ("unpivot", "unpivot h1, h2 into half, plays", "the listed columns as NAME, VALUE rows"),
     ("describe", "describe", "summary statistics per column"),
     ("recommend", #"recommend for "u0042" k 10 model bpr"#, "recommendations: als, bpr, item_knn, popularity (also: similar, eval)"),
     ("classify", "classify genre eval", "classifier (logistic, mlp, cnn, forest, boost, auto): predict or evaluate"),
@@ -104,7 +108,9 @@ extension Session {
 
     private func help(topic: String?) -> String {
         if let topic {
-            guard let entry = verbHelp.first(where: { $0.verb == topic.lowercased() }) else {
+            // `.help per` and `.help by` both find the `per/by` entry.
+            let wanted = topic.lowercased()
+            guard let entry = verbHelp.first(where: { $0.verb.split(separator: "/").contains(Substring(wanted)) }) else {
                 return "no help for '\(topic)'\(suggestion(for: topic, in: verbHelp.map(\.verb))); .help lists every verb\n"
             }
             return "\(entry.verb): \(entry.meaning)\n  e.g. \(entry.example)\n"
@@ -119,6 +125,8 @@ extension Session {
             + " (weeks start on Monday); a date stays a date\n"
         text += wrapped("Aggregates:", Vocabulary.aggregateFunctions)
         text += "  an agg item may combine them with keys and constants: share = sum(x) / count(), skip_rate = mean(float(skipped))\n"
+        text += wrapped("Windows:", Vocabulary.windowFunctions)
+        text += "  in derive/filter ... [per KEY, ...] [by KEY [asc|desc], ...]: lag(x [, n [, default]]), rolling_mean(x, n)\n"
         text += "\nShell commands:\n"
         let commandWidth = commandHelp.map(\.command.count).max()!
         for entry in commandHelp { text += "  " + entry.command.padding(commandWidth) + "  " + entry.meaning + "\n" }

@@ -55,7 +55,7 @@ struct Evaluator {
                 return .column(Column(.bool((0..<c.count).map { c.isNull($0) != negated })))
             }
         case .call(let name, let args, let at):
-            if Vocabulary.aggregateFunctions.contains(name) {
+            if Vocabulary.aggregateFunctions.contains(name) || Vocabulary.windowFunctions.contains(name) {
                 if let result = aggregateResults[expr.text] { return .column(result) }
                 throw Diagnostic("aggregate '\(name)' is only allowed in `groupby ... agg` or `agg`", at: at)
             }

@@ -52,6 +52,14 @@ extension Pipeline {
                     current.formUnion(item.expr.referencedColumns)
                 }
                 needed = current
+            case .window(let window):
+                guard var current = needed else { break }
+                if case .derive(let items) = window.verb {
+                    for item in items.reversed() { current.remove(item.name) }
+                }
+                for expr in window.expressions + window.by.map(\.expr) { current.formUnion(expr.referencedColumns) }
+                current.formUnion(window.per.map(\.name))
+                needed = current
             case .drop:
                 break
             default:

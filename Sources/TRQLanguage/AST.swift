@@ -151,10 +151,47 @@ public struct Stage: Sendable, Equatable {
         /// `plot KIND X [Y] [by GROUP] [bins N] [to "PATH"]`
         case plot(kind: PlotKind, x: ColumnRef, y: ColumnRef?, by: ColumnRef?, bins: Expr?, to: String?)
         case save(path: String, options: [Option])
+        /// `derive`/`filter` with aggregates or window functions over partitions, or with `per`/`by`.
+        case window(WindowStage)
+        /// `pivot COL [using AGG | using name = AGG, ...] [per KEY, ...]`; an unnamed `using AGG`
+        /// has the name "" (its columns are named by the values alone); no `using` means count().
+        case pivot(column: ColumnRef, using: [NamedExpr], per: [ColumnRef])
+        /// `unpivot COL, ... into NAME, VALUE`
+        case unpivot(columns: [ColumnRef], name: String, value: String)
+        /// `union NAME, ...` (table names with their positions)
+        case union([ColumnRef])
+        /// `join cross NAME`
+        case crossJoin(table: String, tableAt: SourceLocation)
 
         public static func == (a: Kind, b: Kind) -> Bool {
             // Tuples are not Equatable; compare their rendering, which is total and exact.
             String(reflecting: a) == String(reflecting: b)
+        }
+    }
+}
+
+/// `derive ITEMS` or `filter EXPR` followed by `[per KEY, ...] [by KEY [asc|desc], ...]`: its
+/// aggregates are computed over each row's partition (rows with equal `per` keys) and its window
+/// functions read the partition in `by` order.
+public struct WindowStage: Sendable, Equatable {
+    public enum Verb: Sendable, Equatable {
+        case derive([NamedExpr])
+        case filter(Expr)
+    }
+    public var verb: Verb
+    public var per: [ColumnRef]
+    public var by: [SortKey]
+    public init(verb: Verb, per: [ColumnRef], by: [SortKey]) {
+        self.verb = verb
+        self.per = per
+        self.by = by
+    }
+
+    /// The expressions the rows are evaluated with, in order.
+    public var expressions: [Expr] {
+        switch verb {
+        case .derive(let items): items.map(\.expr)
+        case .filter(let condition): [condition]
         }
     }
 }
@@ -243,7 +280,11 @@ extension Expr {
             case .chain(let first, let links, _): pending += links.map(\.operand).reversed() + [first]
             case .inList(let x, let items, _, _): pending += items.reversed() + [x]
             case .call(let name, let args, _):
-                if Vocabulary.aggregateByName[name] != nil { aggregates.append(e) } else { pending += args.reversed() }
+                if Vocabulary.aggregateByName[name] != nil || Vocabulary.windowByName[name] != nil {
+                    aggregates.append(e)
+                } else {
+                    pending += args.reversed()
+                }
             }
         }
         return (aggregates, columns)

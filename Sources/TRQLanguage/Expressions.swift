@@ -290,20 +290,42 @@ extension Parser {
         let at = current.at
         let name = written.lowercased()
         if let scalar = Vocabulary.scalarByName[name] { return (name, scalar) }
+        if let window = Vocabulary.windowByName[name] {
+            switch aggregateRule {
+            case .window:
+                aggregateRule = .insideAggregate(name: name)
+                usesWindow = true
+            case .insideAggregate(let outer):
+                throw Diagnostic("window function '\(name)' cannot be used inside '\(outer)'", at: at)
+            case .forbidden(let stage):
+                throw Diagnostic(
+                    "window function '\(name)' is not allowed in \(stage); it goes in derive or filter, "
+                        + "like derive r = \(name)(...) per KEY by ORDER", at: at)
+            case .aggregateItem:
+                throw Diagnostic(
+                    "window function '\(name)' is not allowed in an aggregate; it goes in derive or filter, "
+                        + "like derive r = \(name)(...) per KEY by ORDER", at: at)
+            }
+            return (name, window)
+        }
         guard let aggregate = Vocabulary.aggregateByName[name] else {
-            let known = Vocabulary.scalarFunctions + Vocabulary.aggregateFunctions
+            let known = Vocabulary.scalarFunctions + Vocabulary.aggregateFunctions + Vocabulary.windowFunctions
             throw Diagnostic("unknown function '\(written)'\(suggestion(for: written, in: known))", at: at)
         }
         switch aggregateRule {
         case .forbidden(let stage):
             throw Diagnostic(
                 "aggregate function '\(name)' is not allowed in \(stage); aggregates go in "
-                    + "'groupby KEY, ... agg NAME = \(name)(...)' or 'agg NAME = \(name)(...)'",
+                    + "'groupby KEY, ... agg NAME = \(name)(...)', 'agg NAME = \(name)(...)' "
+                    + "or, given to every row, 'derive NAME = \(name)(...) per KEY'",
                 at: at)
         case .insideAggregate(let outer):
             throw Diagnostic("aggregate function '\(name)' cannot be used inside '\(outer)'", at: at)
         case .aggregateItem:
             aggregateRule = .insideAggregate(name: name)
+        case .window:
+            aggregateRule = .insideAggregate(name: name)
+            usesWindow = true
         }
         return (name, aggregate)
     }
@@ -318,6 +340,29 @@ extension Parser {
         let count = arguments.count
         if count < signature.minArguments || count > (signature.maxArguments ?? Int.max) {
             throw Diagnostic("function '\(name)' takes \(arityDescription(signature)), got \(count)", at: at)
+        }
+        if name == "lag" || name == "lead" {
+            if count >= 2 {
+                guard case .literal(.int(let n), _) = arguments[1] else {
+                    throw Diagnostic("the offset of \(name) must be a whole number, like \(name)(x, 1)", at: arguments[1].location)
+                }
+                if n < 0 {
+                    let other = name == "lag" ? "lead" : "lag"
+                    var x = "x"
+                    if case .column(let column, _) = arguments[0] { x = column }
+                    throw Diagnostic(
+                        "\(name)(\(x), \(n)): the offset must be 0 or more; for the other direction write \(other)(\(x), \(-n))",
+                        at: arguments[1].location)
+                }
+            }
+            if count == 3, case .literal = arguments[2] {} else if count == 3 {
+                throw Diagnostic("the default of \(name) must be a constant, like \(name)(x, 1, 0)", at: arguments[2].location)
+            }
+        }
+        if name == "rolling_mean" || name == "rolling_sum" {
+            guard case .literal(.int(let n), _) = arguments[1], n >= 1 else {
+                throw Diagnostic("the window of \(name) must be a whole number of rows ≥ 1, like \(name)(x, 7)", at: arguments[1].location)
+            }
         }
         if name == "quantile" {
             let q = arguments[1]

@@ -17,6 +17,8 @@ struct Parser {
     var nesting = 0
     /// Where aggregate calls are allowed in the expression being parsed.
     var aggregateRule: AggregateRule = .forbidden(where: "an expression")
+    /// Whether the derive or filter being parsed calls an aggregate or a window function.
+    var usesWindow = false
 
     enum AggregateRule {
         case forbidden(where: String)
@@ -24,6 +26,8 @@ struct Parser {
         case aggregateItem
         /// Inside the arguments of an aggregate: no other aggregate.
         case insideAggregate(name: String)
+        /// derive or filter: aggregates over partitions and window functions, not nested.
+        case window(stage: String)
     }
 
     init(tokens: [Token], variables: [String: String]) {
@@ -195,11 +199,16 @@ struct Parser {
         let kind: Stage.Kind
         switch verb {
         case "filter":
-            kind = .filter(try parseScalarExpression(in: "filter"))
+            usesWindow = false
+            aggregateRule = .window(stage: "filter")
+            let condition = try parseExpression()
+            kind = try parseWindowClauses(.filter(condition), plain: .filter(condition))
         case "select":
             kind = .select(try parseNamedExpressions(stage: "select", allowBareColumns: true))
         case "derive":
-            kind = .derive(try parseNamedExpressions(stage: "derive", allowBareColumns: false))
+            usesWindow = false
+            let items = try parseNamedExpressions(stage: "derive", allowBareColumns: false, windowed: true)
+            kind = try parseWindowClauses(.derive(items), plain: .derive(items))
         case "drop":
             kind = .drop(try parseColumnList("a column to drop"))
         case "rename":
@@ -222,6 +231,27 @@ struct Parser {
             kind = .fillna(try parseFills())
         case "join":
             kind = try parseJoin()
+        case "union":
+            var tables: [ColumnRef] = []
+            repeat {
+                let at = current.at
+                tables.append(ColumnRef(name: try parseTableName(after: tables.isEmpty ? "union" : "','"), at: at))
+            } while accept(.comma)
+            kind = .union(tables)
+        case "pivot":
+            kind = try parsePivot()
+        case "unpivot":
+            let columns = try parseColumnList("a column to unpivot (unpivot COL, ... into NAME, VALUE)")
+            guard accept(keyword: "into") else {
+                throw unexpected("'into NAME, VALUE' after the unpivoted columns (unpivot COL, ... into NAME, VALUE)")
+            }
+            let name = try parseColumnReference("the name of the column that gets the column names, after 'into'")
+            try expect(.comma, "',' and the name of the value column (unpivot COL, ... into NAME, VALUE)")
+            let value = try parseColumnReference("the name of the value column (unpivot COL, ... into NAME, VALUE)")
+            if name.name == value.name {
+                throw Diagnostic("unpivot's name and value columns are both called '\(name.name)'; give them different names", at: value.at)
+            }
+            kind = .unpivot(columns: columns, name: name.name, value: value.name)
         case "describe":
             kind = .describe
         case "recommend":
@@ -274,14 +304,16 @@ struct Parser {
         }
     }
 
-    mutating func parseNamedExpressions(stage: String, allowBareColumns: Bool) throws(Diagnostic) -> [NamedExpr] {
+    /// `name = EXPR, ...`; `windowed` allows aggregates and window functions (derive).
+    mutating func parseNamedExpressions(stage: String, allowBareColumns: Bool, windowed: Bool = false) throws(Diagnostic) -> [NamedExpr] {
         var items: [NamedExpr] = []
         var seen: [String: SourceLocation] = [:]
         repeat {
             let item: NamedExpr
             let nameAt: SourceLocation
             if let (name, at) = parseAssignedName() {
-                item = NamedExpr(name: name, expr: try parseScalarExpression(in: stage))
+                if windowed { aggregateRule = .window(stage: stage) }
+                item = NamedExpr(name: name, expr: windowed ? try parseExpression() : try parseScalarExpression(in: stage))
                 nameAt = at
             } else if allowBareColumns, !current.isEndOfStatement, !current.isSymbol(.pipe) {
                 let expr = try parseScalarExpression(in: stage)
@@ -360,24 +392,74 @@ struct Parser {
                 throw unexpected("'name = AGGREGATE' in \(stage), like n = count() or total = sum(x)")
             }
             try checkUnique(name, at: at, in: &seen, stage: stage)
-            aggregateRule = .aggregateItem
-            let expr = try parseExpression()
-            let parts = expr.aggregateItemParts
-            if let column = parts.columns.first(where: { !keyNames.contains($0.name) }) {
-                let written = Vocabulary.isBareName(column.name) && !Vocabulary.expressionWords.contains(column.name.lowercased())
-                    ? column.name : "`\(column.name)`"
-                throw Diagnostic("'\(column.name)' must be inside an aggregate such as mean(\(written)), or be a groupby key", at: column.at)
-            }
-            if parts.aggregates.isEmpty && parts.columns.isEmpty {
-                throw Diagnostic(
-                    "agg item '\(name)' has no aggregate; use one of \(Vocabulary.aggregateFunctions.joined(separator: ", ")), "
-                        + "like \(name) = sum(x) or \(name) = max(x) - min(x)",
-                    at: expr.location)
-            }
-            items.append(NamedExpr(name: name, expr: expr))
+            items.append(NamedExpr(name: name, expr: try parseAggregateExpression(named: name, keys: keyNames, inPivot: stage == "pivot")))
         } while accept(.comma)
         return items
     }
+
+    /// One agg item's expression: aggregates, constants and the `keys` (groupby's; pivot has none).
+    mutating func parseAggregateExpression(named name: String, keys keyNames: Set<String>, inPivot: Bool = false) throws(Diagnostic) -> Expr {
+        aggregateRule = .aggregateItem
+        let expr = try parseExpression()
+        let parts = expr.aggregateItemParts
+        if let column = parts.columns.first(where: { !keyNames.contains($0.name) }) {
+            let written = Vocabulary.isBareName(column.name) && !Vocabulary.expressionWords.contains(column.name.lowercased())
+                ? column.name : "`\(column.name)`"
+            let keyHint = inPivot ? "" : ", or be a groupby key"
+            throw Diagnostic("'\(column.name)' must be inside an aggregate such as mean(\(written))\(keyHint)", at: column.at)
+        }
+        if parts.aggregates.isEmpty && parts.columns.isEmpty {
+            let what = name.isEmpty ? "this aggregate" : "agg item '\(name)'"
+            let example = name.isEmpty ? "sum" : name
+            throw Diagnostic(
+                "\(what) has no aggregate; use one of \(Vocabulary.aggregateFunctions.joined(separator: ", ")), "
+                    + "like \(example) = sum(x) or \(example) = max(x) - min(x)",
+                at: expr.location)
+        }
+        return expr
+    }
+
+    /// The optional `per KEY, ...` and `by KEY [asc|desc], ...` after derive's items or filter's
+    /// condition. Without them and without aggregates or window functions the stage is `plain`.
+    mutating func parseWindowClauses(_ verb: WindowStage.Verb, plain: Stage.Kind) throws(Diagnostic) -> Stage.Kind {
+        var per: [ColumnRef] = []
+        var by: [SortKey] = []
+        var seen = Set<String>()
+        while current.isWord("per") || current.isWord("by") {
+            let clause = current.isWord("per") ? "per" : "by"
+            try checkClauseOnce(clause, &seen)
+            advance()
+            if clause == "per" {
+                per = try parseColumnList("a partition column after 'per'")
+            } else {
+                by = try parseSortKeys(in: "by")
+            }
+        }
+        if per.isEmpty, by.isEmpty, !usesWindow { return plain }
+        return .window(WindowStage(verb: verb, per: per, by: by))
+    }
+
+    mutating func parsePivot() throws(Diagnostic) -> Stage.Kind {
+        let usage = "pivot COL [using AGG | using name = AGG, ...] [per KEY, ...]"
+        let column = try parseColumnReference("the column whose values become columns, after 'pivot' (\(usage))")
+        var using: [NamedExpr] = []
+        if accept(keyword: "using") {
+            if parseAssignedNameAhead {
+                using = try parseAggregateItems(stage: "pivot")
+            } else {
+                using = [NamedExpr(name: "", expr: try parseAggregateExpression(named: "", keys: [], inPivot: true))]
+            }
+        }
+        let per = accept(keyword: "per") ? try parseColumnList("a row key column after 'per'") : []
+        try checkClausesEnd(stage: "pivot", clauses: using.isEmpty ? ["using", "per"] : ["per"])
+        if let key = per.first(where: { $0.name == column.name }) {
+            throw Diagnostic("'\(column.name)' is both the pivoted column and a 'per' key; its values become the columns, so leave it out of 'per'", at: key.at)
+        }
+        return .pivot(column: column, using: using, per: per)
+    }
+
+    /// Whether the next tokens are `name =`.
+    var parseAssignedNameAhead: Bool { atName && peek(1).isSymbol(.assign) }
 
     /// Optional `asc` / `desc` after a sort expression.
     mutating func parseDescending(default descending: Bool) -> Bool {
@@ -386,10 +468,10 @@ struct Parser {
         return descending
     }
 
-    mutating func parseSortKeys() throws(Diagnostic) -> [SortKey] {
+    mutating func parseSortKeys(in stage: String = "sort") throws(Diagnostic) -> [SortKey] {
         var keys: [SortKey] = []
         repeat {
-            let expr = try parseScalarExpression(in: "sort")
+            let expr = try parseScalarExpression(in: stage)
             keys.append(SortKey(expr: expr, descending: parseDescending(default: false)))
         } while accept(.comma)
         return keys
@@ -407,6 +489,15 @@ struct Parser {
     }
 
     mutating func parseJoin() throws(Diagnostic) -> Stage.Kind {
+        if current.isWord("cross"), case .word(let table) = peek(1).kind, !peek(1).isWord("on") {
+            advance()
+            let tableAt = current.at
+            advance()
+            if current.isWord("on") {
+                throw Diagnostic("join cross pairs every row with every row and takes no 'on' keys; for matching keys use join \(table) on KEY", at: current.at)
+            }
+            return .crossJoin(table: table, tableAt: tableAt)
+        }
         var kind = JoinKind.inner
         // `join left on k` joins a table named left; a kind is followed by the table name.
         if !peek(1).isWord("on") {
@@ -414,7 +505,7 @@ struct Parser {
         }
         let tableAt = current.at
         guard case .word(let table) = current.kind else {
-            throw unexpected("a table name after 'join' (join [inner|left] TABLE on KEY)")
+            throw unexpected("a table name after 'join' (join [inner|left] TABLE on KEY, or join cross TABLE)")
         }
         advance()
         guard accept(keyword: "on") else { throw unexpected("'on' after 'join \(table)' (join \(table) on KEY [= KEY2], ...)") }

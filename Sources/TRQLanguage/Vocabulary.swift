@@ -3,7 +3,8 @@ public enum Vocabulary {
     /// Stage names, in the order the reference documents them.
     public static let verbs: [String] = [
         "filter", "select", "derive", "drop", "rename", "groupby", "agg", "sort", "top", "limit",
-        "distinct", "dropna", "fillna", "join", "describe", "recommend", "classify", "cluster", "plot", "save",
+        "distinct", "dropna", "fillna", "join", "union", "pivot", "unpivot", "describe", "recommend",
+        "classify", "cluster", "plot", "save",
     ]
 
     /// Every other word with a meaning somewhere in the grammar (all case-insensitive).
@@ -12,14 +13,16 @@ public enum Vocabulary {
     public static let keywords: [String] = [
         "let", "load", "with",
         "and", "or", "not", "in", "like", "is", "null", "true", "false",
-        "asc", "desc", "by", "per", "agg", "on", "inner", "left",
-        "for", "similar", "eval", "k", "test", "seed", "against", "using", "user", "item", "weight",
+        "asc", "desc", "by", "per", "agg", "on", "inner", "left", "cross", "using", "into",
+        "for", "similar", "eval", "k", "test", "seed", "against", "user", "item", "weight",
         "from", "features", "model",
         "bar", "line", "hist", "scatter", "bins", "to",
     ]
 
     public static let scalarFunctions: [String] = scalarSignatures.map(\.name)
     public static let aggregateFunctions: [String] = aggregateSignatures.map(\.name)
+    /// Functions over a row's partition in `by` order, allowed only in derive and filter.
+    public static let windowFunctions: [String] = windowSignatures.map(\.name)
 
     /// Shell command names, without the leading dot.
     public static let shellCommands: [String] = [
@@ -87,10 +90,26 @@ public enum Vocabulary {
         .init(name: "quantile", minArguments: 2, maxArguments: 2),
     ]
 
+    static let windowSignatures: [Signature] = [
+        .init(name: "row_number", minArguments: 0, maxArguments: 0),
+        .init(name: "rank", minArguments: 0, maxArguments: 0),
+        .init(name: "dense_rank", minArguments: 0, maxArguments: 0),
+        .init(name: "lag", minArguments: 1, maxArguments: 3),
+        .init(name: "lead", minArguments: 1, maxArguments: 3),
+        .init(name: "cumsum", minArguments: 1, maxArguments: 1),
+        .init(name: "cumcount", minArguments: 0, maxArguments: 0),
+        .init(name: "cummin", minArguments: 1, maxArguments: 1),
+        .init(name: "cummax", minArguments: 1, maxArguments: 1),
+        .init(name: "rolling_mean", minArguments: 2, maxArguments: 2),
+        .init(name: "rolling_sum", minArguments: 2, maxArguments: 2),
+    ]
+
     static let scalarByName: [String: Signature] = Dictionary(
         uniqueKeysWithValues: scalarSignatures.map { ($0.name, $0) })
     static let aggregateByName: [String: Signature] = Dictionary(
         uniqueKeysWithValues: aggregateSignatures.map { ($0.name, $0) })
+    static let windowByName: [String: Signature] = Dictionary(
+        uniqueKeysWithValues: windowSignatures.map { ($0.name, $0) })
 
     /// Whether a column name can be written without backticks (it may still be a keyword).
     public static func isBareName(_ s: String) -> Bool {

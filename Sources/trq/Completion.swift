@@ -89,14 +89,17 @@ func complete(_ text: String, context: CompletionContext) -> Completion {
         return words(word, Vocabulary.verbs)
     }
     let previous = preceding.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).last.map(String.init) ?? ""
-    if ["join", "inner", "left"].contains(previous.lowercased()) {
+    if previous.lowercased() == "join" {
+        return words(word, ["cross", "inner", "left"] + context.tableNames())
+    }
+    if ["inner", "left", "cross", "union"].contains(previous.lowercased()) {
         return words(word, context.tableNames())
     }
 
     let columns = context.columnNames(pipelinePrefix(String(before)))
     var candidates = matching(word, columns).map { CompletionCandidate(text: quotedIfNeeded($0), terminator: " ") }
     if !word.isEmpty || candidates.isEmpty {
-        candidates += matching(word, Vocabulary.scalarFunctions + Vocabulary.aggregateFunctions)
+        candidates += matching(word, Vocabulary.scalarFunctions + Vocabulary.aggregateFunctions + Vocabulary.windowFunctions)
             .map { CompletionCandidate(text: $0, terminator: "(") }
         candidates += matching(word, Vocabulary.keywords).map { CompletionCandidate(text: $0, terminator: " ") }
     }

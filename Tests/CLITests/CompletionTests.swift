@@ -73,7 +73,15 @@ private func texts(_ completion: Completion) -> [String] { completion.candidates
 
     @Test func tablesAfterJoin() {
         #expect(texts(complete("plays | join left tr", context: FakeSession().context)) == ["tracks"])
-        #expect(texts(complete("plays | join ", context: FakeSession().context)) == ["plays", "tracks"])
+        #expect(texts(complete("plays | join ", context: FakeSession().context)) == ["cross", "inner", "left", "plays", "tracks"])
+        #expect(texts(complete("plays | join cross t", context: FakeSession().context)) == ["tracks"])
+        #expect(texts(complete("plays | union p", context: FakeSession().context)) == ["plays"])
+    }
+
+    @Test func windowWordsComplete() {
+        #expect(texts(complete("plays | derive r = rolling_m", context: FakeSession().context)) == ["rolling_mean"])
+        #expect(texts(complete("plays | piv", context: FakeSession().context)) == ["pivot"])
+        #expect(texts(complete("plays | unp", context: FakeSession().context)) == ["unpivot"])
     }
 
     @Test func shellCommandsAndTheirArguments() {

@@ -126,10 +126,11 @@ import TRQLanguage
     }
 
     @Test func aggregateRules() {
-        #expect(Src("T | filter sum(x) > 1").failure() == """
-            t.trq:1:12: error: aggregate function 'sum' is not allowed in filter; aggregates go in 'groupby KEY, ... agg NAME = sum(...)' or 'agg NAME = sum(...)'
-            T | filter sum(x) > 1
-                       ^
+        // filter and derive compute aggregates over partitions; other stages refuse them.
+        #expect(Src("T | sort sum(x)").failure() == """
+            t.trq:1:10: error: aggregate function 'sum' is not allowed in sort; aggregates go in 'groupby KEY, ... agg NAME = sum(...)', 'agg NAME = sum(...)' or, given to every row, 'derive NAME = sum(...) per KEY'
+            T | sort sum(x)
+                     ^
             """)
         #expect(Src("T | agg m = sum(mean(x))").failure() == """
             t.trq:1:17: error: aggregate function 'mean' cannot be used inside 'sum'

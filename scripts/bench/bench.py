@@ -4,7 +4,9 @@
 Each tool runs in its own process: load the file, then filter+count, a two-key groupby with count,
 mean and count_distinct, a top-10, a summary of every column (trq `describe`, pandas
 `describe(include='all')`, polars `describe()`, DuckDB `SUMMARIZE`) and a filter that keeps its rows
-followed by a one-key groupby count. Times are wall-clock seconds of each step inside the process
+followed by a one-key groupby count, then two window queries whose results are kept as tables
+(each play's share of its country's ms_played; each play's number in its listener's history by
+played_at). Times are wall-clock seconds of each step inside the process
 (trq reports them with `.timer on`); memory is the process's peak resident set. Ratios are the other
 tool's time over trq's (above 1 means trq is faster).
 
@@ -14,7 +16,7 @@ import json, os, re, resource, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRQ = os.path.join(ROOT, ".build", "release", "trq")
-STEPS = ["load", "filter+count", "groupby2", "top10", "describe", "filter+groupby"]
+STEPS = ["load", "filter+count", "groupby2", "top10", "describe", "filter+groupby", "window share", "row_number"]
 
 PY = {
 "pandas": """
@@ -25,6 +27,8 @@ step('groupby2', lambda: df.groupby(['country', 'platform']).agg(n=('user_id', '
 step('top10', lambda: df.nlargest(10, 'ms_played'))
 step('describe', lambda: df.describe(include='all'))
 step('filter+groupby', lambda: df[df['ms_played'] > 60000].groupby('country', dropna=False).size())
+step('window share', lambda: df.assign(share=df['ms_played'] / df.groupby('country', dropna=False)['ms_played'].transform('sum')))
+step('row_number', lambda: df.assign(r=df.sort_values('played_at', kind='stable').groupby('user_id', dropna=False).cumcount() + 1))
 """,
 "polars": """
 import polars as pl
@@ -34,6 +38,8 @@ step('groupby2', lambda: df.group_by(['country', 'platform']).agg(pl.len().alias
 step('top10', lambda: df.top_k(10, by='ms_played'))
 step('describe', lambda: df.describe())
 step('filter+groupby', lambda: df.filter(pl.col('ms_played') > 60000).group_by('country').agg(pl.len().alias('n')))
+step('window share', lambda: df.with_columns((pl.col('ms_played') / pl.col('ms_played').sum().over('country')).alias('share')))
+step('row_number', lambda: df.with_columns(pl.col('played_at').rank('ordinal').over('user_id').alias('r')))
 """,
 "duckdb": """
 import duckdb
@@ -45,6 +51,8 @@ step('groupby2', lambda: con.execute('select country, platform, count(*), avg(ms
 step('top10', lambda: con.execute('select * from t order by ms_played desc limit 10').fetchall())
 step('describe', lambda: con.execute('summarize t').fetchall())
 step('filter+groupby', lambda: con.execute('select country, count(*) as n from t where ms_played > 60000 group by country').fetchall())
+step('window share', lambda: con.execute('create table w1 as select *, ms_played / sum(ms_played) over (partition by country) as share from t'))
+step('row_number', lambda: con.execute('create table w2 as select *, row_number() over (partition by user_id order by played_at) as r from t'))
 """,
 }
 
@@ -63,6 +71,8 @@ t | groupby country, platform agg n = count(), avg = mean(ms_played), users = co
 t | top 10 by ms_played
 t | describe
 t | filter ms_played > 60000 | groupby country agg n = count()
+let w1 = t | derive share = ms_played / sum(ms_played) per country
+let w2 = t | derive r = row_number() per user_id by played_at
 """
 
 

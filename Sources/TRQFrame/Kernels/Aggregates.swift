@@ -113,7 +113,7 @@ private func aggregateColumns(_ requests: [AggregateRequest], _ groups: Grouping
     }
 }
 
-private func aggregateColumn(_ request: AggregateRequest, _ groups: Grouping, rowCount: Int)
+func aggregateColumn(_ request: AggregateRequest, _ groups: Grouping, rowCount: Int)
     throws(FrameError) -> Column
 {
     let function = request.function

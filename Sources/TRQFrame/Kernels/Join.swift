@@ -52,16 +52,10 @@ public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left:
 
     // Output names first, over all columns, so that dropping some never renames the others.
     let dropped = Set(pairs.filter { $0.leftName == $0.rightName }.map(\.rightName))
-    var outputNames = Set(left.names)
-    var rightOutputs: [(name: String, column: Column)] = []
-    for (name, column) in zip(right.names, right.columns) where !dropped.contains(name) {
-        var outputName = name
-        while outputNames.contains(outputName) || (outputName != name && right.index(of: outputName) != nil) {
-            outputName += "_right"
-        }
-        outputNames.insert(outputName)
-        rightOutputs.append((outputName, column))
-    }
+    let rightOutputs = Array(zip(
+        rightOutputNames(left.names, right.names, dropped: dropped),
+        zip(right.names, right.columns).filter { !dropped.contains($0.0) }.map(\.1)))
+    let outputNames = Set(left.names).union(rightOutputs.map(\.0))
     func kept(_ name: String) -> Bool { keeping?.contains(name) ?? true }
     let leftKept = left.names.enumerated().filter { kept($0.element) || ($0.offset == 0 && !outputNames.contains(where: kept)) }
 
@@ -78,6 +72,23 @@ public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left:
         try result.append(outputName, kind == .left ? column.take(orNull: rightRows) : column.take(rightRows))
     }
     return result
+}
+
+/// The output names of the right columns not in `dropped`, in order: a name already taken (by a
+/// left column or an earlier output) gets the suffix `_right`, repeated until it is free.
+func rightOutputNames(_ leftNames: [String], _ rightNames: [String], dropped: Set<String>) -> [String] {
+    var taken = Set(leftNames)
+    let rightSet = Set(rightNames)
+    var names: [String] = []
+    for name in rightNames where !dropped.contains(name) {
+        var outputName = name
+        while taken.contains(outputName) || (outputName != name && rightSet.contains(outputName)) {
+            outputName += "_right"
+        }
+        taken.insert(outputName)
+        names.append(outputName)
+    }
+    return names
 }
 
 /// Renumbers keys densely over the right side (-1 stays -1; left keys absent on the right become -1).

@@ -1,14 +1,14 @@
 import CFrameKernels
 /// A column turned into unsigned keys whose ascending order, after `classes`, is the wanted order.
-private struct OrderKeys {
+struct OrderKeys {
     var keys: [UInt64]
     /// Per row: 0 for a value, 1 for NaN, 2 for null (these sort last in both directions); nil
     /// when every row is a value.
     var classes: [UInt8]?
 }
 
-private let nanClass: UInt8 = 1
-private let nullClass: UInt8 = 2
+let nanClass: UInt8 = 1
+let nullClass: UInt8 = 2
 
 /// Floats as unsigned integers in the same order (-0.0 equal to 0.0; NaN handled as a class).
 @inline(__always) private func orderedBits(_ v: Double) -> UInt64 {
@@ -16,7 +16,7 @@ private let nullClass: UInt8 = 2
     return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
 }
 
-private func orderKeys(_ column: Column, descending: Bool) throws(FrameError) -> OrderKeys {
+func orderKeys(_ column: Column, descending: Bool) throws(FrameError) -> OrderKeys {
     let n = column.count
     var classes: [UInt8]? = column.validity.map { validity in
         (0..<n).map { validity.isValid($0) ? 0 : nullClass }
@@ -78,17 +78,22 @@ public func sortIndices(_ keys: [(column: Column, descending: Bool)]) throws(Fra
     let prepared = try parallelMap(keys.count, parallel: n >= parallelThreshold) { (k: Int) throws(FrameError) in
         try orderKeys(keys[k].column, descending: keys[k].descending)
     }
+    return try radixOrder(prepared, rowCount: n).map { Int($0) }
+}
+
+/// Row indices sorted stably by prepared keys (the first is the most significant).
+func radixOrder(_ keys: [OrderKeys], rowCount n: Int) throws(FrameError) -> [Int32] {
     var order = (0..<Int32(n)).map { $0 }
     // Least significant key first: each stable pass keeps the order of the passes before.
-    for key in prepared.reversed() {
+    for key in keys.reversed() {
         try radixSort(&order, by: key.keys)
         if let classes = key.classes { try stablePartition(&order, by: classes) }
     }
-    return order.map { Int($0) }
+    return order
 }
 
 /// A sort key next to its row, so each radix pass writes one stream per bucket, not two.
-private struct KeyedRow {
+struct KeyedRow {
     var key: UInt64
     var row: Int32
 }
