@@ -25,7 +25,7 @@ let package = Package(
         .systemLibrary(name: "CParquetCodecs", providers: [.apt(["libsnappy-dev", "libzstd-dev", "liblz4-dev", "libbrotli-dev"])]),
         .target(name: "CFrameKernels"),
         .target(name: "CModelKernels", exclude: ["generate_gemm_blocks.py"]),
-        .target(name: "TRQFrame", dependencies: ["CFrameKernels"], swiftSettings: unchecked),
+        .target(name: "TRQFrame", dependencies: ["CFrameKernels", "CZlib"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
         .target(name: "TRQParquet", dependencies: ["TRQFrame", "CZlib", "CParquetCodecs"], swiftSettings: unchecked),
         // Seeded generators shared by the models, trq-datagen (which links no other library target), tests and benchmarks.

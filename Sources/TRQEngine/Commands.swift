@@ -4,7 +4,7 @@ import TRQLanguage
 
 /// One line of `.help`: a verb and an example of it.
 let verbHelp: [(verb: String, example: String, meaning: String)] = [
-    ("load", #"load "data/listening_2023.csv" with nulls = ["", "NA"]"#, "read a CSV/TSV file or a glob of them"),
+    ("load", #"load "data/listening_2023.csv" with nulls = ["", "NA"]"#, "read CSV/TSV, JSON, NDJSON (.gz too), a Spotify export .zip or folder, or a glob of them"),
     ("filter", #"filter country == "BR" and ms_played > 30000"#, "keep rows where the condition is true (with per/by: over partitions, as derive)"),
     ("select", "select user_id, minutes = ms_played / 60000", "keep (or compute) these columns, in this order"),
     ("derive", "derive share = ms_played / sum(ms_played) per country", "add or replace columns; with per KEY, ... an aggregate is over the row's partition"),
@@ -27,7 +27,7 @@ let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("recommend", #"recommend for "u0042" k 10 model bpr"#, "recommendations: als, bpr, item_knn, popularity (also: similar, eval)"),
     ("classify", "classify genre eval", "classifier (logistic, mlp, cnn, forest, boost, auto): predict or evaluate"),
     ("cluster", "cluster k 5 features energy, valence", "k-means: adds cluster and distance (also: cluster eval k 2, 4, 8)"),
-    ("plot", #"plot bar genre plays to "out/genres.svg""#, "bar, line, hist or scatter chart; terminal, .svg or .html"),
+    ("plot", #"plot bar genre plays to "out/genres.svg""#, "bar, line, hist, scatter or heatmap (X Y VALUE) chart; terminal, .svg or .html"),
     ("save", #"save "out/result.csv""#, "write the table (.csv .tsv .json .md), atomically"),
 ]
 

@@ -7,8 +7,19 @@ extension Session {
     func load(_ path: String, options: [Option], at: SourceLocation) throws(Diagnostic) -> Table {
         var csv = CSVOptions()
         csv.memoryLimit = settings.memoryLimit
+        var request = LoadRequest(pattern: path)
         for option in options {
             switch option.name.lowercased() {
+            case "format":
+                guard case .literal(.string(let f), _) = option.value, let format = FileFormat(rawValue: f.lowercased()) else {
+                    throw Diagnostic("format must be one of \(FileFormat.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))", at: option.value.location)
+                }
+                request.format = format
+            case "spotify":
+                guard case .literal(.bool(let b), _) = option.value else {
+                    throw Diagnostic("spotify must be true or false", at: option.value.location)
+                }
+                request.spotify = b
             case "delimiter":
                 guard case .literal(.string(let d), _) = option.value, let byte = delimiterByte(d) else {
                     throw Diagnostic("delimiter must be one character such as \",\", \";\", \"|\" or \"\\t\"", at: option.value.location)
@@ -48,12 +59,13 @@ extension Session {
                     csv.types[pair.key] = type
                 }
             default:
-                let known = ["delimiter", "header", "encoding", "nulls", "types"]
+                let known = ["delimiter", "header", "encoding", "nulls", "types", "format", "spotify"]
                 throw Diagnostic("unknown load option '\(option.name)'\(suggestion(for: option.name, in: known))", at: option.at)
             }
         }
         do {
-            return try CSVReader.load(path, options: csv)
+            request.csv = csv
+            return try FileLoader.load(request)
         } catch {
             throw error.isCancelled ? Diagnostic(FrameError.cancelled, at: at) : Diagnostic(error.description, at: at)
         }

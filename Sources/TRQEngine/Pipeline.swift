@@ -173,7 +173,8 @@ extension Session {
             return try cluster(t, mode: mode, features: features, seed: seed, options: options, at: at)
         case .classify(let label, let mode, let features, let model, let options):
             return try classify(t, label: label, mode: mode, features: features, model: model, options: options, at: at)
-        case .plot(let kind, let x, let y, let by, let bins, let path):
+        case .plot(let kind, let x, let y, let by, let bins, let path, let value):
+            if kind == .heatmap, let y, let value { return try heatmap(t, x: x, y: y, value: value, to: path, at: at) }
             return try plot(t, kind: kind, x: x, y: y, by: by, bins: bins, to: path, at: at)
         case .save(let path, let options):
             try save(t, to: path, options: options, at: at)

@@ -47,6 +47,63 @@ extension Session {
         } catch {
             throw Diagnostic(error.message, at: at)
         }
+        return try show(spec, t, to: path, at: at)
+    }
+
+    /// `plot heatmap X Y VALUE`: one cell per (X, Y) pair. Labels of numbers, dates and
+    /// timestamps are in ascending order, others in order of first appearance.
+    func heatmap(_ t: Table, x: ColumnRef, y: ColumnRef, value: ColumnRef, to path: String?, at: SourceLocation) throws(Diagnostic) -> PipelineResult {
+        let xColumn = t.columns[try columnIndex(x, in: t)]
+        let yColumn = t.columns[try columnIndex(y, in: t)]
+        let valueColumn = t.columns[try columnIndex(value, in: t)]
+        guard let values = valueColumn.doubles else {
+            throw Diagnostic("the value column '\(value.name)' is \(valueColumn.type.rawValue); plot heatmap needs numbers", at: value.at)
+        }
+        let (xLabels, xIndex) = heatmapLabels(xColumn)
+        let (yLabels, yIndex) = heatmapLabels(yColumn)
+        var cells = [Double](repeating: .nan, count: xLabels.count * yLabels.count)
+        var filled = [Bool](repeating: false, count: cells.count)
+        for row in 0..<t.rowCount {
+            let cell = yIndex[row] * xLabels.count + xIndex[row]
+            guard !filled[cell] else {
+                throw Diagnostic("(\(x.name), \(y.name)) = (\(xLabels[xIndex[row]]), \(yLabels[yIndex[row]])) appears in more than one row; "
+                    + "aggregate first, e.g. groupby \(x.name), \(y.name) agg \(value.name) = sum(\(value.name))", at: at)
+            }
+            filled[cell] = true
+            if !valueColumn.isNull(row) { cells[cell] = values[row] }
+        }
+        let spec = PlotSpec(heatmap: HeatmapCells(xLabels: xLabels, yLabels: yLabels, values: cells, valueLabel: value.name),
+                            title: "\(value.name) by \(x.name) and \(y.name)", xLabel: x.name, yLabel: y.name)
+        return try show(spec, t, to: path, at: at)
+    }
+
+    /// The distinct labels of a column and each row's label index.
+    private func heatmapLabels(_ column: Column) -> (labels: [String], index: [Int]) {
+        var firstRow: [Value: Int] = [:]
+        var order: [Value] = []
+        for row in 0..<column.count where firstRow[column[row]] == nil {
+            firstRow[column[row]] = order.count
+            order.append(column[row])
+        }
+        if column.type != .string && column.type != .bool {
+            order.sort { a, b in
+                switch (a, b) {
+                case (.null, _): false
+                case (_, .null): true
+                case (.int(let p), .int(let q)), (.timestamp(let p), .timestamp(let q)): p < q
+                case (.float(let p), .float(let q)): p < q
+                case (.date(let p), .date(let q)): p < q
+                default: false
+                }
+            }
+        }
+        var position: [Value: Int] = [:]
+        for (i, v) in order.enumerated() { position[v] = i }
+        return (order.map(\.description), (0..<column.count).map { position[column[$0]]! })
+    }
+
+    /// Draws the chart in the terminal, or writes it to `path` (.svg or .html).
+    private func show(_ spec: PlotSpec, _ t: Table, to path: String?, at: SourceLocation) throws(Diagnostic) -> PipelineResult {
         guard let path else {
             return PipelineResult(table: t, printsTable: false,
                                   text: TerminalChart.render(spec, width: settings.width, color: settings.color))

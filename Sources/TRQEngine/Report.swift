@@ -121,6 +121,8 @@ struct StatementSpan {
         }
         let statement = lines[first...last].map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
             .joined(separator: "\n")
+        // Divider lines (`# -----`) separate sections; they are no heading or note.
+        comments.removeAll { $0.allSatisfy { "-=*_~#".contains($0) } }
         let heading = comments.first ?? statement.prefix { $0 != "\n" }.trimmingCharacters(in: .whitespaces)
         return Caption(heading: heading, note: comments.dropFirst().joined(separator: " "), statement: statement)
     }

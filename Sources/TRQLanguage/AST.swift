@@ -115,7 +115,7 @@ public enum ClusterMode: Sendable, Equatable {
     case eval(ks: [Expr])
 }
 
-public enum PlotKind: String, Sendable, Equatable, CaseIterable { case bar, line, hist, scatter }
+public enum PlotKind: String, Sendable, Equatable, CaseIterable { case bar, line, hist, scatter, heatmap }
 
 public struct Stage: Sendable, Equatable {
     public var kind: Kind
@@ -149,7 +149,8 @@ public struct Stage: Sendable, Equatable {
         case cluster(mode: ClusterMode, features: [ColumnRef], seed: Expr?, options: [Option])
         case classify(label: ColumnRef, mode: ClassifyMode, features: [ColumnRef], model: String?, options: [Option])
         /// `plot KIND X [Y] [by GROUP] [bins N] [to "PATH"]`
-        case plot(kind: PlotKind, x: ColumnRef, y: ColumnRef?, by: ColumnRef?, bins: Expr?, to: String?)
+        /// `plot heatmap X Y VALUE [to "PATH"]` has `value`.
+        case plot(kind: PlotKind, x: ColumnRef, y: ColumnRef?, by: ColumnRef?, bins: Expr?, to: String?, value: ColumnRef? = nil)
         case save(path: String, options: [Option])
         /// `derive`/`filter` with aggregates or window functions over partitions, or with `per`/`by`.
         case window(WindowStage)

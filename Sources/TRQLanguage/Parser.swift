@@ -712,8 +712,9 @@ struct Parser {
         case .line: usage = "plot line X Y [by GROUP] [to \"PATH\"]"
         case .hist: usage = "plot hist X [bins N] [to \"PATH\"]"
         case .scatter: usage = "plot scatter X Y [by GROUP] [to \"PATH\"]"
+        case .heatmap: usage = "plot heatmap X Y VALUE [to \"PATH\"]"
         }
-        let clauses: [String] = kind == .hist ? ["bins", "to"] : kind == .bar ? ["to"] : ["by", "to"]
+        let clauses: [String] = kind == .hist ? ["bins", "to"] : kind == .bar || kind == .heatmap ? ["to"] : ["by", "to"]
         let x = try parseColumnReference("the x column after 'plot \(kind.rawValue)' (\(usage))")
         var y: ColumnRef?
         let startsClause: Bool = ["by", "bins", "to"].contains { current.isWord($0) }
@@ -722,6 +723,13 @@ struct Parser {
             y = try parseColumnReference("the y column")
         } else if kind != .hist {
             throw unexpected("the y column after 'plot \(kind.rawValue) \(x.name)' (\(usage))")
+        }
+        var value: ColumnRef?
+        if kind == .heatmap {
+            guard atName, !current.isWord("to") else {
+                throw unexpected("the value column after 'plot heatmap \(x.name) \(y?.name ?? "Y")' (\(usage))")
+            }
+            value = try parseColumnReference("the value column")
         }
         var by: ColumnRef?
         var bins: Expr?
@@ -744,7 +752,7 @@ struct Parser {
             }
         }
         try checkClausesEnd(stage: "plot \(kind.rawValue)", clauses: clauses)
-        return .plot(kind: kind, x: x, y: y, by: by, bins: bins, to: path)
+        return .plot(kind: kind, x: x, y: y, by: by, bins: bins, to: path, value: value)
     }
 
     // MARK: Shell commands

@@ -16,7 +16,7 @@ public enum Vocabulary {
         "asc", "desc", "by", "per", "agg", "on", "inner", "left", "cross", "using", "into",
         "for", "similar", "eval", "k", "test", "seed", "against", "user", "item", "weight",
         "from", "features", "model",
-        "bar", "line", "hist", "scatter", "bins", "to",
+        "bar", "line", "hist", "scatter", "heatmap", "bins", "to",
     ]
 
     public static let scalarFunctions: [String] = scalarSignatures.map(\.name)

@@ -2,13 +2,12 @@ import Foundation
 import TRQFrame
 
 /// Options of BPR matrix factorization. Defaults are the `implicit` library's (100 factors,
-/// learning rate 0.01, regularization 0.01, 100 iterations, negatives verified) except the
-/// learning rate and iterations, chosen on a validation split of Last.fm's training part (see
-/// scripts/bench/MODELS.md).
+/// learning rate 0.01, 100 iterations, negatives verified) except regularization, 0.001 instead
+/// of 0.01 (see scripts/bench/MODELS.md).
 public struct BPROptions: Sendable, Equatable {
     public var factors = 100
-    public var learningRate = 0.05
-    public var regularization = 0.01
+    public var learningRate = 0.01
+    public var regularization = 0.001
     public var iterations = 100
     public var seed: UInt64 = 42
     /// Redraw nothing but skip a sample whose negative item the user has (as `implicit` does).

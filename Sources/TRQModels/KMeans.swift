@@ -155,9 +155,22 @@ struct KMeansFit {
                     row = rng.nextInt(below: n)
                 }
                 var p = 0.0
-                for r in 0..<n {
-                    candidate[r] = min(closest[r], squaredDistance(x + r &* d, x + row &* d))
-                    p += candidate[r]
+                let centre = x + row &* d
+                closest.withUnsafeBufferPointer { closest in
+                    candidate.withUnsafeMutableBufferPointer { candidate in
+                        for r in 0..<n {
+                            // Summing stops once the distance reaches the row's nearest so far.
+                            let limit = closest[r], a = x + r &* d
+                            var sum = 0.0
+                            for f in 0..<d {
+                                let t = a[f] - centre[f]
+                                sum += t * t
+                                if sum >= limit { break }
+                            }
+                            candidate[r] = min(limit, sum)
+                            p += candidate[r]
+                        }
+                    }
                 }
                 if p < bestPotential {
                     bestPotential = p
@@ -172,119 +185,126 @@ struct KMeansFit {
         _ = potential
     }
 
-    /// Lloyd iterations with Hamerly's bounds until no row changes cluster.
+    /// Lloyd iterations with Hamerly's bounds until no row changes cluster. The clusters' sums
+    /// are kept up to date as rows move, so an iteration costs work only for rows near a border.
     mutating func lloyd(maxIterations: Int) {
-        var upper = [Double](repeating: .infinity, count: n), lower = [Double](repeating: 0, count: n)
-        var sums = [Double](repeating: 0, count: k * d), counts = [Int](repeating: 0, count: k)
-        var moved = [Double](repeating: 0, count: k), halfGap = [Double](repeating: 0, count: k)
-        var first = true
-        iterations = 0
-        // The centres in a buffer of their own: the loop also reads and writes other fields.
-        let c = UnsafeMutablePointer<Double>.allocate(capacity: k &* d)
-        defer { c.deallocate() }
+        let upper = UnsafeMutablePointer<Double>.allocate(capacity: n), lower = UnsafeMutablePointer<Double>.allocate(capacity: n)
+        let label = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        let c = UnsafeMutablePointer<Double>.allocate(capacity: k &* d), sums = UnsafeMutablePointer<Double>.allocate(capacity: k &* d)
+        var counts = [Int](repeating: 0, count: k), moved = [Double](repeating: 0, count: k), halfGap = [Double](repeating: 0, count: k)
+        defer { upper.deallocate(); lower.deallocate(); label.deallocate(); c.deallocate(); sums.deallocate() }
         c.initialize(from: centers, count: k &* d)
-        do {
-            while iterations < maxIterations {
-                iterations &+= 1
-                // Half the distance from each centre to its nearest other centre.
-                for a in 0..<k {
-                    var m = Double.infinity
-                    for b in 0..<k where b != a { m = min(m, squaredDistance(c + a &* d, c + b &* d)) }
-                    halfGap[a] = m.squareRoot() / 2
-                }
-                var changed = 0
-                for r in 0..<n {
-                    let row = x + r &* d
-                    let a = Int(labels[r])
-                    if !first {
-                        let bound = max(halfGap[a], lower[r])
-                        if upper[r] <= bound { continue }
-                        upper[r] = squaredDistance(row, c + a &* d).squareRoot()
-                        if upper[r] <= bound { continue }
+        sums.initialize(repeating: 0, count: k &* d)
+        let x = self.x, n = self.n, d = self.d, k = self.k
+        @inline(__always) func distance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>) -> Double {
+            var s = 0.0
+            for f in 0..<d { let t = a[f] - b[f]; s += t * t }
+            return s
+        }
+        // First assignment: every row to its nearest centre, with its bounds.
+        for r in 0..<n {
+            let row = x + r &* d
+            var best = Double.infinity, second = Double.infinity, bestIndex = 0
+            for j in 0..<k {
+                let dist = distance(row, c + j &* d)
+                if dist < best { second = best; best = dist; bestIndex = j } else if dist < second { second = dist }
+            }
+            upper[r] = best.squareRoot()
+            lower[r] = second.squareRoot()
+            label[r] = Int32(truncatingIfNeeded: bestIndex)
+            counts[bestIndex] &+= 1
+            let s = sums + bestIndex &* d
+            for f in 0..<d { s[f] += row[f] }
+        }
+        var iteration = 0
+        while true {
+            iteration &+= 1
+            // New centres: the means of their rows; an empty cluster restarts at the row farthest
+            // from its centre, and every lower bound is dropped so all rows look again.
+            var emptied = false
+            for j in 0..<k {
+                let centre = c + j &* d
+                var shift = 0.0
+                if counts[j] == 0 {
+                    var far = 0, farDistance = -1.0
+                    for r in 0..<n {
+                        let dist = distance(x + r &* d, c + Int(label[r]) &* d)
+                        if dist > farDistance { farDistance = dist; far = r }
                     }
-                    var best = Double.infinity, second = Double.infinity, bestIndex = 0
-                    for j in 0..<k {
-                        let dist = squaredDistance(row, c + j &* d)
-                        if dist < best {
-                            second = best
-                            best = dist
-                            bestIndex = j
-                        } else if dist < second {
-                            second = dist
-                        }
-                    }
-                    upper[r] = best.squareRoot()
-                    lower[r] = second.squareRoot()
-                    if first || bestIndex != a {
-                        labels[r] = Int32(truncatingIfNeeded: bestIndex)
-                        changed &+= 1
-                    }
-                }
-                if !first && changed == 0 { break }
-                first = false
-                // New centres: the means of their rows (summed in row order, so the result is fixed).
-                for i in 0..<(k &* d) { sums[i] = 0 }
-                for j in 0..<k { counts[j] = 0 }
-                for r in 0..<n {
-                    let j = Int(labels[r])
-                    counts[j] &+= 1
-                    let row = x + r &* d
-                    for f in 0..<d { sums[j &* d &+ f] += row[f] }
-                }
-                var emptied = false
-                for j in 0..<k {
-                    let centre = c + j &* d
-                    if counts[j] == 0 {
-                        // An empty cluster restarts at the row farthest from its centre.
-                        var far = 0, farDistance = -1.0
-                        for r in 0..<n {
-                            let dist = squaredDistance(x + r &* d, c + Int(labels[r]) &* d)
-                            if dist > farDistance { farDistance = dist; far = r }
-                        }
-                        var shift = 0.0
-                        for f in 0..<d { let t = x[far &* d &+ f] - centre[f]; shift += t * t; centre[f] = x[far &* d &+ f] }
-                        moved[j] = shift.squareRoot()
-                        emptied = true
-                        continue
-                    }
-                    var shift = 0.0
+                    for f in 0..<d { let t = x[far &* d &+ f] - centre[f]; shift += t * t; centre[f] = x[far &* d &+ f] }
+                    emptied = true
+                } else {
                     let inv = 1 / Double(counts[j])
                     for f in 0..<d {
-                        let v = sums[j &* d &+ f] * inv
-                        let t = v - centre[f]
+                        let v = sums[j &* d &+ f] * inv, t = v - centre[f]
                         shift += t * t
                         centre[f] = v
                     }
-                    moved[j] = shift.squareRoot()
                 }
-                // Bounds follow the centres: the own centre moved at most moved[a] closer or farther,
-                // any other at most the largest move of another centre.
-                var largest = 0.0, largestIndex = 0, secondLargest = 0.0
-                for j in 0..<k {
-                    if moved[j] > largest {
-                        secondLargest = largest
-                        largest = moved[j]
-                        largestIndex = j
-                    } else if moved[j] > secondLargest {
-                        secondLargest = moved[j]
-                    }
-                }
-                for r in 0..<n {
-                    let a = Int(labels[r])
-                    upper[r] += moved[a]
-                    lower[r] = emptied ? 0 : lower[r] - (a == largestIndex ? secondLargest : largest)
+                moved[j] = shift.squareRoot()
+            }
+            guard iteration < maxIterations else { break }
+            // Bounds follow the centres: the own centre moved at most moved[a], any other at most
+            // the largest move of another centre.
+            var largest = 0.0, largestIndex = 0, secondLargest = 0.0
+            for j in 0..<k {
+                if moved[j] > largest {
+                    secondLargest = largest
+                    largest = moved[j]
+                    largestIndex = j
+                } else if moved[j] > secondLargest {
+                    secondLargest = moved[j]
                 }
             }
+            for a in 0..<k {
+                var m = Double.infinity
+                for b in 0..<k where b != a { m = min(m, distance(c + a &* d, c + b &* d)) }
+                halfGap[a] = m.squareRoot() / 2
+            }
+            var changed = 0
+            for r in 0..<n {
+                let a = Int(label[r])
+                upper[r] += moved[a]
+                lower[r] = emptied ? 0 : lower[r] - (a == largestIndex ? secondLargest : largest)
+                let bound = max(halfGap[a], lower[r])
+                if upper[r] <= bound { continue }
+                let row = x + r &* d
+                upper[r] = distance(row, c + a &* d).squareRoot()
+                if upper[r] <= bound { continue }
+                var best = Double.infinity, second = Double.infinity, bestIndex = 0
+                for j in 0..<k {
+                    // A centre is dropped as soon as its partial distance reaches the second nearest.
+                    let centre = c + j &* d
+                    var dist = 0.0
+                    for f in 0..<d {
+                        let t = row[f] - centre[f]
+                        dist += t * t
+                        if dist >= second { break }
+                    }
+                    if dist < best { second = best; best = dist; bestIndex = j } else if dist < second { second = dist }
+                }
+                upper[r] = best.squareRoot()
+                lower[r] = second.squareRoot()
+                if bestIndex != a {
+                    label[r] = Int32(truncatingIfNeeded: bestIndex)
+                    counts[a] &-= 1
+                    counts[bestIndex] &+= 1
+                    let from = sums + a &* d, to = sums + bestIndex &* d
+                    for f in 0..<d { from[f] -= row[f]; to[f] += row[f] }
+                    changed &+= 1
+                }
+            }
+            if changed == 0 && !emptied { break }
         }
+        iterations = iteration
         for i in 0..<(k &* d) { centers[i] = c[i] }
-        // Final assignment to the final centres (after the last update when the iteration limit
-        // stopped the loop) and the exact inertia.
+        // Final assignment to the final centres and the exact inertia.
         var total = 0.0
         for r in 0..<n {
             let row = x + r &* d
             var best = Double.infinity, bestIndex = 0
             for j in 0..<k {
-                let dist = squaredDistance(row, c + j &* d)
+                let dist = distance(row, c + j &* d)
                 if dist < best { best = dist; bestIndex = j }
             }
             labels[r] = Int32(truncatingIfNeeded: bestIndex)

@@ -62,6 +62,7 @@ public enum HTMLChart {
             if (legendItems.length > 1 && series) { lines.push(series); }
             lines.push(xLabel + ": " + mark.getAttribute("data-x"));
             lines.push(yLabel + ": " + mark.getAttribute("data-y"));
+            if (mark.hasAttribute("data-value")) { lines.push(svg.getAttribute("data-value-label") + ": " + mark.getAttribute("data-value")); }
             return lines.join("\\n");
           }
 

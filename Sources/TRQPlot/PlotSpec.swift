@@ -5,7 +5,7 @@
 /// skipped when drawing.
 
 public enum PlotKind: String, Sendable, CaseIterable {
-    case bar, line, hist, scatter
+    case bar, line, hist, scatter, heatmap
 }
 
 /// The x values of one series.
@@ -76,6 +76,19 @@ public struct PlotSpec: Sendable, Equatable {
     /// Histogram only: the target number of bins (nil: Sturges' rule). Bin edges are rounded to
     /// 1-2-5 steps, so the actual count is the nice count closest to this.
     public let bins: Int?
+    /// Heatmap only: the cells (`series` is empty).
+    public let cells: HeatmapCells?
+
+    /// A heatmap of `cells`; `xLabel` and `yLabel` name the label columns.
+    public init(heatmap cells: HeatmapCells, title: String = "", xLabel: String = "", yLabel: String = "") {
+        kind = .heatmap
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        series = []
+        bins = nil
+        self.cells = cells
+    }
 
     /// Throws when the series do not fit the chart kind; the message says how to fix the query.
     public init(
@@ -90,6 +103,7 @@ public struct PlotSpec: Sendable, Equatable {
                 throw PlotError("bins must be between 1 and \(Self.maxBins), got \(bins)")
             }
         }
+        guard kind != .heatmap else { throw PlotError("a heatmap is made from cells: PlotSpec(heatmap:)") }
         if kind == .hist {
             guard series.count <= 1 else {
                 throw PlotError("a histogram draws one column; got \(series.count) series")
@@ -124,6 +138,7 @@ public struct PlotSpec: Sendable, Equatable {
         self.yLabel = yLabel
         self.series = series
         self.bins = bins
+        cells = nil
     }
 
     /// Grouped bars align series by x; a repeated x within a series would have two heights.

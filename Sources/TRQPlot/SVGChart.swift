@@ -13,6 +13,9 @@ public enum SVGChart {
     /// `nativeTooltips` adds a <title> to each mark, which viewers show on hover; the HTML page
     /// draws its own tooltip instead.
     static func render(_ spec: PlotSpec, width: Int, height: Int, nativeTooltips: Bool) -> String {
+        if let cells = spec.cells {
+            return HeatmapDrawing.svg(spec, cells, width: width, height: height, nativeTooltips: nativeTooltips)
+        }
         var svg = SVGWriter(spec: spec, data: ChartData(spec), width: Double(max(width, 200)),
                             height: Double(max(height, 150)), nativeTooltips: nativeTooltips)
         return svg.document()
@@ -107,6 +110,7 @@ private struct SVGWriter {
             case .bar: drawBars(yAxis, plot: plot, labels: categoryLabels, rotated: rotated)
             case .hist: drawHistogram(yAxis, plot: plot)
             case .line, .scatter: drawPoints(yAxis, plot: plot, labels: categoryLabels, rotated: rotated)
+            case .heatmap: break  // drawn by HeatmapDrawing
             }
             if showsLegend { drawLegend(names, x: plot.x + plot.width + 20, y: plot.y) }
         }

@@ -23,6 +23,7 @@ public enum TerminalChart {
     /// `minimumWidth` is used). `height` is the number of rows of the plotting area (for bar
     /// charts: the most bar rows to show); nil picks a default. `color` adds ANSI colours.
     public static func render(_ spec: PlotSpec, width: Int, height: Int? = nil, color: Bool = false) -> String {
+        if let cells = spec.cells { return HeatmapDrawing.terminal(spec, cells, width: max(minimumWidth, width)) }
         var chart = Drawing(width: max(minimumWidth, width), color: color, spec: spec)
         if !spec.title.isEmpty { chart.grid.addLine(TextGrid.truncated(spec.title, to: chart.width), bold: true) }
         let data = ChartData(spec)
@@ -33,6 +34,7 @@ public enum TerminalChart {
             case .bar: chart.drawBars(data, maxRows: max(1, height ?? defaultBarRows))
             case .hist: chart.drawHistogram(data, height: max(3, height ?? defaultHeight))
             case .line, .scatter: chart.drawPoints(data, height: max(3, height ?? defaultHeight))
+            case .heatmap: break  // drawn above
             }
             if data.series.count > 1 { chart.drawLegend(data.series.map(\.name)) }
         }

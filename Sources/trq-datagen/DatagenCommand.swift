@@ -24,6 +24,9 @@ struct DatagenCommand: ParsableCommand {
     @Option(help: "Random seed; the same seed gives the same bytes on every platform.")
     var seed: UInt64 = 2023
 
+    @Option(help: "Instead of the CSV files, write the synthetic Spotify export of one listener's 2023 (about 9,000 plays and podcast episodes) into this directory, e.g. data/spotify_export_sample.")
+    var spotifyExport: String?
+
     func validate() throws {
         guard listens >= 1, listens <= 10_000_000_000 else {
             throw ValidationError("--listens \(listens) is out of range: give 1 to 10000000000.")
@@ -34,6 +37,16 @@ struct DatagenCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let directory = spotifyExport {
+            try SpotifyExportSample(listens: 9_000, seed: seed).write(to: directory) { path in
+                do {
+                    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                } catch {
+                    throw OutputError(description: "cannot create directory \(path): \(error.localizedDescription)")
+                }
+            }
+            return
+        }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {

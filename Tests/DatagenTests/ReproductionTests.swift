@@ -17,6 +17,20 @@ import Testing
         #expect(left == DatasetFile.allCases.map(\.rawValue).sorted())
     }
 
+    @Test func spotifyExportSampleIsTheCommittedOneByteForByte() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try DatagenCommand.parse(["--spotify-export", dir]).run()
+        for file in ["Spotify Extended Streaming History/Streaming_History_Audio_2023_0.json",
+                     "Spotify Extended Streaming History/Streaming_History_Audio_2023_1.json",
+                     "Spotify Account Data/StreamingHistory_music_0.json",
+                     "Spotify Account Data/StreamingHistory_podcast_0.json"] {
+            let made = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file))
+            let committed = try Data(contentsOf: URL(fileURLWithPath: committedDataDirectory + "/spotify_export_sample/" + file))
+            #expect(made == committed, "\(file) differs: regenerate with `swift run trq-datagen --spotify-export data/spotify_export_sample`")
+        }
+    }
+
     @Test func theCommandLineWritesTheSameFiles() throws {
         let dir = try makeTemporaryDirectory() + "/nested/deeper"
         defer { try? FileManager.default.removeItem(atPath: dir) }

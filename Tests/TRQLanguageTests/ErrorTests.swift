@@ -255,7 +255,7 @@ import TRQLanguage
     }
 
     @Test func plotMistakes() {
-        #expect(Src("T | plot bars x y").diagnostic() == Diagnostic("expected a plot kind (bar, line, hist, scatter) after 'plot', found 'bars' (did you mean 'bar'?)", at: loc(1, 10)))
+        #expect(Src("T | plot bars x y").diagnostic() == Diagnostic("expected a plot kind (bar, line, hist, scatter, heatmap) after 'plot', found 'bars' (did you mean 'bar'?)", at: loc(1, 10)))
         #expect(Src("T | plot bar x").diagnostic() == Diagnostic("expected the y column after 'plot bar x' (plot bar X Y [to \"PATH\"]), found end of input", at: loc(1, 15)))
         #expect(Src("T | plot hist x y").diagnostic() == Diagnostic("plot hist takes one column (plot hist X [bins N] [to \"PATH\"])", at: loc(1, 17)))
         #expect(Src("T | plot hist x by g").diagnostic() == Diagnostic("'by' does not apply to plot hist (plot hist X [bins N] [to \"PATH\"])", at: loc(1, 17)))

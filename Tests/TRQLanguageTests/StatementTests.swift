@@ -272,6 +272,16 @@ import TRQLanguage
             .plot(kind: .hist, x: ColumnRef(name: "a b", at: s.at("`a b`")), y: nil, by: nil, bins: nil, to: nil),
         ])
     }
+
+    @Test func heatmapTakesThreeColumns() throws {
+        let s = Src(#"T | plot heatmap hour day minutes to "c.svg" | plot heatmap x y v"#)
+        #expect(try s.stages().map(\.kind) == [
+            .plot(kind: .heatmap, x: s.ref("hour"), y: s.ref("day"), by: nil, bins: nil, to: "c.svg", value: s.ref("minutes")),
+            .plot(kind: .heatmap, x: s.ref("x"), y: s.ref("y"), by: nil, bins: nil, to: nil, value: s.ref("v")),
+        ])
+        #expect(throws: Diagnostic.self) { try Src("T | plot heatmap x y").stages() }
+        #expect(throws: Diagnostic.self) { try Src("T | plot heatmap x y v by g").stages() }
+    }
 }
 
 @Suite struct ShellCommands {

@@ -127,6 +127,7 @@ private func adjustedRandIndex(_ a: [Int32], _ b: [Int32]) -> Double {
         }
         var o = BPROptions()
         o.factors = 8
+        o.learningRate = 0.05
         o.iterations = 0
         let untrained = auc(try BPRModel.train(m, options: o))
         o.iterations = 30

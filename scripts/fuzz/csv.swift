@@ -17,16 +17,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let chunks = 2 + Int(flags >> 4) % 5
     let serial = Result { () throws(CSVError) -> Table in try CSVReader.parse(file, name: "fuzz.csv", options: options, chunks: 1) }
     let chunked = Result { () throws(CSVError) -> Table in try CSVReader.parse(file, name: "fuzz.csv", options: options, chunks: chunks) }
-    switch (serial, chunked) {
-    case (.success(let a), .success(let b)):
-        require(same(a, b), "serial and \(chunks)-chunk tables differ")
-    case (.failure(let a), .failure(let b)):
-        require(a == b, "serial error \(a) but \(chunks)-chunk error \(b)")
-    case (.success, .failure(let e)):
-        require(false, "only the \(chunks)-chunk parse failed: \(e)")
-    case (.failure(let e), .success):
-        require(false, "only the serial parse failed: \(e)")
-    }
+    requireSame(serial, chunked, chunks: chunks)
     guard case .success(let table) = serial, writable(table) else { return 0 }
     var types: [String: DataType] = [:]
     for (name, column) in zip(table.names, table.columns) { types[name] = column.type }
@@ -41,13 +32,4 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// False for timestamps outside years 0000-9999, whose ISO 8601 text does not read back
-/// (a time zone offset can push a parsed time just outside that range).
-func writable(_ table: Table) -> Bool {
-    let low = Int64(daysFromCivil(year: 0, month: 1, day: 1)) * microsPerDay
-    let high = Int64(daysFromCivil(year: 10000, month: 1, day: 1)) * microsPerDay
-    for column in table.columns {
-        if case .timestamp(let values) = column.data, values.contains(where: { $0 < low || $0 >= high }) { return false }
-    }
-    return true
-}
+// require, same and writable are in scripts/fuzz/tables.swift.

@@ -1,5 +1,18 @@
-// Checks shared by the fuzz targets (compiled into module TRQFrame by scripts/fuzz/run-csv and
-// scripts/fuzz/run-parquet).
+// Checks shared by the libFuzzer targets that read tables (csv.swift, json.swift).
+
+/// Requires a serial and a chunked parse to agree: the same table or the same error.
+func requireSame<E: Error & Equatable>(_ serial: Result<Table, E>, _ chunked: Result<Table, E>, chunks: Int) {
+    switch (serial, chunked) {
+    case (.success(let a), .success(let b)):
+        require(same(a, b), "serial and \(chunks)-chunk tables differ")
+    case (.failure(let a), .failure(let b)):
+        require(a == b, "serial error \(a) but \(chunks)-chunk error \(b)")
+    case (.success, .failure(let e)):
+        require(false, "only the \(chunks)-chunk parse failed: \(e)")
+    case (.failure(let e), .success):
+        require(false, "only the serial parse failed: \(e)")
+    }
+}
 
 package func require(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }
@@ -17,6 +30,17 @@ package func same(_ a: Table, _ b: Table) -> Bool {
             case (let p, let q): if p != q { return false }
             }
         }
+    }
+    return true
+}
+
+/// False for timestamps outside years 0000-9999, whose ISO 8601 text does not read back
+/// (a time zone offset can push a parsed time just outside that range).
+func writable(_ table: Table) -> Bool {
+    let low = Int64(daysFromCivil(year: 0, month: 1, day: 1)) * microsPerDay
+    let high = Int64(daysFromCivil(year: 10000, month: 1, day: 1)) * microsPerDay
+    for column in table.columns {
+        if case .timestamp(let values) = column.data, values.contains(where: { $0 < low || $0 >= high }) { return false }
     }
     return true
 }

@@ -401,97 +401,10 @@ public enum CSVReader {
                 if let failure = chunk.becomeString(c) { throw ErrorWrapper(failure: failure) }
             }
         }
-        let total = chunks.reduce(0) { $0 &+ $1.rowCount }
-        let validity = mergedValidity(c, chunks, total: total)
-        let data: ColumnData
-        switch kind {
-        case .string:
-            data = mergedStrings(c, chunks, total: total)
-        case .int:
-            data = .int(mergedValues(c, chunks, total: total, as: .int) { Int64(bitPattern: $0) })
-        case .float:
-            data = .float(mergedValues(c, chunks, total: total, as: .float) { Double(bitPattern: $0) })
-        case .bool:
-            data = .bool(mergedValues(c, chunks, total: total, as: .bool) { $0 != 0 })
-        case .date:
-            data = .date(mergedValues(c, chunks, total: total, as: .date) { Int32(truncatingIfNeeded: Int64(bitPattern: $0)) })
-        case .timestamp:
-            data = .timestamp(mergedValues(c, chunks, total: total, as: .timestamp) { Int64(bitPattern: $0) })
-        case .unknown:
-            preconditionFailure("unknown columns are string columns")
-        }
-        for chunk in chunks { chunk.builders[c].release() }
-        return Column(data, validity: validity)
-    }
-
-    private static func mergedValues<T>(_ c: Int, _ chunks: [ChunkParser], total: Int, as kind: ValueKind,
-                                        _ convert: (UInt64) -> T) -> [T] {
-        [T](unsafeUninitializedCapacity: total) { out, initialized in
-            var target = out.baseAddress!
-            for chunk in chunks {
-                let builder = chunk.builders[c]
-                let values = builder.values
-                let n = builder.rowCount
-                switch (builder.kind, kind) {
-                case (.unknown, _):
-                    for i in 0..<n { (target + i).initialize(to: convert(0)) }
-                case (.int, .float):
-                    for i in 0..<n { (target + i).initialize(to: convert(Double(Int64(bitPattern: values[i])).bitPattern)) }
-                case (.date, .timestamp):
-                    for i in 0..<n { (target + i).initialize(to: convert(UInt64(bitPattern: Int64(bitPattern: values[i]) &* microsPerDay))) }
-                default:
-                    for i in 0..<n { (target + i).initialize(to: convert(values[i])) }
-                }
-                target += n
-            }
-            initialized = total
-        }
-    }
-
-    private static func mergedStrings(_ c: Int, _ chunks: [ChunkParser], total: Int) -> ColumnData {
-        let master = chunks[0].builders.baseAddress! + c
-        let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
-            var offset = 0
-            for (k, chunk) in chunks.enumerated() {
-                let builder = chunk.builders[c]
-                let n = builder.rowCount
-                if k == 0 {
-                    if n > 0 { out.baseAddress!.initialize(from: builder.codes.base!, count: n) }
-                } else {
-                    let remap = (0..<builder.strings.count).map { master.pointee.strings.intern(builder.strings.value($0)) }
-                    for i in 0..<n {
-                        // Null rows hold code 0, which a chunk without values does not have.
-                        let code = Int(builder.codes[i])
-                        (out.baseAddress! + (offset &+ i)).initialize(to: code < remap.count ? remap[code] : 0)
-                    }
-                }
-                offset &+= n
-            }
-            initialized = total
-        }
-        var values = master.pointee.strings.strings
-        // Every code, null rows' included, must index the dictionary.
-        if values.isEmpty, total > 0 { values = [""] }
-        return .string(codes: codes, dictionary: StringDictionary(values))
-    }
-
-    private static func mergedValidity(_ c: Int, _ chunks: [ChunkParser], total: Int) -> Validity? {
-        guard chunks.contains(where: { $0.builders[c].nullCount > 0 }) else { return nil }
-        var validity = Validity(count: total, allValid: true)
-        var offset = 0
-        for chunk in chunks {
-            let builder = chunk.builders[c]
-            let bits = builder.nullBits
-            for w in 0..<bits.count {
-                var word = bits[w]
-                while word != 0 {
-                    validity.clear(offset &+ (w << 6) &+ word.trailingZeroBitCount)
-                    word &= word &- 1
-                }
-            }
-            offset &+= builder.rowCount
-        }
-        return validity
+        let parts = chunks.map { $0.builders.baseAddress! + c }
+        let column = BuilderMerge.column(parts, kind: kind)
+        for part in parts { part.pointee.release() }
+        return column
     }
 }
 

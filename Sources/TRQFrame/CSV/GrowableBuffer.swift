@@ -35,6 +35,12 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
         count &+= bytes.count
     }
 
+    /// Counts `n` more elements, written directly into the reserved capacity.
+    mutating func extend(by n: Int) {
+        precondition(count &+ n <= capacity, "extend past the reserved capacity")
+        count &+= n
+    }
+
     mutating func reserve(_ minimum: Int) {
         if minimum > capacity { grow(minimum: minimum) }
     }

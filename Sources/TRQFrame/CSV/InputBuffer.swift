@@ -46,6 +46,12 @@ final class InputBuffer {
         isMapped = false
     }
 
+    /// Takes over bytes made in memory (a decompressed file); they are freed with the buffer.
+    init(owning storage: GrowableBuffer<UInt8>) {
+        bytes = UnsafeRawBufferPointer(start: storage.base, count: storage.count)
+        isMapped = false
+    }
+
     deinit {
         guard let base = bytes.baseAddress else { return }
         if isMapped {

@@ -1,4 +1,4 @@
-// trq-bench: times CSVReader on files, or dumps what it read (for the pandas checks).
+// trq-bench: times loading files (CSV, JSON, NDJSON; as `load` reads them), or dumps what it read.
 //
 //   trq-bench load [OPTIONS] FILE_OR_GLOB   load, print rows, columns, types, seconds, peak RSS
 //   trq-bench dump [OPTIONS] FILE_OR_GLOB   load and write the table as JSON to stdout
@@ -59,7 +59,7 @@ do {
     for _ in 0..<repeats {
         let start = now()
         table = Table()
-        table = try CSVReader.load(path, options: options)
+        table = try FileLoader.load(LoadRequest(pattern: path, csv: options))
         times.append(now() - start)
     }
     if command == "save" {

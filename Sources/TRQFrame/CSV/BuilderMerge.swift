@@ -1,0 +1,97 @@
+/// Joins the per-chunk builders of one column into a typed column (used by the CSV and JSON
+/// readers, whose chunks are parsed in parallel).
+enum BuilderMerge {
+    /// `parts` in row order; `kind` is their joined kind, and every part is either that kind, a
+    /// kind that widens to it by numbers (int -> float, date -> timestamp) or without values.
+    /// For a string column every part must already be a string column.
+    static func column(_ parts: [UnsafeMutablePointer<ColumnBuilder>], kind: ValueKind) -> Column {
+        let total = parts.reduce(0) { $0 &+ $1.pointee.rowCount }
+        let validity = mergedValidity(parts, total: total)
+        let data: ColumnData
+        switch kind {
+        case .string, .unknown:
+            data = mergedStrings(parts, total: total)
+        case .int:
+            data = .int(mergedValues(parts, total: total, as: .int) { Int64(bitPattern: $0) })
+        case .float:
+            data = .float(mergedValues(parts, total: total, as: .float) { Double(bitPattern: $0) })
+        case .bool:
+            data = .bool(mergedValues(parts, total: total, as: .bool) { $0 != 0 })
+        case .date:
+            data = .date(mergedValues(parts, total: total, as: .date) { Int32(truncatingIfNeeded: Int64(bitPattern: $0)) })
+        case .timestamp:
+            data = .timestamp(mergedValues(parts, total: total, as: .timestamp) { Int64(bitPattern: $0) })
+        }
+        return Column(data, validity: validity)
+    }
+
+    private static func mergedValues<T>(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int, as kind: ValueKind,
+                                        _ convert: (UInt64) -> T) -> [T] {
+        [T](unsafeUninitializedCapacity: total) { out, initialized in
+            var target = out.baseAddress!
+            for part in parts {
+                let builder = part.pointee
+                let values = builder.values
+                let n = builder.rowCount
+                switch (builder.kind, kind) {
+                case (.unknown, _):
+                    for i in 0..<n { (target + i).initialize(to: convert(0)) }
+                case (.int, .float):
+                    for i in 0..<n { (target + i).initialize(to: convert(Double(Int64(bitPattern: values[i])).bitPattern)) }
+                case (.date, .timestamp):
+                    for i in 0..<n { (target + i).initialize(to: convert(UInt64(bitPattern: Int64(bitPattern: values[i]) &* microsPerDay))) }
+                default:
+                    for i in 0..<n { (target + i).initialize(to: convert(values[i])) }
+                }
+                target += n
+            }
+            initialized = total
+        }
+    }
+
+    private static func mergedStrings(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> ColumnData {
+        let master = parts[0]
+        let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
+            var offset = 0
+            for (k, part) in parts.enumerated() {
+                let builder = part.pointee
+                let n = builder.rowCount
+                if k == 0 {
+                    if n > 0 { out.baseAddress!.initialize(from: builder.codes.base!, count: n) }
+                } else {
+                    let remap = (0..<builder.strings.count).map { master.pointee.strings.intern(builder.strings.value($0)) }
+                    for i in 0..<n {
+                        // Null rows hold code 0, which a chunk without values does not have.
+                        let code = Int(builder.codes[i])
+                        (out.baseAddress! + (offset &+ i)).initialize(to: code < remap.count ? remap[code] : 0)
+                    }
+                }
+                offset &+= n
+            }
+            initialized = total
+        }
+        var values = master.pointee.strings.strings
+        // Every code, null rows' included, must index the dictionary.
+        if values.isEmpty, total > 0 { values = [""] }
+        return .string(codes: codes, dictionary: StringDictionary(values))
+    }
+
+    private static func mergedValidity(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> Validity? {
+        guard parts.contains(where: { $0.pointee.nullCount > 0 }) else { return nil }
+        var validity = Validity(count: total, allValid: true)
+        var offset = 0
+        for part in parts {
+            let builder = part.pointee
+            let bits = builder.nullBits
+            for w in 0..<bits.count {
+                var word = bits[w]
+                while word != 0 {
+                    validity.clear(offset &+ (w << 6) &+ word.trailingZeroBitCount)
+                    word &= word &- 1
+                }
+            }
+            offset &+= builder.rowCount
+        }
+        return validity
+    }
+}
