@@ -22,7 +22,7 @@ TOOLS = {
                "load = lambda p: con.execute(f\"CREATE OR REPLACE TABLE t AS SELECT * FROM read_json('{p}')\")"),
     "polars": ("import polars as pl\n"
                "read = pl.read_ndjson if path.endswith('.ndjson') else pl.read_json\n"
-               "load = lambda p: read(p).with_columns(pl.col('played_at').str.to_datetime())"),
+               "load = lambda p: read(p).with_columns(pl.col('played_at').str.to_datetime('%Y-%m-%dT%H:%M:%SZ', time_zone='UTC'))"),
 }
 
 TIMER = """
