@@ -12,7 +12,7 @@ struct PipelineResult {
 extension Session {
     /// Runs a pipeline. With `sampleRows`, only the first rows of the source are used (completion).
     func evaluate(_ pipeline: Pipeline, sampleRows: Int? = nil) throws(Diagnostic) -> PipelineResult {
-        var result = PipelineResult(table: try source(pipeline.source))
+        var result = PipelineResult(table: try source(pipeline))
         if let needed = pipeline.sourceColumnsNeeded { keepOnly(needed, in: &result.table) }
         if let sampleRows, result.table.rowCount > sampleRows {
             result.table = result.table.take(Array(0..<sampleRows))
@@ -61,9 +61,13 @@ extension Session {
         }
     }
 
-    private func source(_ source: Source) throws(Diagnostic) -> Table {
-        switch source {
+    private func source(_ pipeline: Pipeline) throws(Diagnostic) -> Table {
+        switch pipeline.source {
         case .table(let name, let at): return try table(named: name, at: at)
+        case .load(let path, let options, let at) where isParquetLoad(path, options: options):
+            var filter: Expr?
+            if case .filter(let condition)? = pipeline.stages.first?.kind { filter = condition }
+            return try loadParquet(path, options: options, columns: pipeline.sourceColumnsNeeded, filter: filter, at: at)
         case .load(let path, let options, let at): return try load(path, options: options, at: at)
         }
     }
