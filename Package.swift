@@ -22,15 +22,17 @@ let package = Package(
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CParquetCodecs", providers: [.apt(["libsnappy-dev", "libzstd-dev", "liblz4-dev", "libbrotli-dev"])]),
         .target(name: "CFrameKernels"),
         .target(name: "CModelKernels", exclude: ["generate_gemm_blocks.py"]),
         .target(name: "TRQFrame", dependencies: ["CFrameKernels", "CZlib"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
+        .target(name: "TRQParquet", dependencies: ["TRQFrame", "CZlib", "CParquetCodecs"], swiftSettings: unchecked),
         // Seeded generators shared by the models, trq-datagen (which links no other library target), tests and benchmarks.
         .target(name: "TRQRandom"),
         .target(name: "TRQModels", dependencies: ["TRQFrame", "TRQRandom", "COpenBLAS", "CModelKernels"], swiftSettings: unchecked),
         .target(name: "TRQPlot", dependencies: ["TRQFrame"]),
-        .target(name: "TRQEngine", dependencies: ["TRQFrame", "TRQLanguage", "TRQModels", "TRQPlot"]),
+        .target(name: "TRQEngine", dependencies: ["TRQFrame", "TRQLanguage", "TRQModels", "TRQPlot", "TRQParquet"]),
         .executableTarget(
             name: "trq",
             dependencies: [
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "TRQFrameTests", dependencies: ["TRQFrame", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TRQLanguageTests", dependencies: ["TRQLanguage"]),
         .testTarget(name: "TRQModelsTests", dependencies: ["TRQModels", "CModelKernels", "TestSupport"]),
+        .testTarget(name: "TRQParquetTests", dependencies: ["TRQParquet", "TRQFrame"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TRQPlotTests", dependencies: ["TRQPlot", "TestSupport"]),
         .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatagenTests", dependencies: ["trq-datagen", "TRQRandom", "TestSupport"]),

@@ -1,5 +1,6 @@
 import TRQFrame
 import TRQLanguage
+import TRQParquet
 
 extension Session {
     /// `load "PATH" with ...`: one file, or a glob stacked by column name.
@@ -62,6 +63,9 @@ extension Session {
                 throw Diagnostic("unknown load option '\(option.name)'\(suggestion(for: option.name, in: known))", at: option.at)
             }
         }
+        let warnings = CSVWarnings()
+        csv.warnings = warnings
+        defer { for message in warnings.messages { writeError("warning: \(message)\n") } }
         do {
             request.csv = csv
             return try FileLoader.load(request)
@@ -76,23 +80,40 @@ extension Session {
         return bytes.count == 1 ? bytes[0] : nil
     }
 
-    /// `save "PATH" [with overwrite = false]`: the format follows the extension.
+    /// `save "PATH" [with overwrite = false, compression = ...]`: the format follows the extension.
     func save(_ table: Table, to path: String, options: [Option], at: SourceLocation) throws(Diagnostic) {
+        let isParquet = path.lowercased().hasSuffix(".parquet")
         var overwrite = true
+        var compression = ParquetWriter.Compression.snappy
         for option in options {
-            guard option.name.lowercased() == "overwrite" else {
-                throw Diagnostic("unknown save option '\(option.name)'\(suggestion(for: option.name, in: ["overwrite"]))", at: option.at)
+            switch option.name.lowercased() {
+            case "overwrite":
+                guard case .literal(.bool(let b), _) = option.value else {
+                    throw Diagnostic("overwrite must be true or false", at: option.value.location)
+                }
+                overwrite = b
+            case "compression" where isParquet:
+                let names = ParquetWriter.Compression.allCases.map(\.rawValue)
+                guard case .literal(.string(let name), _) = option.value, let c = ParquetWriter.Compression(rawValue: name.lowercased()) else {
+                    throw Diagnostic("compression must be one of " + names.map { "\"\($0)\"" }.joined(separator: ", "), at: option.value.location)
+                }
+                compression = c
+            default:
+                let known = isParquet ? ["overwrite", "compression"] : ["overwrite"]
+                throw Diagnostic("unknown save option '\(option.name)'\(suggestion(for: option.name, in: known))", at: option.at)
             }
-            guard case .literal(.bool(let b), _) = option.value else {
-                throw Diagnostic("overwrite must be true or false", at: option.value.location)
-            }
-            overwrite = b
         }
-        guard let format = TableFormat(path: path) else {
-            throw Diagnostic("cannot tell the format of \"\(path)\" from its extension; use .csv, .tsv, .json or .md", at: at)
+        let bytes: [UInt8]
+        if isParquet {
+            bytes = ParquetWriter.encode(table, compression: compression)
+        } else {
+            guard let format = TableFormat(path: path) else {
+                throw Diagnostic("cannot tell the format of \"\(path)\" from its extension; use .csv, .tsv, .json, .md or .parquet", at: at)
+            }
+            bytes = TableWriter.encode(table, as: format)
         }
         do {
-            try saveAtomically(TableWriter.encode(table, as: format), to: path, overwrite: overwrite)
+            try saveAtomically(bytes, to: path, overwrite: overwrite)
         } catch {
             throw Diagnostic("\(error)", at: at)
         }

@@ -12,12 +12,20 @@ struct PipelineResult {
 extension Session {
     var binder: Binder {
         Binder(table: { (name, at) throws(Diagnostic) in try self.table(named: name, at: at) }, memoryLimit: settings.memoryLimit,
-               loadWhole: { (path, options, at) throws(Diagnostic) in try self.load(path, options: options, at: at) })
+               warnings: loadWarnings,
+               loadWhole: { (path, options, at) throws(Diagnostic) in
+                   // Parquet reads whole here until it is a TableSource with the plan's pushdowns.
+                   if self.isParquetLoad(path, options: options) {
+                       return try self.loadParquet(path, options: options, columns: nil, filter: nil, at: at)
+                   }
+                   return try self.load(path, options: options, at: at)
+               })
     }
 
     /// Binds a pipeline, rewrites and runs its plan, then each step (model, plot, save) on the
     /// result, binding the stages after a step once it has run.
     func evaluate(_ pipeline: Pipeline) throws(Diagnostic) -> PipelineResult {
+        defer { showLoadWarnings() }
         var bound = try binder.bind(pipeline)
         var result = PipelineResult(table: try executor.execute(Rewrites.apply(bound.plan), cancel: cancellation))
         while let step = bound.rest.first {
@@ -32,8 +40,13 @@ extension Session {
         return result
     }
 
+    private func showLoadWarnings() {
+        for message in loadWarnings.drain() { writeError("warning: \(message)\n") }
+    }
+
     /// `explain PIPELINE`: the plan, not run.
     func explain(_ pipeline: Pipeline) throws(Diagnostic) -> String {
+        defer { showLoadWarnings() }
         let bound = try binder.bind(pipeline)
         return Explain.text(BoundPipeline(plan: Rewrites.apply(bound.plan), rest: bound.rest), engine: executor.name)
     }

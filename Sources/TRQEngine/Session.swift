@@ -52,6 +52,8 @@ public final class Session {
     var executor: any PlanExecutor = LocalExecutor()
     /// Set to stop the running statement (the shell's Ctrl-C); cleared before each statement.
     public let cancellation = CancellationToken()
+    /// What the sources of the running statement warn about, shown once it ends.
+    let loadWarnings = CSVWarnings()
     /// Files written in this session, for `.report`.
     var report = ReportLog()
     /// The statement being run, for the captions of what it writes.
@@ -108,6 +110,7 @@ public final class Session {
             return []
         }
         let prefix = String(text[..<bar])
+        defer { _ = loadWarnings.drain() }  // completion stays quiet
         guard let statements = try? parse(prefix, variables: settings.variables),
               case .run(let pipeline)? = statements.last ?? nil,
               var bound = try? binder.bind(pipeline)

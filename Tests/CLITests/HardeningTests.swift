@@ -83,3 +83,29 @@ import Testing
         if result.status == 1 { #expect(result.stderr.contains("error:"), "\(name): no error message") }
     }
 }
+
+/// A line of a million fields (issue 17) ends with a result, in time linear in the field count
+/// (measured in scripts/bench/wide.py). Half of the names repeat, so the renaming runs too.
+@Test func aMillionFieldLineEndsWithAResult() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let line = (0..<1_000_000).map { "f\($0 / 2)" }.joined(separator: ",") + "\n"
+    try Data(line.utf8).write(to: dir.appendingPathComponent("line.csv"))
+    let result = try runTRQ(["--format", "csv", "-c", "load \"line.csv\" | describe | agg n = count()"], directory: dir)
+    #expect(result.status == 0, "\(result.stderr.prefix(300))")
+    #expect(result.stdout == "n\n1000000\n")
+    #expect(result.stderr.contains("warning: line.csv: repeated column names renamed: f0 -> f0_2, f1 -> f1_2,"))
+    #expect(result.stderr.contains(" and 499990 more\n"))
+}
+
+/// A compact JSON export saved with a .csv name is named as JSON, not read as one wide row.
+@Test func aJSONFileLoadedAsCSVSaysSo() throws {
+    let dir = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let rows = (0..<2000).map { "{\"ts\":\"2023-01-0\($0 % 9 + 1)\",\"ms_played\":\($0)}" }
+    try Data(("[" + rows.joined(separator: ",") + "]").utf8).write(to: dir.appendingPathComponent("export.csv"))
+    let result = try runTRQ(["-c", "load \"export.csv\" | agg n = count()"], directory: dir)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("export.csv: this file is JSON, not CSV"))
+    #expect(result.stderr.contains(".json"))
+}

@@ -4,11 +4,14 @@ import TestSupport
 @testable import TRQFrame
 
 /// Parses in-memory text with a fixed number of parallel chunks (1 = serial).
-func parseChunked(_ text: String, chunks: Int, _ options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+func parseChunked(_ text: String, chunks: Int, _ options: CSVOptions = CSVOptions(),
+                  columns: Set<String>? = nil) throws(CSVError) -> Table {
     let bytes = Array(text.utf8)
     var result: Result<Table, CSVError>!
     bytes.withUnsafeBytes { raw in
-        result = Result { () throws(CSVError) -> Table in try CSVReader.parse(raw, name: "gen.csv", options: options, chunks: chunks) }
+        result = Result { () throws(CSVError) -> Table in
+            try CSVReader.parse(raw, name: "gen.csv", options: options, chunks: chunks, columns: columns)
+        }
     }
     return try result.get()
 }
@@ -104,6 +107,13 @@ struct CSVGeneratedTests {
             for chunks in [2, 3, 8] {
                 let parallel = try parseChunked(text, chunks: chunks)
                 #expect(tablesEqual(serial, parallel), "round \(round), \(chunks) chunks")
+            }
+            // Reading some columns gives exactly those columns of the whole read.
+            for wanted in [["s"], ["i", "t"], ["f", "b", "s"], []] as [Set<String>] {
+                let pruned = try parseChunked(text, chunks: 3, columns: wanted)
+                var expected = serial
+                expected.remove(Set(serial.names.filter { !wanted.contains($0) && !(wanted.isEmpty && $0 == "i") }))
+                #expect(tablesEqual(pruned, expected), "round \(round), columns \(wanted.sorted())")
             }
         }
     }

@@ -238,7 +238,7 @@ struct CSVTypeTests {
 
     @Test func duplicateAndEmptyNamesAreMadeUnique() {
         let table = loadTable(fixture("duplicate_names.csv"))
-        #expect(table?.names == ["id", "name", "id_2", "column4", "name_1", "id_1"])
+        #expect(table?.names == ["id", "name", "id_2", "column4", "name_2", "id_1"])
     }
 
     @Test func forcedTypes() {

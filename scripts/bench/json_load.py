@@ -13,6 +13,8 @@ tool's time over trq's (above 1: trq is faster); the target is trq <= 0.5x the f
 """
 import argparse, json, os, random, re, subprocess, sys, time
 
+from load import PYTHON_TIMER  # the same best-of-N timer the CSV load benchmark runs
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 TRQ = os.path.join(ROOT, ".build/release/trq-bench")
@@ -22,21 +24,9 @@ TOOLS = {
                "load = lambda p: con.execute(f\"CREATE OR REPLACE TABLE t AS SELECT * FROM read_json('{p}')\")"),
     "polars": ("import polars as pl\n"
                "read = pl.read_ndjson if path.endswith('.ndjson') else pl.read_json\n"
-               "load = lambda p: read(p).with_columns(pl.col('played_at').str.to_datetime())"),
+               "load = lambda p: read(p).with_columns(pl.col('played_at').str.to_datetime('%Y-%m-%dT%H:%M:%SZ', time_zone='UTC'))"),
 }
 
-TIMER = """
-import sys, time
-path, repeat = sys.argv[1], int(sys.argv[2])
-{setup}
-best = float("inf")
-for _ in range(repeat):
-    start = time.perf_counter()
-    result = load(path)
-    best = min(best, time.perf_counter() - start)
-    del result
-print(f"best_seconds={{best}}")
-"""
 
 PLATFORMS = ["android", "ios", "windows", "osx", "web_player", "cast_to_device"]
 COUNTRIES = ["US", "BR", "DE", "GB", "MX", "FR", "SE", "JP", "IN", "KR", "ES", "PT"]
@@ -91,7 +81,7 @@ def main():
     for path in make(args.records):
         size = os.path.getsize(path) / 1e6
         trq = timed([TRQ, "load", "--repeat", str(args.repeat), path])
-        others = {name: timed([sys.executable, "-c", TIMER.format(setup=setup), path, str(args.repeat)])
+        others = {name: timed([sys.executable, "-c", PYTHON_TIMER.format(setup=setup), path, str(args.repeat)])
                   for name, setup in TOOLS.items()}
         fastest = min(others.values())
         print(f"{os.path.basename(path)} ({size:.0f} MB), best of {args.repeat}:")

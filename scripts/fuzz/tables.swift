@@ -14,12 +14,12 @@ func requireSame<E: Error & Equatable>(_ serial: Result<Table, E>, _ chunked: Re
     }
 }
 
-func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+package func require(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition { fatalError(message()) }
 }
 
 /// Tables equal in names, types, nulls and values (NaN equal to NaN, strings by bytes).
-func same(_ a: Table, _ b: Table) -> Bool {
+package func same(_ a: Table, _ b: Table) -> Bool {
     guard a.names == b.names, a.rowCount == b.rowCount else { return false }
     for (x, y) in zip(a.columns, b.columns) {
         guard x.type == y.type else { return false }

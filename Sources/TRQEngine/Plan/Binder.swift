@@ -16,6 +16,8 @@ struct Binder {
     /// The table bound to a name (`_` included), or the error naming it.
     var table: (String, SourceLocation) throws(Diagnostic) -> Table
     var memoryLimit: Int?
+    /// Collects the sources' warnings for the session to show.
+    var warnings: CSVWarnings?
     /// Reads a `load` that is not a plain CSV file whole (see `Session.load`).
     var loadWhole: (String, [Option], SourceLocation) throws(Diagnostic) -> Table
 
@@ -29,7 +31,7 @@ struct Binder {
         case .load(let path, let options, let at):
             // JSON, archives, .gz and Spotify exports are read whole when bound, until they are TableSources.
             if Scan.isPlainCSV(path, options: options) {
-                .scan(try Scan.load(path, options: options, at: at, memoryLimit: memoryLimit))
+                .scan(try Scan.load(path, options: options, at: at, memoryLimit: memoryLimit, warnings: warnings))
             } else {
                 .scan(Scan.table(try loadWhole(path, options, at), name: path, at: at))
             }

@@ -43,11 +43,11 @@ struct Scan: Sendable {
 
     /// `load "PATH" [with ...]`: opens the files (a glob expands now) and reads what the schema
     /// needs (a CSV header).
-    static func load(_ pattern: String, options: [Option], at: SourceLocation, memoryLimit: Int?) throws(Diagnostic) -> Scan {
+    static func load(_ pattern: String, options: [Option], at: SourceLocation, memoryLimit: Int?, warnings: CSVWarnings?) throws(Diagnostic) -> Scan {
         let paths: [String]
         do { paths = try SourceFiles.expandGlob(pattern) } catch { throw Diagnostic(loadError: error, at: at) }
         let format = try chosenFormat(options, path: paths[0])
-        let sourceOptions = try SourceOptionBinding.bind(options.filter { $0.name.lowercased() != "format" }, for: format, memoryLimit: memoryLimit)
+        let sourceOptions = try SourceOptionBinding.bind(options.filter { $0.name.lowercased() != "format" }, for: format, memoryLimit: memoryLimit, warnings: warnings)
         do {
             let files = try SourceFiles(paths: paths, format: format, options: sourceOptions)
             return Scan(origin: .files(files, pattern: pattern), sourceSchema: Schema(try files.schema()), at: at)
@@ -72,7 +72,7 @@ struct Scan: Sendable {
     }
 
     /// Whether `load` reads one CSV file or a glob of them (no archive, no compression, no folder,
-    /// no Spotify mapping): those go through `CSVSource`.
+    /// no Parquet, no Spotify mapping): those go through `CSVSource`.
     static func isPlainCSV(_ path: String, options: [Option]) -> Bool {
         let lower = path.lowercased()
         for option in options {
@@ -84,6 +84,7 @@ struct Scan: Sendable {
         }
         var isFolder: ObjCBool = false
         return (FileFormat(path: lower) ?? .csv) == .csv && !lower.hasSuffix(".gz") && !lower.contains(".zip")
+            && !lower.hasSuffix(".parquet") && !lower.hasSuffix(".parq")
             && !(FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue)
     }
 

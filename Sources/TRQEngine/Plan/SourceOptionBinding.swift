@@ -3,7 +3,7 @@ import TRQLanguage
 
 /// Turns `load ... with NAME = VALUE` into a format's typed options, checked against its specs.
 enum SourceOptionBinding {
-    static func bind(_ options: [Option], for format: any TableSource.Type, memoryLimit: Int?) throws(Diagnostic) -> SourceOptions {
+    static func bind(_ options: [Option], for format: any TableSource.Type, memoryLimit: Int?, warnings: CSVWarnings?) throws(Diagnostic) -> SourceOptions {
         var values: [String: SourceOptionValue] = [:]
         for option in options {
             let name = option.name.lowercased()
@@ -17,7 +17,7 @@ enum SourceOptionBinding {
             }
             values[name] = value
         }
-        return SourceOptions(values, memoryLimit: memoryLimit)
+        return SourceOptions(values, memoryLimit: memoryLimit, warnings: warnings)
     }
 
     private static func value(_ expr: Expr, for spec: SourceOptionSpec) throws(Diagnostic) -> SourceOptionValue {

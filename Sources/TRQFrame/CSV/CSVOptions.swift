@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How the bytes of a CSV file are turned into text.
 public enum CSVEncoding: String, Sendable, CaseIterable {
     case utf8, latin1
@@ -27,13 +29,15 @@ public struct CSVOptions: Sendable {
     public var types: [String: DataType]
     /// Refuses to load when the estimated memory need (bytes) is above this.
     public var memoryLimit: Int?
+    /// Receives what the load changed without failing (renamed repeated column names).
+    public var warnings: CSVWarnings?
 
     public static let defaultNulls = ["", "NA", "N/A", "null", "NULL"]
 
     public init(
         delimiter: UInt8? = nil, header: Bool = true, encoding: CSVEncoding = .utf8,
         nulls: [String] = CSVOptions.defaultNulls, types: [String: DataType] = [:],
-        memoryLimit: Int? = nil
+        memoryLimit: Int? = nil, warnings: CSVWarnings? = nil
     ) {
         self.delimiter = delimiter
         self.header = header
@@ -41,6 +45,30 @@ public struct CSVOptions: Sendable {
         self.nulls = nulls
         self.types = types
         self.memoryLimit = memoryLimit
+        self.warnings = warnings
+    }
+}
+
+/// Collects a load's warnings for the caller to show; files of a glob may add from several threads.
+public final class CSVWarnings: Sendable {
+    private let collected = Mutex<[String]>([])
+
+    public init() {}
+
+    /// Each warning starts with the file's name.
+    public var messages: [String] { collected.withLock { $0 } }
+
+    func add(_ message: String) { collected.withLock { $0.append(message) } }
+
+    /// The warnings collected so far, each once (a header read for the schema and again for the
+    /// rows warns twice), and forgets them.
+    public func drain() -> [String] {
+        let all = collected.withLock { messages in
+            defer { messages.removeAll() }
+            return messages
+        }
+        var seen = Set<String>()
+        return all.filter { seen.insert($0).inserted }
     }
 }
 

@@ -12,8 +12,8 @@ import Darwin
 ///   A UTF-8 byte-order mark is skipped. Blank lines are skipped, except in a one-column file,
 ///   where they are null values.
 /// - Header: column names come from the first row; empty names become `columnN` (N = 1-based
-///   position) and repeated ones get `_1`, `_2`, ... (`id, id` -> `id, id_1`, as DuckDB does).
-///   Without a header the columns are `column1` ... `columnN`.
+///   position) and repeated ones get `_2`, `_3`, ... (`id, id` -> `id, id_2`), with a warning
+///   naming them (see `uniqueNames`). Without a header the columns are `column1` ... `columnN`.
 /// - Types are inferred from every row: int, then float (also integers beyond Int64, `nan`,
 ///   `inf`, `-inf`, `Infinity`), bool (`true`/`false`, any case), date (`2024-03-14`),
 ///   timestamp (ISO 8601, converted to UTC), else string. Mixed ints and floats are float,
@@ -26,22 +26,28 @@ import Darwin
 /// - Strings are dictionary-encoded. A file is parsed in chunks on all cores.
 public enum CSVReader {
     /// Reads one file. `path` is not a glob; see `load` for that.
-    public static func read(path: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
-        try read(path: path, options: options, chunks: nil)
+    ///
+    /// `columns`: the columns to read (nil: all), kept in the file's order; names the file lacks
+    /// are left out. The other columns' fields are stepped over without being parsed, interned
+    /// or typed. An empty set reads the first column, which carries the row count.
+    public static func read(path: String, options: CSVOptions = CSVOptions(), columns: Set<String>? = nil) throws(CSVError) -> Table {
+        try read(path: path, options: options, chunks: nil, columns: columns)
     }
 
     /// Reads CSV text held in memory; `name` is used in errors and as the delimiter hint.
-    public static func read(bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+    public static func read(bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions = CSVOptions(),
+                            columns: Set<String>? = nil) throws(CSVError) -> Table {
         if let limit = options.memoryLimit {
             try checkMemory(bytes, name: name, options: options, limit: limit, alreadyUsed: 0)
         }
-        return try parse(bytes, name: name, options: options, chunks: nil, fileMapping: false)
+        return try parse(bytes, name: name, options: options, chunks: nil, columns: columns, fileMapping: false)
     }
 
-    public static func read(bytes: [UInt8], name: String, options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
+    public static func read(bytes: [UInt8], name: String, options: CSVOptions = CSVOptions(),
+                            columns: Set<String>? = nil) throws(CSVError) -> Table {
         var result: Result<Table, CSVError>!
         bytes.withUnsafeBytes { raw in
-            result = Result { () throws(CSVError) -> Table in try read(bytes: raw, name: name, options: options) }
+            result = Result { () throws(CSVError) -> Table in try read(bytes: raw, name: name, options: options, columns: columns) }
         }
         return try result.get()
     }
@@ -68,12 +74,12 @@ public enum CSVReader {
     }
 
     /// `chunks`: how many pieces to parse in parallel; nil picks one per core for large inputs.
-    static func read(path: String, options: CSVOptions, chunks: Int?) throws(CSVError) -> Table {
+    static func read(path: String, options: CSVOptions, chunks: Int?, columns: Set<String>? = nil) throws(CSVError) -> Table {
         let input = try InputBuffer(path: path)
         if let limit = options.memoryLimit {
             try checkMemory(input.bytes, name: path, options: options, limit: limit, alreadyUsed: 0)
         }
-        return try parse(input.bytes, name: path, options: options, chunks: chunks, fileMapping: input.isMapped)
+        return try parse(input.bytes, name: path, options: options, chunks: chunks, columns: columns, fileMapping: input.isMapped)
     }
 
     /// Estimates the memory a load needs from the file size and the first rows, and throws if
@@ -122,13 +128,19 @@ public enum CSVReader {
         return unit == 0 ? "\(n) bytes" : "\((value * 10).rounded() / 10) \(units[unit])"
     }
 
-    /// `fileMapping`: `bytes` is a private read-only mapping of a file (see `ChunkParser`).
+    /// `columns`: see `read(path:options:columns:)`. `fileMapping`: `bytes` is a private
+    /// read-only mapping of a file (see `ChunkParser`).
     static func parse(_ bytes: UnsafeRawBufferPointer, name: String, options: CSVOptions, chunks: Int?,
-                      fileMapping: Bool = false) throws(CSVError) -> Table {
+                      columns: Set<String>? = nil, fileMapping: Bool = false) throws(CSVError) -> Table {
         let text = DecodedText(bytes, encoding: options.encoding)
         defer { text.release() }
         let (base, start, end, transcoded) = (text.base, text.start, text.end, text.transcoded)
         guard start < end else { return Table() }
+        if base[start] == UInt8(ascii: "[") || base[start] == UInt8(ascii: "{"),
+           JSONSniffer.isJSON(base, start: start, end: end) {
+            throw CSVError(file: name, message: "this file is JSON, not CSV",
+                           hint: "give it a .json name, or load it with `with format = \"json\"`")
+        }
 
         let delimiter = options.delimiter ?? DelimiterSniffer.sniff(base, start: start, end: end, name: name)
         let scanner = CSVScanner(base: base, end: end, delimiter: delimiter)
@@ -136,13 +148,23 @@ public enum CSVReader {
         let (names, dataStart) = try readHeader(scanner, start: start, options: options, context: context)
         context.names = names
         var forcedTypes = [DataType?](repeating: nil, count: names.count)
+        let positions = options.types.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         for (column, type) in options.types {
-            guard let i = names.firstIndex(of: column) else {
+            guard let i = positions[column] else {
                 throw CSVError(file: name, message: "`types` names column '\(column)', which the file does not have",
                                hint: "the columns are: \(names.joined(separator: ", "))")
             }
             forcedTypes[i] = type
         }
+        let kept = names.indices.filter { columns?.contains(names[$0]) ?? true }
+        let read = kept.isEmpty ? [0] : kept
+        let skipped: UnsafeMutableBufferPointer<Bool>? = read.count == names.count ? nil : .allocate(capacity: names.count)
+        defer { skipped?.deallocate() }
+        if let skipped {
+            skipped.initialize(repeating: true)
+            for c in read { skipped[c] = false }
+        }
+        let skips = skipped.map { UnsafePointer($0.baseAddress!) }
 
         let boundaries = chunkStarts(scanner, from: dataStart, count: chunks)
         let parsers = UnsafeMutableBufferPointer<ChunkParser>.allocate(capacity: boundaries.count)
@@ -153,7 +175,7 @@ public enum CSVReader {
         for (i, chunkStart) in boundaries.enumerated() {
             let limit = i &+ 1 < boundaries.count ? boundaries[i &+ 1] : end
             (parsers.baseAddress! + i).initialize(to: ChunkParser(
-                scanner: scanner, columnCount: names.count, forcedTypes: forcedTypes, nulls: nulls,
+                scanner: scanner, columnCount: names.count, skipped: skips, forcedTypes: forcedTypes, nulls: nulls,
                 validatesUTF8: validates, start: chunkStart, limit: limit, releasesParsedPages: releasesPages))
         }
         let box = UncheckedSendable(parsers)
@@ -188,7 +210,7 @@ public enum CSVReader {
                     continue
                 }
                 chunk = ChunkParser(
-                    scanner: scanner, columnCount: names.count, forcedTypes: forcedTypes, nulls: nulls,
+                    scanner: scanner, columnCount: names.count, skipped: skips, forcedTypes: forcedTypes, nulls: nulls,
                     validatesUTF8: validates, start: position, limit: next < parsers.count ? parsers[next].start : end,
                     releasesParsedPages: releasesPages)
                 chunk.run()
@@ -206,9 +228,9 @@ public enum CSVReader {
             position = chunk.stop
         }
         parsers.deallocate()
-        let columns = try merge(accepted, columnCount: names.count, context: context)
+        let merged = try merge(accepted, columns: read, context: context)
         do {
-            return try Table(names: names, columns: columns)
+            return try Table(names: read.map { names[$0] }, columns: merged)
         } catch {
             throw CSVError(file: name, message: error.message)
         }
@@ -260,29 +282,50 @@ public enum CSVReader {
             p &+= 1
         }
         let dataStart = options.header ? (p < scanner.end ? scanner.afterLineBreak(p) : p) : start
-        return (uniqueNames(fields), dataStart)
+        let (names, renamed) = uniqueNames(fields)
+        if !renamed.isEmpty { options.warnings?.add(renamingWarning(renamed, file: context.name)) }
+        return (names, dataStart)
     }
 
-    /// Empty names become `columnN`; repeats get `_1`, `_2`, ... skipping names already taken.
-    static func uniqueNames(_ fields: [String]) -> [String] {
+    /// Empty names become `columnN`. A repeated name gets `_2`, `_3`, ... (`id, id, id` ->
+    /// `id, id_2, id_3`), skipping names the header itself has (`id, id, id_2` -> `id, id_3,
+    /// id_2`). Linear in the number of fields: each name's next suffix is remembered.
+    static func uniqueNames(_ fields: [String]) -> (names: [String], renamed: [(from: String, to: String)]) {
+        let inHeader = Set(fields)
         var taken = Set<String>()
+        taken.reserveCapacity(fields.count)
+        var nextSuffix: [String: Int] = [:]
         var names: [String] = []
+        names.reserveCapacity(fields.count)
+        var renamed: [(from: String, to: String)] = []
         for (i, field) in fields.enumerated() {
-            var name = field.isEmpty ? "column\(i &+ 1)" : field
-            if taken.contains(name) {
-                var k = 1
-                while taken.contains("\(name)_\(k)") || fields.contains("\(name)_\(k)") { k &+= 1 }
-                name = "\(name)_\(k)"
+            let base = field.isEmpty ? "column\(i &+ 1)" : field
+            var name = base
+            // A generated `columnN` gives way to a header name `columnN`, wherever that stands.
+            if taken.contains(name) || (field.isEmpty && inHeader.contains(name)) {
+                var k = nextSuffix[base] ?? 2
+                while taken.contains("\(base)_\(k)") || inHeader.contains("\(base)_\(k)") { k &+= 1 }
+                nextSuffix[base] = k &+ 1
+                name = "\(base)_\(k)"
+                if !field.isEmpty { renamed.append((field, name)) }
             }
             taken.insert(name)
             names.append(name)
         }
-        return names
+        return (names, renamed)
     }
 
-    /// Joins each column's chunks into one typed column; columns are done in parallel, and each
-    /// chunk's storage for a column is freed as soon as that column is built.
-    private static func merge(_ chunks: [ChunkParser], columnCount: Int, context: ErrorContext) throws(CSVError) -> [Column] {
+    /// `file: repeated column names renamed: id -> id_2, ...`, the first ten of them.
+    static func renamingWarning(_ renamed: [(from: String, to: String)], file: String) -> String {
+        let shown = renamed.prefix(10).map { "\($0.from) -> \($0.to)" }.joined(separator: ", ")
+        let more = renamed.count > 10 ? " and \(renamed.count &- 10) more" : ""
+        return "\(file): repeated column names renamed: \(shown)\(more)"
+    }
+
+    /// Joins each of `columns`' chunks into one typed column; columns are done in parallel, and
+    /// each chunk's storage for a column is freed as soon as that column is built.
+    private static func merge(_ chunks: [ChunkParser], columns: [Int], context: ErrorContext) throws(CSVError) -> [Column] {
+        let columnCount = columns.count
         let results = UnsafeMutableBufferPointer<Result<Column, ErrorWrapper>?>.allocate(capacity: columnCount)
         results.initialize(repeating: nil)
         defer {
@@ -291,7 +334,7 @@ public enum CSVReader {
         }
         let box = UncheckedSendable((results, chunks))
         let work: @Sendable (Int) -> Void = { c in
-            box.value.0[c] = Result { () throws(ErrorWrapper) -> Column in try mergeColumn(c, box.value.1) }
+            box.value.0[c] = Result { () throws(ErrorWrapper) -> Column in try mergeColumn(columns[c], box.value.1) }
         }
         if columnCount > 1, chunks.reduce(0, { $0 &+ $1.rowCount }) > 100_000 {
             DispatchQueue.concurrentPerform(iterations: columnCount, execute: work)

@@ -23,6 +23,9 @@ struct ChunkParser {
     let start: Int
     let limit: Int
     let builders: UnsafeMutableBufferPointer<ColumnBuilder>
+    /// `skipped[c]`: column c was not asked for; its fields are stepped over, not parsed
+    /// (nor checked as UTF-8). nil when every column is read.
+    let skipped: UnsafePointer<Bool>?
     /// Set when the buffer is a read-only file mapping: pages already parsed are then handed
     /// back to the kernel, so a large file does not stay in this process's memory (they are
     /// read again from the page cache if an error message or a type change needs them).
@@ -32,9 +35,10 @@ struct ChunkParser {
     private(set) var stop: Int
     private(set) var failure: ParseFailure?
 
-    init(scanner: CSVScanner, columnCount: Int, forcedTypes: [DataType?], nulls: NullTokens,
+    init(scanner: CSVScanner, columnCount: Int, skipped: UnsafePointer<Bool>?, forcedTypes: [DataType?], nulls: NullTokens,
          validatesUTF8: Bool, start: Int, limit: Int, releasesParsedPages: Bool) {
         self.scanner = scanner
+        self.skipped = skipped
         self.releasesParsedPages = releasesParsedPages
         self.columnCount = columnCount
         self.nulls = nulls
@@ -62,6 +66,7 @@ struct ChunkParser {
         let end = scanner.end
         let delimiter = scanner.delimiter
         let first = builders.baseAddress!
+        let skipped = self.skipped
         var p = start
         var checkpoint = start
         while p < limit {
@@ -85,7 +90,14 @@ struct ChunkParser {
             let rowStart = p
             var column = 0
             while true {
-                if !ChunkParser.fastField(first + column, &p, scanner, nulls) {
+                if let skipped, skipped[column] {
+                    let fieldStart = p
+                    guard scanner.scanField(&p) != nil else {
+                        failure = .unterminatedQuote(offset: fieldStart, column: column)
+                        stop = p
+                        return
+                    }
+                } else if !ChunkParser.fastField(first + column, &p, scanner, nulls) {
                     guard slowField(column, &p) else {
                         stop = p
                         return

@@ -134,3 +134,17 @@ enum TableStacker {
         return out
     }
 }
+
+extension Table {
+    /// Stacks tables read from several files of a format with typed columns (Parquet) by column
+    /// name, as CSV files are stacked; a column that is text in one file and typed in another
+    /// is an error naming it, since such files cannot be re-read as text.
+    package static func stackedByName(_ tables: [Table], files: [String]) throws(FrameError) -> Table {
+        if tables.count == 1 { return tables[0] }
+        let plan = TableStacker.plan(tables)
+        if let (file, columns) = plan.rereads.first {
+            throw FrameError("\(files[file]): column '\(columns[0])' is \(tables[file].column(columns[0])!.type.rawValue) here but text in another file")
+        }
+        do { return try TableStacker.stack(tables, plan: plan) } catch { throw FrameError(error.message) }
+    }
+}

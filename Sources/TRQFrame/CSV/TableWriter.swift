@@ -117,7 +117,8 @@ public enum TableWriter {
         return quoted
     }
 
-    static func jsonString(_ text: String) -> [UInt8] {
+    /// `text` as a quoted JSON string.
+    package static func jsonString(_ text: String) -> [UInt8] {
         var out: [UInt8] = [asciiQuote]
         let hex = Array("0123456789abcdef".utf8)
         for b in text.utf8 {

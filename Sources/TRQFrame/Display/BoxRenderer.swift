@@ -15,9 +15,17 @@ public func renderBox(_ table: Table, maxRows: Int, maxWidth: Int) -> String {
     let rows = shownRows(count: table.rowCount, maxRows: maxRows)
     let elidesRows = rows.head.count &+ rows.tail.count < table.rowCount
 
+    // A shown column takes at least 4 characters, so at most maxWidth / 4 columns from either
+    // end can be shown: a wide table formats only those.
+    let edge = max(maxWidth, 0) / 4 &+ 1
+    let candidates = table.columnCount > 2 &* edge
+        ? Array(0..<edge) + Array((table.columnCount &- edge)..<table.columnCount)
+        : Array(0..<table.columnCount)
     var columns: [BoxColumn] = []
-    columns.reserveCapacity(table.columnCount)
-    for (name, column) in zip(table.names, table.columns) {
+    columns.reserveCapacity(candidates.count)
+    for c in candidates {
+        let name = table.names[c]
+        let column = table.columns[c]
         let head = rows.head.map { boxCellText(column, $0) }
         let tail = rows.tail.map { boxCellText(column, $0) }
         columns.append(BoxColumn(

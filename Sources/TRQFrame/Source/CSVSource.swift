@@ -22,7 +22,7 @@ public struct CSVSource: TableSource {
     public let csv: CSVOptions
 
     public init(path: String, options: SourceOptions) {
-        var csv = CSVOptions(memoryLimit: options.memoryLimit)
+        var csv = CSVOptions(memoryLimit: options.memoryLimit, warnings: options.warnings)
         for (name, value) in options.values {
             switch (name, value) {
             case ("delimiter", .string(let text)): csv.delimiter = Self.delimiterByte(text)
@@ -85,10 +85,7 @@ extension CSVReader {
     /// `chunks`: how many pieces to parse in parallel (nil: one per core for large files).
     public static func read(path: String, options: CSVOptions, columns: Set<String>?,
                             predicates: [SourcePredicate], chunks: Int? = nil) throws(CSVError) -> SourceRead {
-        var table = try read(path: path, options: options, chunks: chunks)
-        if let columns {
-            for name in table.names where !columns.contains(name) { table.remove(name) }
-        }
+        let table = try read(path: path, options: options, chunks: chunks, columns: columns)
         do {
             return try SourcePredicate.apply(predicates, to: table)
         } catch {

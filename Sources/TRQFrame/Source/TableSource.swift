@@ -127,8 +127,11 @@ public struct SourceOptions: Sendable {
     public var values: [String: SourceOptionValue]
     /// Bytes a load may need before it is refused; nil: no limit.
     public var memoryLimit: Int?
-    public init(_ values: [String: SourceOptionValue] = [:], memoryLimit: Int? = nil) {
+    /// Receives what a read changed without failing (renamed repeated column names).
+    public var warnings: CSVWarnings?
+    public init(_ values: [String: SourceOptionValue] = [:], memoryLimit: Int? = nil, warnings: CSVWarnings? = nil) {
         self.values = values
         self.memoryLimit = memoryLimit
+        self.warnings = warnings
     }
 }

@@ -1,0 +1,378 @@
+import CZlib
+import TRQFrame
+
+/// A page's or dictionary's values in trq's storage: int and timestamp as Int64, float as
+/// Double, bool, date and string codes as Int32.
+enum Values {
+    case int64([Int64])
+    case double([Double])
+    case bool([Bool])
+    case int32([Int32])
+
+    var count: Int {
+        switch self {
+        case .int64(let v): v.count
+        case .double(let v): v.count
+        case .bool(let v): v.count
+        case .int32(let v): v.count
+        }
+    }
+
+    /// The entries at `indices` (dictionary lookups); indices were checked against `count`.
+    func gather(_ indices: [Int32]) -> Values {
+        func pick<T>(_ v: [T]) -> [T] {
+            v.withUnsafeBufferPointer { v in indices.map { v[Int($0)] } }
+        }
+        switch self {
+        case .int64(let v): return .int64(pick(v))
+        case .double(let v): return .double(pick(v))
+        case .bool(let v): return .bool(pick(v))
+        case .int32(let v): return .int32(pick(v))
+        }
+    }
+}
+
+/// The values and levels of one data page; `values` holds only the non-null ones.
+struct DecodedPage {
+    var levelCount: Int
+    var definitions: [Int32]?
+    var repetitions: [Int32]?
+    var values: Values
+}
+
+/// Decodes the pages of one column chunk. String values are interned into `interner`, so a
+/// dictionary page's entries are interned once and its data pages map indices to codes.
+final class ChunkDecoder {
+    let leaf: Leaf
+    let chunk: ColumnMetadata
+    let file: UnsafeRawBufferPointer
+    let interner = StringInterner()
+    private var dictionary: Values?
+    private var scratch: [UInt8] = []
+
+    init(leaf: Leaf, chunk: ColumnMetadata, file: UnsafeRawBufferPointer) {
+        self.leaf = leaf
+        self.chunk = chunk
+        self.file = file
+    }
+
+    /// Calls `body` with each data page in order.
+    func forEachPage(_ body: (DecodedPage) throws(EncodingFailure) -> Void) throws(EncodingFailure) {
+        if chunk.valueCount == 0 { return }
+        var start = Int(chunk.dataPageOffset)
+        if let d = chunk.dictionaryPageOffset, d > 0, d < start { start = Int(d) }
+        let size = Int(chunk.compressedSize)
+        guard start >= 4, size >= 0, start <= file.count, size <= file.count &- start else {
+            throw EncodingFailure(message: "column chunk at byte \(start), \(size) bytes, is outside the file (\(file.count) bytes)")
+        }
+        let end = start &+ size
+        var position = start
+        var levelsRead = 0
+        while levelsRead < chunk.valueCount {
+            guard position < end else {
+                throw EncodingFailure(message: "column chunk ends after \(levelsRead) of \(chunk.valueCount) values")
+            }
+            var reader = ThriftReader(UnsafeRawBufferPointer(rebasing: file[position..<end]))
+            let header: PageHeader
+            do { header = try PageHeader(&reader) } catch { throw EncodingFailure(message: "corrupt page header at byte \(position)") }
+            position &+= reader.position
+            let compressedSize = Int(header.compressedSize), uncompressedSize = Int(header.uncompressedSize)
+            guard compressedSize >= 0, uncompressedSize >= 0, compressedSize <= end &- position, uncompressedSize <= 1 << 31 else {
+                throw EncodingFailure(message: "page at byte \(position) claims \(compressedSize) bytes, past the end of the column chunk")
+            }
+            let payload = UnsafeRawBufferPointer(rebasing: file[position..<(position &+ compressedSize)])
+            position &+= compressedSize
+            if let crc = header.crc {
+                let actual = UInt32(crc32(0, payload.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(payload.count)))
+                guard actual == UInt32(bitPattern: crc) else {
+                    throw EncodingFailure(message: "page checksum mismatch (CRC32 \(actual), the header says \(UInt32(bitPattern: crc)))")
+                }
+            }
+            switch header.type {
+            case .dictionary?:
+                try withPageBytes(payload, header, levels: 0) { bytes throws(EncodingFailure) in
+                    var cursor = ByteCursor(bytes)
+                    guard header.valueCount >= 0 else { throw EncodingFailure(message: "negative dictionary size") }
+                    dictionary = try decodeValues(&cursor, encoding: .plain, count: Int(header.valueCount))
+                }
+            case .data?, .dataV2?:
+                let page = try decodeDataPage(payload, header)
+                levelsRead &+= page.levelCount
+                try body(page)
+            case .index?, nil:
+                continue
+            }
+        }
+    }
+
+    /// The page's bytes after decompression; for v2 pages the first `levels` bytes are stored
+    /// uncompressed and copied in front.
+    private func withPageBytes(
+        _ payload: UnsafeRawBufferPointer, _ header: PageHeader, levels: Int,
+        _ body: (UnsafeRawBufferPointer) throws(EncodingFailure) -> Void
+    ) throws(EncodingFailure) {
+        let compressed = header.type == .dataV2 ? header.isCompressed : true
+        if chunk.codec == .uncompressed || !compressed {
+            guard payload.count == Int(header.uncompressedSize) else {
+                throw EncodingFailure(message: "page is \(payload.count) bytes, its header says \(header.uncompressedSize)")
+            }
+            return try body(payload)
+        }
+        guard levels <= payload.count, levels <= Int(header.uncompressedSize) else {
+            throw EncodingFailure(message: "page levels (\(levels) bytes) are longer than the page")
+        }
+        let size = Int(header.uncompressedSize)
+        if scratch.count < size { scratch = [UInt8](repeating: 0, count: size) }
+        // withUnsafeMutableBytes does not carry typed throws; the buffer pointer form does.
+        try scratch.withUnsafeMutableBufferPointer { buffer throws(EncodingFailure) in
+            let out = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<size])
+            if levels > 0 { out.baseAddress!.copyMemory(from: payload.baseAddress!, byteCount: levels) }
+            try chunk.codec.decompress(
+                UnsafeRawBufferPointer(rebasing: payload[levels...]),
+                into: UnsafeMutableRawBufferPointer(rebasing: out[levels...]))
+            try body(UnsafeRawBufferPointer(out))
+        }
+    }
+
+    private func decodeDataPage(_ payload: UnsafeRawBufferPointer, _ header: PageHeader) throws(EncodingFailure) -> DecodedPage {
+        guard header.valueCount >= 0, header.valueCount <= 1 << 28 else { throw EncodingFailure(message: "page claims \(header.valueCount) values") }
+        let n = Int(header.valueCount)
+        let isV2 = header.type == .dataV2
+        let levelBytes = isV2 ? Int(header.repetitionLength) &+ Int(header.definitionLength) : 0
+        guard levelBytes >= 0, header.repetitionLength >= 0, header.definitionLength >= 0 else { throw EncodingFailure(message: "negative level length") }
+        var page: DecodedPage?
+        try withPageBytes(payload, header, levels: levelBytes) { bytes throws(EncodingFailure) in
+            var cursor = ByteCursor(bytes)
+            var repetitions: [Int32]?, definitions: [Int32]?
+            if leaf.maxRepetition > 0 {
+                var levels = ByteCursor(isV2 ? try cursor.take(Int(header.repetitionLength)) : try cursor.lengthPrefixed())
+                repetitions = try decodeLevels(&levels, max: leaf.maxRepetition, count: n)
+            } else if isV2 {
+                _ = try cursor.take(Int(header.repetitionLength))
+            }
+            if leaf.maxDefinition > 0 {
+                guard isV2 || header.definitionEncoding == Encoding.rle.rawValue else {
+                    throw EncodingFailure(message: "definition levels in the deprecated BIT_PACKED encoding are not supported")
+                }
+                var levels = ByteCursor(isV2 ? try cursor.take(Int(header.definitionLength)) : try cursor.lengthPrefixed())
+                definitions = try decodeLevels(&levels, max: leaf.maxDefinition, count: n)
+            } else if isV2 {
+                _ = try cursor.take(Int(header.definitionLength))
+            }
+            var present = n
+            if let definitions {
+                let full = Int32(leaf.maxDefinition)
+                present = definitions.reduce(0) { $0 &+ ($1 == full ? 1 : 0) }
+            }
+            guard let encoding = Encoding(rawValue: header.encoding) else {
+                throw EncodingFailure(message: "unknown encoding \(header.encoding)")
+            }
+            let values = try decodeValues(&cursor, encoding: encoding, count: present)
+            page = DecodedPage(levelCount: n, definitions: definitions, repetitions: repetitions, values: values)
+        }
+        return page!
+    }
+
+    private func decodeLevels(_ cursor: inout ByteCursor, max: Int, count: Int) throws(EncodingFailure) -> [Int32] {
+        var levels = [Int32](repeating: 0, count: count)
+        try levels.withUnsafeMutableBufferPointer { out throws(EncodingFailure) in
+            try decodeHybrid(&cursor, bitWidth: bitWidth(max), count: count, into: out.baseAddress!)
+        }
+        for level in levels where level < 0 || level > max {
+            throw EncodingFailure(message: "level \(level) is over the column's maximum \(max)")
+        }
+        return levels
+    }
+
+    /// `count` non-null values in `encoding`, converted to trq's storage.
+    func decodeValues(_ cursor: inout ByteCursor, encoding: Encoding, count n: Int) throws(EncodingFailure) -> Values {
+        switch encoding {
+        case .plainDictionary, .rleDictionary:
+            guard let dictionary else { throw EncodingFailure(message: "dictionary-encoded page without a dictionary page") }
+            let width = n == 0 && cursor.remaining == 0 ? 0 : Int(try cursor.take(1)[0])
+            var indices = [Int32](repeating: 0, count: n)
+            try indices.withUnsafeMutableBufferPointer { out throws(EncodingFailure) in
+                try decodeHybrid(&cursor, bitWidth: width, count: n, into: out.baseAddress!)
+            }
+            let size = dictionary.count
+            for index in indices where index < 0 || Int(index) >= size {
+                throw EncodingFailure(message: "dictionary index \(index) is past the dictionary's \(size) entries")
+            }
+            return dictionary.gather(indices)
+        case .plain:
+            return try convert(decodePlain(&cursor, count: n))
+        case .rle:
+            guard leaf.type == .boolean else { throw EncodingFailure(message: "RLE encoding of a \(leaf.type) column") }
+            var bits = ByteCursor(try cursor.lengthPrefixed())
+            var raw = [Int32](repeating: 0, count: n)
+            try raw.withUnsafeMutableBufferPointer { out throws(EncodingFailure) in
+                try decodeHybrid(&bits, bitWidth: 1, count: n, into: out.baseAddress!)
+            }
+            return .bool(raw.map { $0 != 0 })
+        case .deltaBinaryPacked:
+            let values = try decodeDeltaBinaryPacked(&cursor, limit: n)
+            guard values.count == n else { throw EncodingFailure(message: "delta data has \(values.count) of \(n) values") }
+            switch leaf.type {
+            case .int32: return try convert(.int32(values.map { Int32(truncatingIfNeeded: $0) }))
+            case .int64: return try convert(.int64(values))
+            default: throw EncodingFailure(message: "DELTA_BINARY_PACKED encoding of a \(leaf.type) column")
+            }
+        case .deltaLengthByteArray:
+            return try convert(.bytes(try decodeDeltaLengthByteArrays(&cursor, count: n)))
+        case .deltaByteArray:
+            return try convert(.bytes(try decodeDeltaByteArrays(&cursor, count: n)))
+        case .byteStreamSplit:
+            let width: Int
+            switch leaf.type {
+            case .float, .int32: width = 4
+            case .double, .int64: width = 8
+            case .fixedLenByteArray: width = leaf.typeLength
+            default: throw EncodingFailure(message: "BYTE_STREAM_SPLIT encoding of a \(leaf.type) column")
+            }
+            let plain = try unsplitByteStreams(cursor.rest, width: width, count: n)
+            return try plain.withUnsafeBufferPointer { bytes throws(EncodingFailure) in
+                var inner = ByteCursor(UnsafeRawBufferPointer(bytes))
+                return try convert(decodePlain(&inner, count: n))
+            }
+        case .bitPacked:
+            throw EncodingFailure(message: "BIT_PACKED is only defined for levels")
+        }
+    }
+
+    /// Values as the file stores them, before the logical type applies.
+    enum Physical {
+        case bool([Bool]), int32([Int32]), int64([Int64]), int96Micros([Int64]), float([Float]), double([Double])
+        case bytes(ByteStrings)
+    }
+
+    private func decodePlain(_ cursor: inout ByteCursor, count n: Int) throws(EncodingFailure) -> Physical {
+        func fixed<T>(_ type: T.Type) throws(EncodingFailure) -> [T] {
+            let raw = try cursor.take(n &* MemoryLayout<T>.size)
+            return [T](unsafeUninitializedCapacity: n) { out, count in
+                UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
+                count = n
+            }
+        }
+        switch leaf.type {
+        case .boolean:
+            let raw = try cursor.take((n &+ 7) >> 3)
+            return .bool((0..<n).map { raw[$0 >> 3] & (1 << UInt8($0 & 7)) != 0 })
+        case .int32: return .int32(try fixed(Int32.self))
+        case .int64: return .int64(try fixed(Int64.self))
+        case .float: return .float(try fixed(Float.self))
+        case .double: return .double(try fixed(Double.self))
+        case .int96:
+            let raw = try cursor.take(n &* 12)
+            return .int96Micros((0..<n).map { i in
+                let nanos = raw.loadUnaligned(fromByteOffset: i &* 12, as: Int64.self).littleEndian
+                let julianDay = Int64(raw.loadUnaligned(fromByteOffset: i &* 12 &+ 8, as: UInt32.self).littleEndian)
+                return (julianDay &- 2_440_588) &* microsPerDay &+ floorDivide(nanos, 1000)
+            })
+        case .byteArray: return .bytes(try decodePlainByteArrays(&cursor, count: n))
+        case .fixedLenByteArray: return .bytes(try decodeFixedByteArrays(&cursor, count: n, width: leaf.typeLength))
+        }
+    }
+
+    private func convert(_ physical: Physical) throws(EncodingFailure) -> Values {
+        switch (physical, leaf.mapping) {
+        case (.bool(let v), _): return .bool(v)
+        case (.int32(let v), .date): return .int32(v)
+        case (.int32(let v), .uint32): return .int64(v.map { Int64(UInt32(bitPattern: $0)) })
+        case (.int32(let v), .decimal(let scale)): return .double(v.map { Double($0) / power10(scale) })
+        case (.int32(let v), _): return .int64(v.map { Int64($0) })
+        case (.int64(let v), .decimal(let scale)): return .double(v.map { Double($0) / power10(scale) })
+        case (.int64(let v), .timestamp(.millis)): return .int64(v.map { $0 &* 1000 })
+        case (.int64(let v), .timestamp(.nanos)): return .int64(v.map { floorDivide($0, 1000) })
+        case (.int64(let v), _): return .int64(v)
+        case (.int96Micros(let v), _): return .int64(v)
+        case (.float(let v), _): return .double(v.map { Double($0) })
+        case (.double(let v), _): return .double(v)
+        case (.bytes(let strings), let mapping):
+            return try strings.withBase { base throws(EncodingFailure) in
+                try convertBytes(strings, base, mapping)
+            }
+        }
+    }
+
+    private func convertBytes(_ strings: ByteStrings, _ base: UnsafePointer<UInt8>, _ mapping: ValueMapping) throws(EncodingFailure) -> Values {
+        let n = strings.count
+        switch mapping {
+        case .decimal(let scale):
+            return .double((0..<n).map { decimalValue(UnsafeBufferPointer(start: base + strings.starts[$0], count: strings.lengths[$0])) / power10(scale) })
+        case .float16:
+            guard strings.lengths.allSatisfy({ $0 == 2 }) else { throw EncodingFailure(message: "FLOAT16 values must be 2 bytes") }
+            return .double((0..<n).map { i in
+                let bits = UInt16(base[strings.starts[i]]) | UInt16(base[strings.starts[i] &+ 1]) << 8
+                return Double(halfToFloat(bits))
+            })
+        case .string:
+            return .int32((0..<n).map { interner.intern(base + strings.starts[$0], strings.lengths[$0]) })
+        case .binary, .uuid:
+            return .int32((0..<n).map { i in
+                let bytes = UnsafeBufferPointer(start: base + strings.starts[i], count: strings.lengths[i])
+                let text = mapping == .uuid && bytes.count == 16 ? uuidText(bytes) : hexTextUnlessUTF8(bytes)
+                guard var text else { return interner.intern(bytes.baseAddress ?? base, bytes.count) }
+                return text.withUTF8 { interner.intern($0.baseAddress ?? base, $0.count) }
+            })
+        default:
+            throw EncodingFailure(message: "a byte-array column annotated as \(mapping.dataType)")
+        }
+    }
+}
+
+@inline(__always) func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q &- 1 : q
+}
+
+func power10(_ exponent: Int32) -> Double {
+    var result = 1.0
+    for _ in 0..<max(0, exponent) { result *= 10 }
+    return exponent < 0 ? 1 / power10(-exponent) : result
+}
+
+/// A big-endian two's-complement integer of any length, as a Double.
+func decimalValue(_ bytes: UnsafeBufferPointer<UInt8>) -> Double {
+    guard let first = bytes.first else { return 0 }
+    if bytes.count <= 8 {
+        var v = Int64(Int8(bitPattern: first))
+        for b in bytes.dropFirst() { v = v << 8 | Int64(b) }
+        return Double(v)
+    }
+    var v = Double(Int8(bitPattern: first))
+    for b in bytes.dropFirst() { v = v * 256 + Double(b) }
+    return v
+}
+
+/// IEEE 754 binary16 to Float (Float16 is not available on every platform Swift targets).
+func halfToFloat(_ bits: UInt16) -> Float {
+    let sign: Float = bits & 0x8000 != 0 ? -1 : 1
+    let exponent = Int(bits >> 10 & 0x1F), fraction = Float(bits & 0x3FF)
+    switch exponent {
+    case 0: return sign * fraction * 0x1p-24
+    case 31: return fraction == 0 ? sign * .infinity : .nan
+    default: return sign * (1 + fraction / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
+    }
+}
+
+/// nil when the bytes are UTF-8 text (kept as is), else their hex digits after `0x`.
+func hexTextUnlessUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    if String(validating: bytes, as: UTF8.self) != nil { return nil }
+    return hexText(bytes)
+}
+
+func hexText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = [UInt8(ascii: "0"), UInt8(ascii: "x")]
+    for b in bytes {
+        text.append(digits[Int(b >> 4)])
+        text.append(digits[Int(b & 15)])
+    }
+    return String(decoding: text, as: UTF8.self)
+}
+
+func uuidText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    var hex = Array(hexText(bytes).utf8.dropFirst(2))
+    for at in [20, 16, 12, 8] { hex.insert(UInt8(ascii: "-"), at: at) }
+    return String(decoding: hex, as: UTF8.self)
+}

@@ -1,0 +1,229 @@
+// Decoders for Parquet's value and level encodings. Inputs are untrusted: every read is
+// bounds-checked and malformed data throws `EncodingFailure`.
+
+struct EncodingFailure: Error { var message: String }
+
+/// A byte range being decoded from the front.
+struct ByteCursor {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    var position = 0
+
+    init(_ buffer: UnsafeRawBufferPointer) {
+        base = buffer.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? UnsafePointer(bitPattern: 1)!
+        count = buffer.count
+    }
+
+    var remaining: Int { count &- position }
+    var rest: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + position, count: remaining) }
+
+    mutating func varint() throws(EncodingFailure) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard position < count, shift < 64 else { throw EncodingFailure(message: "truncated varint") }
+            let b = base[position]
+            position &+= 1
+            result |= UInt64(b & 0x7F) << shift
+            if b & 0x80 == 0 { return result }
+            shift &+= 7
+        }
+    }
+
+    mutating func zigzag() throws(EncodingFailure) -> Int64 {
+        let v = try varint()
+        return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
+    }
+
+    mutating func take(_ n: Int) throws(EncodingFailure) -> UnsafeRawBufferPointer {
+        guard n >= 0, n <= remaining else { throw EncodingFailure(message: "needs \(n) bytes, \(remaining) left") }
+        defer { position &+= n }
+        return UnsafeRawBufferPointer(start: base + position, count: n)
+    }
+
+    /// A little-endian UInt32 length prefix (data page v1 levels).
+    mutating func lengthPrefixed() throws(EncodingFailure) -> UnsafeRawBufferPointer {
+        let header = try take(4)
+        return try take(Int(header.loadUnaligned(as: UInt32.self).littleEndian))
+    }
+}
+
+/// `width` bits (0...64) starting at bit `bit` of `p[0..<count]`, least significant first;
+/// the caller has checked that `bit + width <= count * 8`.
+@inline(__always) func loadBits(_ p: UnsafePointer<UInt8>, _ count: Int, _ bit: Int, _ width: Int) -> UInt64 {
+    let byte = bit >> 3, shift = UInt64(bit & 7)
+    var word: UInt64
+    if byte &+ 8 <= count {
+        word = UnsafeRawPointer(p + byte).loadUnaligned(as: UInt64.self).littleEndian
+    } else {
+        word = 0
+        var k = 0
+        while byte &+ k < count {
+            word |= UInt64(p[byte &+ k]) << UInt64(k &* 8)
+            k &+= 1
+        }
+    }
+    var value = word >> shift
+    if shift &+ UInt64(width) > 64, byte &+ 8 < count { value |= UInt64(p[byte &+ 8]) << (64 &- shift) }
+    return width >= 64 ? value : value & ((1 << UInt64(width)) &- 1)
+}
+
+/// The bit width of values up to `maxValue`.
+func bitWidth(_ maxValue: Int) -> Int { maxValue == 0 ? 0 : Int.bitWidth &- maxValue.leadingZeroBitCount }
+
+/// Decodes `n` values of the RLE/bit-packed hybrid encoding into `out`.
+func decodeHybrid(_ cursor: inout ByteCursor, bitWidth: Int, count n: Int, into out: UnsafeMutablePointer<Int32>) throws(EncodingFailure) {
+    guard bitWidth <= 32 else { throw EncodingFailure(message: "bit width \(bitWidth) is over 32") }
+    var filled = 0
+    let valueBytes = (bitWidth &+ 7) >> 3
+    while filled < n {
+        let header = try cursor.varint()
+        if header & 1 == 0 {
+            let run = Int(clamping: header >> 1)
+            let raw = try cursor.take(valueBytes)
+            var value: UInt32 = 0
+            for k in 0..<valueBytes { value |= UInt32(raw[k]) << UInt32(k &* 8) }
+            let take = min(run, n &- filled)
+            (out + filled).update(repeating: Int32(bitPattern: value), count: take)
+            filled &+= take
+        } else {
+            let groups = Int(clamping: header >> 1)
+            guard groups <= cursor.remaining else { throw EncodingFailure(message: "bit-packed run past the end of the page") }
+            // The last run may be cut short after its final value.
+            let bytes = min(groups &* bitWidth, cursor.remaining)
+            let take = min(groups &* 8, n &- filled)
+            guard take &* bitWidth <= bytes &* 8 else { throw EncodingFailure(message: "bit-packed run past the end of the page") }
+            let p = cursor.base + cursor.position
+            for j in 0..<take {
+                out[filled &+ j] = Int32(truncatingIfNeeded: loadBits(p, bytes, j &* bitWidth, bitWidth))
+            }
+            filled &+= take
+            cursor.position &+= bytes
+        }
+    }
+}
+
+/// DELTA_BINARY_PACKED: at most `limit` values (the page's count, which bounds a hostile header).
+func decodeDeltaBinaryPacked(_ cursor: inout ByteCursor, limit: Int) throws(EncodingFailure) -> [Int64] {
+    let blockSize = Int(clamping: try cursor.varint())
+    let miniblocks = Int(clamping: try cursor.varint())
+    let total = Int(clamping: try cursor.varint())
+    var previous = try cursor.zigzag()
+    guard miniblocks > 0, blockSize > 0, blockSize % miniblocks == 0, (blockSize / miniblocks) % 8 == 0, blockSize <= 1 << 20 else {
+        throw EncodingFailure(message: "bad delta block header (block \(blockSize), \(miniblocks) miniblocks)")
+    }
+    guard total <= limit else { throw EncodingFailure(message: "delta header claims \(total) values, the page has \(limit)") }
+    let perMiniblock = blockSize / miniblocks
+    var values: [Int64] = []
+    values.reserveCapacity(total)
+    if total > 0 { values.append(previous) }
+    var widths = [Int](repeating: 0, count: miniblocks)
+    while values.count < total {
+        let minDelta = try cursor.zigzag()
+        let raw = try cursor.take(miniblocks)
+        for m in 0..<miniblocks { widths[m] = Int(raw[m]) }
+        for m in 0..<miniblocks where values.count < total {
+            let width = widths[m]
+            guard width <= 64 else { throw EncodingFailure(message: "delta bit width \(width) is over 64") }
+            let take = min(perMiniblock, total &- values.count)
+            let bytes = min(perMiniblock &* width / 8, cursor.remaining)
+            guard take &* width <= bytes &* 8 else { throw EncodingFailure(message: "delta miniblock past the end of the page") }
+            let p = cursor.base + cursor.position
+            for j in 0..<take {
+                previous = previous &+ minDelta &+ Int64(bitPattern: loadBits(p, bytes, j &* width, width))
+                values.append(previous)
+            }
+            cursor.position &+= bytes
+        }
+    }
+    return values
+}
+
+/// Byte strings of one page: `lengths[i]` bytes at `starts[i]` of the page (`base`), or of
+/// `storage` when they had to be rebuilt (DELTA_BYTE_ARRAY).
+struct ByteStrings {
+    var base: UnsafePointer<UInt8>
+    var starts: [Int]
+    var lengths: [Int]
+    var storage: [UInt8]?
+
+    var count: Int { starts.count }
+
+    func withBase<R>(_ body: (UnsafePointer<UInt8>) throws(EncodingFailure) -> R) throws(EncodingFailure) -> R {
+        guard let storage else { return try body(base) }
+        return try storage.withUnsafeBufferPointer { buffer throws(EncodingFailure) in
+            try body(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+        }
+    }
+}
+
+/// PLAIN BYTE_ARRAY: each value is a 4-byte little-endian length and its bytes.
+func decodePlainByteArrays(_ cursor: inout ByteCursor, count n: Int) throws(EncodingFailure) -> ByteStrings {
+    var starts = [Int](), lengths = [Int]()
+    starts.reserveCapacity(n)
+    lengths.reserveCapacity(n)
+    for _ in 0..<n {
+        let header = try cursor.take(4)
+        let length = Int(header.loadUnaligned(as: UInt32.self).littleEndian)
+        guard length <= cursor.remaining else { throw EncodingFailure(message: "string of \(length) bytes past the end of the page") }
+        starts.append(cursor.position)
+        lengths.append(length)
+        cursor.position &+= length
+    }
+    return ByteStrings(base: cursor.base, starts: starts, lengths: lengths)
+}
+
+/// PLAIN FIXED_LEN_BYTE_ARRAY.
+func decodeFixedByteArrays(_ cursor: inout ByteCursor, count n: Int, width: Int) throws(EncodingFailure) -> ByteStrings {
+    guard width >= 0, n &* width <= cursor.remaining else { throw EncodingFailure(message: "\(n) values of \(width) bytes past the end of the page") }
+    let first = cursor.position
+    cursor.position &+= n &* width
+    return ByteStrings(base: cursor.base, starts: (0..<n).map { first &+ $0 &* width }, lengths: [Int](repeating: width, count: n))
+}
+
+func decodeDeltaLengthByteArrays(_ cursor: inout ByteCursor, count n: Int) throws(EncodingFailure) -> ByteStrings {
+    let lengths = try decodeDeltaBinaryPacked(&cursor, limit: n).map { Int(truncatingIfNeeded: $0) }
+    var starts = [Int]()
+    starts.reserveCapacity(lengths.count)
+    for length in lengths {
+        guard length >= 0, length <= cursor.remaining else { throw EncodingFailure(message: "string of \(length) bytes past the end of the page") }
+        starts.append(cursor.position)
+        cursor.position &+= length
+    }
+    return ByteStrings(base: cursor.base, starts: starts, lengths: lengths)
+}
+
+/// DELTA_BYTE_ARRAY: each value is a prefix of the previous one plus a suffix.
+func decodeDeltaByteArrays(_ cursor: inout ByteCursor, count n: Int) throws(EncodingFailure) -> ByteStrings {
+    let prefixes = try decodeDeltaBinaryPacked(&cursor, limit: n)
+    let suffixes = try decodeDeltaLengthByteArrays(&cursor, count: n)
+    guard prefixes.count == suffixes.count else { throw EncodingFailure(message: "\(prefixes.count) prefixes for \(suffixes.count) suffixes") }
+    var storage: [UInt8] = []
+    var starts = [Int](), lengths = [Int]()
+    var previousStart = 0, previousLength = 0
+    for i in 0..<prefixes.count {
+        let prefix = Int(truncatingIfNeeded: prefixes[i])
+        guard prefix >= 0, prefix <= previousLength else { throw EncodingFailure(message: "prefix of \(prefix) bytes is longer than the previous value") }
+        let start = storage.count
+        storage.reserveCapacity(start &+ prefix &+ suffixes.lengths[i])
+        for k in 0..<prefix { storage.append(storage[previousStart &+ k]) }
+        storage.append(contentsOf: UnsafeBufferPointer(start: suffixes.base + suffixes.starts[i], count: suffixes.lengths[i]))
+        previousStart = start
+        previousLength = prefix &+ suffixes.lengths[i]
+        starts.append(start)
+        lengths.append(previousLength)
+    }
+    return ByteStrings(base: suffixes.base, starts: starts, lengths: lengths, storage: storage)
+}
+
+/// BYTE_STREAM_SPLIT back to PLAIN order: byte k of value i is at k * n + i.
+func unsplitByteStreams(_ bytes: UnsafeRawBufferPointer, width: Int, count n: Int) throws(EncodingFailure) -> [UInt8] {
+    guard width > 0, n &* width <= bytes.count else { throw EncodingFailure(message: "byte-stream-split data is shorter than \(n) values") }
+    let stride = bytes.count / width
+    return [UInt8](unsafeUninitializedCapacity: n &* width) { out, count in
+        for i in 0..<n {
+            for k in 0..<width { out[i &* width &+ k] = bytes[k &* stride &+ i] }
+        }
+        count = n &* width
+    }
+}
