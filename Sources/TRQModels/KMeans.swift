@@ -1,3 +1,4 @@
+import CModelKernels
 import Foundation
 import TRQFrame
 
@@ -77,14 +78,18 @@ public func kMeans(_ x: [Double], rows n: Int, features d: Int, k: Int, options:
     guard k >= 1 else { throw ModelError("k \(k) must be at least 1") }
     guard n >= k else { throw ModelError("k-means with k \(k) needs at least \(k) rows with every feature present; there are \(n)") }
     guard d >= 1 else { throw ModelError("k-means needs at least one feature column") }
+    // Rows padded to a multiple of 8 doubles for the distance kernel (the padding is zero everywhere).
+    let stride = (d + 7) / 8 * 8
+    var padded = [Double](repeating: 0, count: n * stride)
+    for r in 0..<n { for f in 0..<d { padded[r &* stride &+ f] = x[r &* d &+ f] } }
     var fits = [KMeansFit?](repeating: nil, count: options.restarts)
     try fits.withUnsafeMutableBufferPointer { (out) throws(FrameError) in
         let shared = UncheckedSendable(out.baseAddress!)
-        try x.withUnsafeBufferPointer { (xv) throws(FrameError) in
+        try padded.withUnsafeBufferPointer { (xv) throws(FrameError) in
             let data = UncheckedSendable(xv.baseAddress!)
             try parallelChunks(options.restarts, threads: options.threads) { start, _ in
                 var rng = SeededGenerator(seed: options.seed, stream: UInt64(start))
-                var fit = KMeansFit(x: data.value, rows: n, features: d, k: k)
+                var fit = KMeansFit(x: data.value, rows: n, features: d, stride: stride, k: k)
                 fit.seedPlusPlus(rng: &rng)
                 fit.lloyd(maxIterations: options.iterations)
                 shared.value[start] = fit
@@ -93,32 +98,41 @@ public func kMeans(_ x: [Double], rows n: Int, features d: Int, k: Int, options:
     }
     var best = fits[0]!
     for fit in fits.dropFirst() where fit!.inertia < best.inertia { best = fit! }
-    return best.result()
+    return padded.withUnsafeBufferPointer { best.result(x: $0.baseAddress!) }
 }
 
-/// One k-means start: centres, assignments and Hamerly's bounds.
+/// One k-means start: centres, assignments and Hamerly's bounds. Rows and centres are `stride`
+/// doubles apart (zero padding after the `d` features), for `trq_squared_distances`.
 struct KMeansFit {
     let x: UnsafePointer<Double>
     let n: Int
     let d: Int
+    let stride: Int
     let k: Int
     var centers: [Double]
     var labels: [Int32]
     var inertia = Double.infinity
     var iterations = 0
 
-    init(x: UnsafePointer<Double>, rows: Int, features: Int, k: Int) {
+    init(x: UnsafePointer<Double>, rows: Int, features: Int, stride: Int, k: Int) {
         self.x = x
         n = rows
         d = features
+        self.stride = stride
         self.k = k
-        centers = [Double](repeating: 0, count: k * features)
+        centers = [Double](repeating: 0, count: k * stride)
         labels = [Int32](repeating: 0, count: rows)
+    }
+
+    /// out[j] = squared distance from `point` to rows[j], j < count.
+    @inline(__always) func squaredDistances(_ point: UnsafePointer<Double>, _ rows: UnsafePointer<Double>, count: Int,
+                                            into out: UnsafeMutablePointer<Double>) {
+        trq_squared_distances(simdLevel, point, rows, Int64(count), Int64(stride), out)
     }
 
     @inline(__always) func squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>) -> Double {
         var s = 0.0
-        for f in 0..<d { let t = a[f] - b[f]; s += t * t }
+        squaredDistances(a, b, count: 1, into: &s)
         return s
     }
 
@@ -129,12 +143,8 @@ struct KMeansFit {
         var closest = [Double](repeating: 0, count: n), candidate = [Double](repeating: 0, count: n)
         var best = [Double](repeating: 0, count: n)
         let first = rng.nextInt(below: n)
-        for f in 0..<d { centers[f] = x[first &* d &+ f] }
-        var potential = 0.0
-        for r in 0..<n {
-            closest[r] = squaredDistance(x + r &* d, x + first &* d)
-            potential += closest[r]
-        }
+        for f in 0..<d { centers[f] = x[first &* stride &+ f] }
+        closest.withUnsafeMutableBufferPointer { squaredDistances(x + first &* stride, x, count: n, into: $0.baseAddress!) }
         var cumulative = [Double](repeating: 0, count: n)
         for c in 1..<max(1, k) {
             var running = 0.0
@@ -155,19 +165,11 @@ struct KMeansFit {
                     row = rng.nextInt(below: n)
                 }
                 var p = 0.0
-                let centre = x + row &* d
                 closest.withUnsafeBufferPointer { closest in
                     candidate.withUnsafeMutableBufferPointer { candidate in
+                        squaredDistances(x + row &* stride, x, count: n, into: candidate.baseAddress!)
                         for r in 0..<n {
-                            // Summing stops once the distance reaches the row's nearest so far.
-                            let limit = closest[r], a = x + r &* d
-                            var sum = 0.0
-                            for f in 0..<d {
-                                let t = a[f] - centre[f]
-                                sum += t * t
-                                if sum >= limit { break }
-                            }
-                            candidate[r] = min(limit, sum)
+                            candidate[r] = min(closest[r], candidate[r])
                             p += candidate[r]
                         }
                     }
@@ -178,11 +180,9 @@ struct KMeansFit {
                     swap(&best, &candidate)
                 }
             }
-            for f in 0..<d { centers[c &* d &+ f] = x[bestRow &* d &+ f] }
+            for f in 0..<d { centers[c &* stride &+ f] = x[bestRow &* stride &+ f] }
             swap(&closest, &best)
-            potential = bestPotential
         }
-        _ = potential
     }
 
     /// Lloyd iterations with Hamerly's bounds until no row changes cluster. The clusters' sums
@@ -190,25 +190,27 @@ struct KMeansFit {
     mutating func lloyd(maxIterations: Int) {
         let upper = UnsafeMutablePointer<Double>.allocate(capacity: n), lower = UnsafeMutablePointer<Double>.allocate(capacity: n)
         let label = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        let c = UnsafeMutablePointer<Double>.allocate(capacity: k &* d), sums = UnsafeMutablePointer<Double>.allocate(capacity: k &* d)
+        let c = UnsafeMutablePointer<Double>.allocate(capacity: k &* stride), sums = UnsafeMutablePointer<Double>.allocate(capacity: k &* d)
+        let dist = UnsafeMutablePointer<Double>.allocate(capacity: k)
         var counts = [Int](repeating: 0, count: k), moved = [Double](repeating: 0, count: k), halfGap = [Double](repeating: 0, count: k)
-        defer { upper.deallocate(); lower.deallocate(); label.deallocate(); c.deallocate(); sums.deallocate() }
-        c.initialize(from: centers, count: k &* d)
+        defer { upper.deallocate(); lower.deallocate(); label.deallocate(); c.deallocate(); sums.deallocate(); dist.deallocate() }
+        c.initialize(from: centers, count: k &* stride)
         sums.initialize(repeating: 0, count: k &* d)
-        let x = self.x, n = self.n, d = self.d, k = self.k
-        @inline(__always) func distance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>) -> Double {
-            var s = 0.0
-            for f in 0..<d { let t = a[f] - b[f]; s += t * t }
-            return s
+        let x = self.x, n = self.n, d = self.d, k = self.k, stride = self.stride
+        /// The nearest and second nearest centre of a row (squared distances).
+        @inline(__always) func nearestTwo(_ row: UnsafePointer<Double>) -> (index: Int, best: Double, second: Double) {
+            squaredDistances(row, c, count: k, into: dist)
+            var best = Double.infinity, second = Double.infinity, bestIndex = 0
+            for j in 0..<k {
+                let v = dist[j]
+                if v < best { second = best; best = v; bestIndex = j } else if v < second { second = v }
+            }
+            return (bestIndex, best, second)
         }
         // First assignment: every row to its nearest centre, with its bounds.
         for r in 0..<n {
-            let row = x + r &* d
-            var best = Double.infinity, second = Double.infinity, bestIndex = 0
-            for j in 0..<k {
-                let dist = distance(row, c + j &* d)
-                if dist < best { second = best; best = dist; bestIndex = j } else if dist < second { second = dist }
-            }
+            let row = x + r &* stride
+            let (bestIndex, best, second) = nearestTwo(row)
             upper[r] = best.squareRoot()
             lower[r] = second.squareRoot()
             label[r] = Int32(truncatingIfNeeded: bestIndex)
@@ -216,22 +218,22 @@ struct KMeansFit {
             let s = sums + bestIndex &* d
             for f in 0..<d { s[f] += row[f] }
         }
-        var iteration = 0
+        var iteration = 0, converged = false
         while true {
             iteration &+= 1
             // New centres: the means of their rows; an empty cluster restarts at the row farthest
             // from its centre, and every lower bound is dropped so all rows look again.
             var emptied = false
             for j in 0..<k {
-                let centre = c + j &* d
+                let centre = c + j &* stride
                 var shift = 0.0
                 if counts[j] == 0 {
                     var far = 0, farDistance = -1.0
                     for r in 0..<n {
-                        let dist = distance(x + r &* d, c + Int(label[r]) &* d)
-                        if dist > farDistance { farDistance = dist; far = r }
+                        let distance = squaredDistance(x + r &* stride, c + Int(label[r]) &* stride)
+                        if distance > farDistance { farDistance = distance; far = r }
                     }
-                    for f in 0..<d { let t = x[far &* d &+ f] - centre[f]; shift += t * t; centre[f] = x[far &* d &+ f] }
+                    for f in 0..<d { let t = x[far &* stride &+ f] - centre[f]; shift += t * t; centre[f] = x[far &* stride &+ f] }
                     emptied = true
                 } else {
                     let inv = 1 / Double(counts[j])
@@ -257,8 +259,9 @@ struct KMeansFit {
                 }
             }
             for a in 0..<k {
+                squaredDistances(c + a &* stride, c, count: k, into: dist)
                 var m = Double.infinity
-                for b in 0..<k where b != a { m = min(m, distance(c + a &* d, c + b &* d)) }
+                for b in 0..<k where b != a { m = min(m, dist[b]) }
                 halfGap[a] = m.squareRoot() / 2
             }
             var changed = 0
@@ -268,21 +271,10 @@ struct KMeansFit {
                 lower[r] = emptied ? 0 : lower[r] - (a == largestIndex ? secondLargest : largest)
                 let bound = max(halfGap[a], lower[r])
                 if upper[r] <= bound { continue }
-                let row = x + r &* d
-                upper[r] = distance(row, c + a &* d).squareRoot()
+                let row = x + r &* stride
+                upper[r] = squaredDistance(row, c + a &* stride).squareRoot()
                 if upper[r] <= bound { continue }
-                var best = Double.infinity, second = Double.infinity, bestIndex = 0
-                for j in 0..<k {
-                    // A centre is dropped as soon as its partial distance reaches the second nearest.
-                    let centre = c + j &* d
-                    var dist = 0.0
-                    for f in 0..<d {
-                        let t = row[f] - centre[f]
-                        dist += t * t
-                        if dist >= second { break }
-                    }
-                    if dist < best { second = best; best = dist; bestIndex = j } else if dist < second { second = dist }
-                }
+                let (bestIndex, best, second) = nearestTwo(row)
                 upper[r] = best.squareRoot()
                 lower[r] = second.squareRoot()
                 if bestIndex != a {
@@ -294,27 +286,34 @@ struct KMeansFit {
                     changed &+= 1
                 }
             }
-            if changed == 0 && !emptied { break }
+            if changed == 0 && !emptied {
+                converged = true
+                break
+            }
         }
         iterations = iteration
-        for i in 0..<(k &* d) { centers[i] = c[i] }
-        // Final assignment to the final centres and the exact inertia.
+        for i in 0..<(k &* stride) { centers[i] = c[i] }
+        // At a fixed point every row is with its nearest centre (the bounds prove it), so only the
+        // inertia is left; after the iteration limit the centres have moved since, and rows are
+        // assigned again.
         var total = 0.0
         for r in 0..<n {
-            let row = x + r &* d
-            var best = Double.infinity, bestIndex = 0
-            for j in 0..<k {
-                let dist = distance(row, c + j &* d)
-                if dist < best { best = dist; bestIndex = j }
+            let row = x + r &* stride
+            if converged {
+                labels[r] = label[r]
+                total += squaredDistance(row, c + Int(label[r]) &* stride)
+            } else {
+                let (bestIndex, best, _) = nearestTwo(row)
+                labels[r] = Int32(truncatingIfNeeded: bestIndex)
+                total += best
             }
-            labels[r] = Int32(truncatingIfNeeded: bestIndex)
-            total += best
         }
         inertia = total
     }
 
-    /// The fit with clusters renumbered by size (largest first, equal sizes by their first row).
-    func result() -> KMeansResult {
+    /// The fit with clusters renumbered by size (largest first, equal sizes by their first row),
+    /// centres unpadded; `x` is the padded rows the fit was made on.
+    func result(x: UnsafePointer<Double>) -> KMeansResult {
         var counts = [Int](repeating: 0, count: k), firstRow = [Int](repeating: Int.max, count: k)
         for (r, l) in labels.enumerated() {
             counts[Int(l)] += 1
@@ -324,9 +323,9 @@ struct KMeansFit {
         var rank = [Int32](repeating: 0, count: k)
         for (i, j) in order.enumerated() { rank[j] = Int32(i) }
         var sorted = [Double](repeating: 0, count: k * d)
-        for (i, j) in order.enumerated() { for f in 0..<d { sorted[i * d + f] = centers[j * d + f] } }
-        let distances = (0..<n).map { r in
-            centers.withUnsafeBufferPointer { squaredDistance(x + r &* d, $0.baseAddress! + Int(labels[r]) &* d).squareRoot() }
+        for (i, j) in order.enumerated() { for f in 0..<d { sorted[i * d + f] = centers[j * stride + f] } }
+        let distances = centers.withUnsafeBufferPointer { c in
+            (0..<n).map { r in squaredDistance(x + r &* stride, c.baseAddress! + Int(labels[r]) &* stride).squareRoot() }
         }
         return KMeansResult(k: k, centers: sorted, labels: labels.map { rank[Int($0)] }, distances: distances,
                             inertia: inertia, iterations: iterations)

@@ -165,6 +165,25 @@ private func checkEveryKernel(level: Int32, against reference: Int32?) {
             }
         }
     }
+
+    // squared_distances (doubles): the 16-wide path and the general one; the sums are exact to
+    // double rounding, so they must agree to 1e-12.
+    for stride in [8, 16, 24] {
+        let count = 9
+        let point = (0..<stride).map { _ in Double.random(in: -3..<3, using: &random) }
+        let rows = (0..<(count * stride)).map { _ in Double.random(in: -3..<3, using: &random) }
+        var out = [Double](repeating: .nan, count: count)
+        trq_squared_distances(level, point, rows, Int64(count), Int64(stride), &out)
+        var expected = [Double](repeating: .nan, count: count)
+        if let reference {
+            trq_squared_distances(reference, point, rows, Int64(count), Int64(stride), &expected)
+        } else {
+            for j in 0..<count { expected[j] = (0..<stride).reduce(0.0) { $0 + (point[$1] - rows[j * stride + $1]) * (point[$1] - rows[j * stride + $1]) } }
+        }
+        for j in 0..<count where !(abs(out[j] - expected[j]) <= 1e-12 * (1 + expected[j])) {
+            Issue.record("squared_distances stride \(stride): row \(j) is \(out[j]), expected \(expected[j])")
+        }
+    }
 }
 
 /// Equal up to float rounding of sums of a few dozen terms of magnitude about 1.

@@ -1,4 +1,4 @@
-// Small float kernels for TRQModels' ALS and neural networks.
+// Small float kernels for TRQModels' ALS and neural networks, and k-means' double distances.
 //
 // Why not only OpenBLAS: the hot products are tiny (one 64-float row at a time, or a 64x64 matrix),
 // where a BLAS call costs more than the arithmetic, and distribution OpenBLAS builds may not
@@ -45,6 +45,11 @@ int trq_cg_update(int level, float *x, float *r, float *p, const float *ap, int6
 /// the classifiers' dense and convolution layers, where n is small (a layer width or class count).
 void trq_gemm(int level, int64_t m, int64_t n, int64_t k, float alpha, const float *A, int64_t rsa, int64_t csa,
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+
+/// out[j] = |point - rows[j]|^2 for j < count: squared Euclidean distances in double precision
+/// from one point to `count` rows (row-major, `stride` doubles each, a multiple of 8, the padding
+/// zero in both). Used by k-means (a row against the centres, a centre against the rows).
+void trq_squared_distances(int level, const double *point, const double *rows, int64_t count, int64_t stride, double *out);
 
 /// y = max(x, 0) and dx = dy where x > 0 else 0, over n floats, branch-free (signs are random:
 /// branches mispredict half the time). NaN in x gives 0.
