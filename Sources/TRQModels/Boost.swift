@@ -17,7 +17,7 @@ struct BoostNode: Sendable, Equatable {
 /// leaf-wise growth of LightGBM and scikit-learn's HistGradientBoostingClassifier): each round
 /// grows one tree per class on the gradient p - y and hessian p(1 - p) of the log-loss, leaf by
 /// leaf (the leaf with the largest gain splits next, up to `max_leaves`), with leaf values
-/// -rate * G / (H + l2). Features are binned once (up to `bins` quantile bins, exact for fewer
+/// -rate * G / (H + l2), the Newton step G / (H + l2) limited to `max_step` in size. Features are binned once (up to `bins` quantile bins, exact for fewer
 /// distinct values); missing values (NaN) get their own bin and, at each split, go to the side
 /// that gains more. A child's histogram is built from the smaller child's rows and the parent's
 /// minus it for the other. Early stopping holds out a stratified `validation` fraction and stops
@@ -64,7 +64,7 @@ final class GradientBoosting: Classifier, @unchecked Sendable {
         let bins = FeatureBins(xFit, maxBins: options.bins)
         let grower = TreeGrower(codes: bins.codes(xFit), rows: n, features: d, edges: bins.edges,
                                 maxLeaves: options.maxLeaves, maxDepth: options.maxDepth > 0 ? options.maxDepth : Int.max,
-                                minLeaf: options.minLeaf ?? defaultMinLeaf, l2: options.l2,
+                                minLeaf: options.minLeaf ?? defaultMinLeaf, l2: options.l2, maxStep: options.maxStep,
                                 rate: Float(options.learningRate ?? defaultLearningRate), binSlots: options.bins + 1)
         let workers = max(1, min(options.threads, k))
         let scratch = (0..<workers).map { _ in GrowerScratch(grower) }
@@ -261,6 +261,8 @@ struct TreeGrower: @unchecked Sendable {
     let maxDepth: Int
     let minLeaf: Int
     let l2: Double
+    /// The largest |G / (H + l2)| a leaf takes before shrinkage (0: no limit).
+    let maxStep: Double
     let rate: Float
     /// Histogram slots per feature: value bins plus the missing bin.
     let binSlots: Int
@@ -371,7 +373,8 @@ struct TreeGrower: @unchecked Sendable {
             leaves.append(right)
         }
         for leaf in leaves {
-            let value = -rate * Float(leaf.g / (leaf.h + l2))
+            let newton = leaf.g / (leaf.h + l2)
+            let value = -rate * Float(maxStep > 0 ? min(max(newton, -maxStep), maxStep) : newton)
             nodes[leaf.node] = .leaf(value)
             for i in leaf.lo..<leaf.hi { scores[Int(scratch.index[i])] += value }
         }

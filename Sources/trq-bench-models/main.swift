@@ -255,17 +255,24 @@ func readSpotify(_ dir: String, genres: Set<String>?) -> (columns: [FeatureColum
 }
 
 /// classify DIR [--genres a,b,...] [--models forest,logistic,...] [--test 0.2] [--split-seed 42]
-/// [--split-out FILE] [classifier options]: stratified split, train, score. Writes the test row
-/// indices to --split-out for the scikit-learn side.
+/// [--split-out FILE] [--validate yes] [classifier options]: stratified split, train, score. Writes the
+/// test row indices to --split-out for the scikit-learn side. `--validate yes` trains on 80% of the
+/// training rows and scores on the rest (for choosing defaults without the test rows).
 func classifyCommand(_ a: Arguments) throws {
     guard a.positional.count == 1 else { fail("usage: classify DIR [--genres pop,rock] [--models forest] [--test 0.2]") }
     let genres = a.named["genres"].map { Set($0.split(separator: ",").map(String.init)) }
     let (columns, labels) = readSpotify(a.positional[0], genres: genres)
     let encoder = LabelEncoder(fitting: labels)
     let codes = labels.map { encoder.encode($0!)! }
-    let (trainRows, testRows) = stratifiedSplit(codes, classCount: encoder.classes.count,
+    var (trainRows, testRows) = stratifiedSplit(codes, classCount: encoder.classes.count,
                                                 testFraction: a.double("test", 0.2), seed: UInt64(a.int("split-seed", 42)))
     if let out = a.named["split-out"] { writeText(out, testRows.map(String.init).joined(separator: "\n") + "\n") }
+    if a.named["validate"] == "yes" {
+        // Choosing defaults: score on a stratified part of the training rows; the test rows stay unseen.
+        let (fit, check) = stratifiedSplit(trainRows.map { codes[$0] }, classCount: encoder.classes.count,
+                                           testFraction: a.double("test", 0.2), seed: UInt64(a.int("split-seed", 42)) &+ 1)
+        (trainRows, testRows) = (fit.map { trainRows[$0] }, check.map { trainRows[$0] })
+    }
     var options = ClassifierOptions()
     for (name, value) in a.named where ClassifierOptions.optionNames.contains(name) {
         try options.set(name, Double(value).map(OptionValue.number) ?? .string(value))

@@ -72,7 +72,7 @@ import TRQFrame
             }
         }
         let model = try GradientBoosting.train(FeatureMatrix(rows: 1500, columns: 1, values: values), labels, classCount: 2,
-                                               options: options(rounds: 10), progress: nil)
+                                               options: options(rounds: 20), progress: nil)
         #expect(model.trees[0][0].missingLeft == false)
         let p = try model.predictProbabilities(FeatureMatrix(rows: 3, columns: 1, values: [.nan, 0.1, 0.9]), threads: 1)
         #expect(p[1] > 0.9 && p[2] > 0.9 && p[5] > 0.9)
@@ -95,5 +95,29 @@ import TRQFrame
         o.threads = 1
         let one = try GradientBoosting.train(x, labels, classCount: 3, options: o, progress: nil)
         #expect(one.trees == two.trees)
+    }
+
+    /// With 40 rare classes a pure leaf's Newton step -G/H is about 1/p = 40; `max_step` caps every
+    /// leaf at rate x max_step, and without the cap some leaf goes beyond it.
+    @Test func maxStepBoundsTheLeaves() throws {
+        var rng = SeededGenerator(seed: 5)
+        var values: [Float] = [], labels: [Int32] = []
+        for _ in 0..<4000 {
+            let label = Int32(rng.nextInt(below: 40))
+            values += [Float(label) + Float(rng.nextDouble()) * 0.5, Float(rng.nextDouble())]
+            labels.append(label)
+        }
+        let x = FeatureMatrix(rows: 4000, columns: 2, values: values)
+        var o = options(rounds: 3)
+        o.maxStep = 0
+        let free = try GradientBoosting.train(x, labels, classCount: 40, options: o, progress: nil)
+        o.maxStep = 2
+        let capped = try GradientBoosting.train(x, labels, classCount: 40, options: o, progress: nil)
+        func largestLeaf(_ model: GradientBoosting) -> Float {
+            model.trees.joined().filter { $0.feature < 0 }.map { abs($0.threshold) }.max() ?? 0
+        }
+        #expect(largestLeaf(free) > 1)
+        #expect(largestLeaf(capped) <= 0.2 + 1e-6)
+        #expect(largestLeaf(capped) > 0.19)
     }
 }
