@@ -350,3 +350,16 @@ private func explain(_ text: String, in s: Session, skipping: Set<String> = []) 
             """))
     }
 }
+
+@Suite struct ExpressionTextTests {
+    @Test func parenthesesKeepAggregateCallsApart() {
+        // ms sums to 25000 over its 6 non-null rows: sum((ms + 1) * 2) = 2 × 25006, sum(ms + 1 * 2) = 25012.
+        #expect(lines(run("plays | agg x = sum((ms + 1) * 2), y = sum(ms + 1 * 2), z = sum(ms - (1 - 2))").out) == ["x,y,z", "50012,25012,25006"])
+        #expect(lines(run("plays | derive x = sum((ms + 1) * 2), y = sum(ms + 1 * 2) per user | select x, y | limit 1").out) == ["x,y", "6004,3004"])
+    }
+
+    @Test func explainShowsTheGrouping() throws {
+        let text = try explain("plays | derive x = (ms + 1) * 2, y = -(ms - 1), z = not (skipped or ms > 1) | filter (x + 1) is not null", in: session())
+        #expect(text.contains("filter x + 1 is not null\n  derive x = (ms + 1) * 2, y = -(ms - 1), z = not (skipped or ms > 1)\n"))
+    }
+}
