@@ -99,6 +99,7 @@ private func explain(_ text: String, in s: Session, skipping: Set<String> = []) 
         ("filter+count fusion", "plays | filter ms >= 2000 | agg n = count(), m = count()", "count rows where ms >= 2000 as n, m"),
         ("filter+limit fusion", "plays | filter ms > 1000 | limit 2", "filter ms > 1000 (stops after 2 rows"),
         ("constant folding", "plays | filter ms > 2 * 1000 + 1 | derive x = upper(\"a\") + genre", "filter ms > 2001"),
+        ("constant folding", "plays | derive x = ms * (60 * 1000) / sum(ms) per genre by ms", "derive x = ms * 60000 / sum(ms) per genre"),
     ])
     func rewriteKeepsTheResult(rule: String, text: String, marker: String) throws {
         let s = session()
