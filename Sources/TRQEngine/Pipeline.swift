@@ -60,16 +60,6 @@ extension Session {
         case .save(let path, let options):
             try save(t, to: path, options: options, at: at)
             return PipelineResult(table: t, printsTable: false)
-        case .window(let window):
-            return PipelineResult(table: try windowStage(t, window, at: at))
-        case .pivot(let column, let using, let per):
-            return PipelineResult(table: try pivotStage(t, column: column, using: using, per: per, at: at))
-        case .unpivot(let columns, let name, let value):
-            return PipelineResult(table: try unpivotStage(t, columns: columns, name: name, value: value, at: at))
-        case .union(let tables):
-            return PipelineResult(table: try unionStage(t, tables, at: at))
-        case .crossJoin(let name, let tableAt):
-            return PipelineResult(table: try crossJoinStage(t, table: name, tableAt: tableAt, at: at))
         default:
             preconditionFailure("the binder plans every relational stage")
         }

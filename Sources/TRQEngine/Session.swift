@@ -152,7 +152,7 @@ public final class Session {
         }
         guard let t = tables[name] else {
             let known = tableOrder.isEmpty ? "; bind one with `let \(name) = load \"FILE.csv\"`" : suggestion(for: name, in: tableOrder)
-            throw Diagnostic("unknown table '\(name)'\(known)", at: at)
+            throw Diagnostic("unknown table '\(name)'\(known)", at: at, kind: .notFound)
         }
         return t
     }

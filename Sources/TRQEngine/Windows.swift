@@ -1,11 +1,13 @@
 import TRQFrame
 import TRQLanguage
 
-extension Session {
+/// The local executor's window and pivot operators (`Plan/Window.swift`, `Plan/Pivot.swift`) on
+/// TRQFrame's window, grouping and reshape kernels.
+extension LocalExecutor {
     /// `derive ... [per ...] [by ...]` or `filter ... [per ...] [by ...]`: each aggregate and window
     /// call is computed once as a column over the rows' partitions (formed once per stage), then
     /// the items are evaluated row by row with the calls standing for those columns.
-    func windowStage(_ t: Table, _ window: WindowStage, at: SourceLocation) throws(Diagnostic) -> Table {
+    func window(_ t: Table, _ window: WindowStage, at: SourceLocation) throws(Diagnostic) -> Table {
         func frame<R>(_ body: () throws(FrameError) -> R) throws(Diagnostic) -> R { try Diagnostic.located(at: at, body) }
         var perColumns: [Column] = []
         for ref in window.per { perColumns.append(t.columns[try columnIndex(ref, in: t)]) }
@@ -38,10 +40,7 @@ extension Session {
             }
             return out
         case .filter(let condition):
-            let mask = try compute(condition, over: t).column(condition)
-            guard mask.type == .bool else {
-                throw Diagnostic("filter needs a true/false condition, but '\(condition.text)' is \(mask.type.rawValue)", at: condition.location)
-            }
+            let mask = try filterMask(condition, on: t, evaluator: try compute(condition, over: t))
             return try frame { () throws(FrameError) in try filter(t, mask: mask) }
         }
     }
@@ -54,8 +53,8 @@ extension Session {
             throw Diagnostic("'\(call.text)' is not a function call", at: call.location)
         }
         func frame<R>(_ body: () throws(FrameError) -> R) throws(Diagnostic) -> R { try Diagnostic.located(at: at, body) }
-        if Vocabulary.aggregateFunctions.contains(name) {
-            let request = try LocalExecutor().aggregateRequest(call, name: call.text, eval: rows)
+        if FunctionRegistry.byName[name]?.kind == .aggregate {
+            let request = try aggregateRequest(call, name: call.text, eval: rows)
             // Only first and last read the `by` order; other aggregates need just the partitions.
             let order = request.function == .first || request.function == .last ? try ordered() : nil
             return try frame { () throws(FrameError) in try windowAggregate(request, partitions: partitions, order: order) }
@@ -92,49 +91,21 @@ extension Session {
 
     /// `pivot COL [using ...] [per ...]`: a groupby over the row keys and COL through the grouping
     /// kernels, then its cells spread into one column per value of COL.
-    func pivotStage(_ t: Table, column: ColumnRef, using: [NamedExpr], per: [ColumnRef], at: SourceLocation) throws(Diagnostic) -> Table {
-        _ = try columnIndex(column, in: t)
-        for ref in per { _ = try columnIndex(ref, in: t) }
-        let items = using.isEmpty ? [NamedExpr(name: "", expr: .call("count", [], at: at))] : using
-        let rowKeys: [String]
-        if per.isEmpty {
-            // Without per, the rows are keyed by every column the pivot does not consume.
-            let read = items.reduce(into: Set([column.name])) { $0.formUnion($1.expr.referencedColumns) }
-            rowKeys = t.names.filter { !read.contains($0) }
-        } else {
-            rowKeys = per.map(\.name)
-        }
+    func pivot(_ t: Table, _ node: Pivot) throws(Diagnostic) -> Table {
+        let rowKeys = node.rowKeys(of: t.names)
         // The aggregates get names no key has; the pivot names the output columns.
-        var taken = Set(rowKeys + [column.name])
+        var taken = Set(rowKeys + [node.column.name])
         var cells: [NamedExpr] = []
-        for item in items {
+        for item in node.items {
             var name = item.name.isEmpty ? "value" : item.name
             while taken.contains(name) { name += "#" }
             taken.insert(name)
             cells.append(NamedExpr(name: name, expr: item.expr))
         }
-        let keys = (rowKeys + [column.name]).map { ColumnRef(name: $0, at: at) }
-        let grouped = try LocalExecutor().aggregateStage(t, keys: keys, items: cells, at: at)
-        return try Diagnostic.located(at: at) { () throws(FrameError) in
-            try pivot(grouped, rowKeys: rowKeys, column: column.name, values: cells.map(\.name), valueNames: items.map(\.name))
+        let keys = (rowKeys + [node.column.name]).map { ColumnRef(name: $0, at: node.at) }
+        let grouped = try aggregateStage(t, keys: keys, items: cells, at: node.at)
+        return try Diagnostic.located(at: node.at) { () throws(FrameError) in
+            try TRQFrame.pivot(grouped, rowKeys: rowKeys, column: node.column.name, values: cells.map(\.name), valueNames: node.items.map(\.name))
         }
-    }
-
-    func unpivotStage(_ t: Table, columns: [ColumnRef], name: String, value: String, at: SourceLocation) throws(Diagnostic) -> Table {
-        for ref in columns { _ = try columnIndex(ref, in: t) }
-        return try Diagnostic.located(at: at) { () throws(FrameError) in
-            try unpivot(t, columns: columns.map(\.name), nameColumn: name, valueColumn: value)
-        }
-    }
-
-    func unionStage(_ t: Table, _ tables: [ColumnRef], at: SourceLocation) throws(Diagnostic) -> Table {
-        var parts: [(name: String, table: Table)] = [("this table", t)]
-        for ref in tables { parts.append(("'\(ref.name)'", try table(named: ref.name, at: ref.at))) }
-        return try Diagnostic.located(at: at) { () throws(FrameError) in try union(parts) }
-    }
-
-    func crossJoinStage(_ t: Table, table name: String, tableAt: SourceLocation, at: SourceLocation) throws(Diagnostic) -> Table {
-        let right = try table(named: name, at: tableAt)
-        return try Diagnostic.located(at: at) { () throws(FrameError) in try crossJoin(t, right) }
     }
 }

@@ -204,6 +204,153 @@ private func explain(_ text: String, in s: Session, skipping: Set<String> = []) 
     }
 }
 
+/// Windows, pivot, unpivot, union and cross join as plan nodes: their schemas before anything
+/// runs, their bind errors, and the rewrites around them. Expected values are worked out by hand
+/// from Fixtures/plays.csv and tracks.csv.
+@Suite struct WindowPlanTests {
+    @Test func schemasAreKnownWithoutRunning() throws {
+        let s = session()
+        let window = try bound("plays | derive r = row_number(), share = ms / sum(ms), prev = lag(ms), run = cumsum(ms) per genre by ms desc", in: s).plan
+        #expect(columns(window.schema) == ["user:string", "track:string", "genre:string", "ms:int", "skipped:bool", "played_at:timestamp",
+                                           "r:int", "share:float", "prev:int", "run:int"])
+        // The values of a bound table's column name the pivot's columns, ascending.
+        #expect(columns(try bound("plays | pivot genre using sum(ms) per user", in: s).plan.schema)
+                == ["user:string", "jazz:int", "pop:int", "rock:int"])
+        #expect(columns(try bound("plays | sort ms | rename g = genre | pivot skipped using n = count(), m = max(ms) per g", in: s).plan.schema)
+                == ["g:string", "false_n:int", "false_m:int", "true_n:int", "true_m:int"])
+        #expect(columns(try bound("plays | select user, ms, s = int(skipped) | unpivot ms, s into k, v", in: s).plan.schema)
+                == ["user:string", "k:string", "v:int"])
+        #expect(s.execute("let f = plays | select ms = float(ms), extra = 1", file: "setup") == .success)
+        #expect(columns(try bound("plays | select user, ms | union f", in: s).plan.schema)
+                == ["user:string", "ms:float", "extra:int"])
+        #expect(columns(try bound("plays | select user, genre | join cross tracks", in: s).plan.schema)
+                == ["user:string", "genre:string", "track:string", "title:string", "genre_right:string"])
+    }
+
+    @Test func aPivotWhoseValuesNeedTheDataHasAnOpenSchema() throws {
+        // After a filter the values are known only once it has run: the row keys are known, and
+        // names the pivot may make are checked when the plan runs.
+        let s = session()
+        let plan = try bound("plays | filter ms > 1500 | pivot genre using sum(ms) per user | fillna pop = 0 | derive both = pop + rock", in: s).plan
+        #expect(columns(plan.schema) == ["user:string", "both:?"])
+        #expect(plan.schema.pivotedBy == "genre")
+        #expect(try result("plays | filter ms > 1500 | pivot genre using sum(ms) per user | fillna pop = 0 | derive both = pop + rock", in: s)
+                == "user,jazz,pop,rock,both\nu1,,0,2000,2000\nu2,4000,0,,\nu3,,5000,6000,11000\n,7000,0,,\n")
+        #expect(try explain("plays | filter ms > 1500 | pivot genre per user", in: s)
+                .hasPrefix("plan (local engine), output: user string, and one column per value of genre (known once run)\npivot genre using count() per user\n  one column per value of genre, known once run\n"))
+        // A name no pivot value makes fails when run, as an unknown column does.
+        #expect(run("plays | filter ms > 1500 | pivot genre per user | select poop").err.contains("unknown column 'poop' (did you mean 'pop'?)"))
+    }
+
+    /// The error of binding `text`: message and hint, position, kind.
+    private func bindError(_ text: String) -> (String, Int?, ErrorKind)? {
+        do {
+            _ = try bound(text, in: session())
+            return nil
+        } catch let error as Diagnostic {
+            return (error.description, error.at?.column, error.kind)
+        } catch {
+            return ("\(error)", nil, ErrorKind.runtime)
+        }
+    }
+
+    @Test func bindErrorsPointAtTheName() throws {
+        #expect(bindError("plays | derive s = sum(ms) per genra")! == ("unknown column 'genra' (did you mean 'genre'?)", 32, .notFound))
+        #expect(bindError("plays | derive r = rank() by mss desc")! == ("unknown column 'mss' (did you mean 'ms'?)", 30, .notFound))
+        #expect(bindError("plays | derive c = cumsum(genre) by ms")!
+                == ("cumsum() expects a number as argument 1, but 'genre' is string (e.g. derive total = cumsum(ms_played) per user_id by played_at)", 27, .type))
+        #expect(bindError("plays | filter ms == max(ms) per genre by x")! == ("unknown column 'x'", 43, .notFound))
+        #expect(bindError("plays | pivot genr per user")! == ("unknown column 'genr' (did you mean 'genre'?)", 15, .notFound))
+        #expect(bindError("plays | pivot genre using sum(mss) per user")! == ("unknown column 'mss' (did you mean 'ms'?)", 31, .notFound))
+        #expect(bindError("plays | unpivot ms, genre into k, v")!
+                == ("unpivot cannot put 'ms' (int) and 'genre' (string) in one column; convert one first, e.g. derive genre = string(genre)", 9, .type))
+        #expect(bindError("plays | unpivot ms into user, v")! == ("unpivot would make a second column named 'user'; choose another name after 'into'", 9, .type))
+        #expect(bindError("plays | union tracks, playz")! == ("unknown table 'playz' (did you mean 'plays'?)", 23, .notFound))
+        #expect(bindError("plays | join cross trackz")?.0 == "unknown table 'trackz' (did you mean 'tracks'?)")
+        // Nothing ran: the unknown column comes before the pivot that would fail.
+        #expect(bindError("plays | pivot genre using sum(ms) per user | select pop, poop")! == ("unknown column 'poop' (did you mean 'pop'?)", 58, .notFound))
+    }
+
+    @Test func aPivotOverTooManyValuesSaysHowMany() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trq-wide-pivot-\(getpid()).csv").path
+        try ((["k,v"] + (0..<10_001).map { "a,\($0)" }).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let expected = "pivot over 'v' would make 10001 columns, more than 10000"
+        // Read at bind time from a bound table, at run time after a filter.
+        let atBind = run("let w = load \"\(path)\"\nw | pivot v per k")
+        #expect(atBind.err.contains("test.trq:2:11: error: \(expected)"), "\(atBind.err)")
+        #expect(run("let w = load \"\(path)\"\nw | filter v >= 0 | pivot v per k").err.contains(expected))
+    }
+
+    @Test func columnsCompleteAfterWindowsAndPivots() {
+        let s = session()
+        #expect(s.columnNames(forPipelinePrefix: "plays | derive r = row_number() per user by ms | select ").suffix(2) == ["played_at", "r"])
+        #expect(s.columnNames(forPipelinePrefix: "plays | pivot genre per user | select ") == ["user", "jazz", "pop", "rock"])
+        #expect(s.columnNames(forPipelinePrefix: "plays | unpivot user, genre into k, v | select ") == ["track", "ms", "skipped", "played_at", "k", "v"])
+    }
+
+    /// Each pipeline's result is the same with and without every rewrite.
+    @Test(arguments: [
+        "load $plays | derive r = row_number(), p = lag(ms) per user by played_at | select r, p",
+        "load $plays | derive m = max(ms) per genre | filter ms == m | select user",
+        "load $plays | filter ms == max(ms) per genre | select user",
+        "load $plays | filter ms > 1000 | derive c = cumsum(ms) by played_at | select c",
+        "load $plays | pivot genre using sum(ms) per user | filter pop > 0",
+        "load $plays | select user, genre, ms | pivot genre using total = sum(ms), n = count()",
+        "load $plays | select user, ms, skipped | derive s = int(skipped) | unpivot ms, s into k, v | select k, v",
+        "load $plays | select user, ms | union tracks | select user, title",
+        "load $plays | join cross tracks | filter genre == genre_right | select user, title",
+    ])
+    func rewritesKeepTheResult(text: String) throws {
+        let s = session()
+        #expect(try result(text, in: s) == result(text, in: s, skipping: Set(Rewrites.all.map(\.name))))
+    }
+
+    @Test func projectionPushdownKeepsWhatTheNodesRead() throws {
+        let s = session()
+        // The partition, order and argument columns are read; the others are not.
+        #expect(try explain("load $plays | derive r = row_number(), p = lag(ms) per user by played_at | select r, p", in: s)
+                .contains("reads 3 of 6 columns: user, ms, played_at\n"))
+        #expect(try explain("load $plays | pivot genre using sum(ms) per user", in: s).contains("reads 3 of 6 columns: user, genre, ms\n"))
+        #expect(try explain("load $plays | unpivot ms into k, v | select v", in: s).contains("reads 1 of 6 columns: ms\n"))
+        // Without per every column keys the rows.
+        #expect(try explain("load $plays | pivot genre", in: s).contains("reads 6 of 6 columns"))
+    }
+
+    @Test func filtersAreNotPushedAcrossAWindowOrAPivot() throws {
+        let s = session()
+        // Below the window the filter goes into the read; above it, it stays above it.
+        #expect(try explain("load $plays | filter ms > 1000 | derive c = cumsum(ms) by played_at", in: s).contains("filters while reading: ms > 1000"))
+        let above = try explain("load $plays | derive c = cumsum(ms) by played_at | filter ms > 1000", in: s)
+        #expect(!above.contains("filters while reading"))
+        #expect(above.contains("filter ms > 1000\n  derive c = cumsum(ms) by played_at (window: partitions formed once)\n    scan"))
+        #expect(try !explain("load $plays | pivot genre using sum(ms) per user | filter user == \"u1\"", in: s).contains("filters while reading"))
+        // The window's own filter is no plain filter either.
+        #expect(try !explain("load $plays | filter ms == max(ms) per genre", in: s).contains("filters while reading"))
+    }
+
+    @Test func explainShowsTheNewNodes() throws {
+        let s = session()
+        #expect(try explain("plays | pivot skipped using n = count(), m = max(ms) per genre", in: s) == """
+            plan (local engine), output: genre string, false_n int, false_m int, true_n int, true_m int
+            pivot skipped using n = count(), m = max(ms) per genre
+              one column per value: false, true
+              scan table plays
+                reads 3 of 6 columns: genre, ms, skipped
+
+            """)
+        #expect(try explain("plays | select user | union tracks | join cross tracks", in: s).contains("""
+            join cross
+              right side:
+                scan table tracks
+                  reads 3 of 3 columns: track, title, genre
+              union tracks
+                then the rows of:
+                  scan table tracks
+            """))
+    }
+}
+
 @Test func computedColumnsOnNoRowsHaveTheBoundType() {
     // Row-by-row functions cannot tell a type from no values; the binder's type holds.
     let r = run("plays | filter ms > 99999999 | derive x = if(skipped, 1.0, 0.0), y = float(genre), z = if(skipped, 1, 0) | select x, y, z | describe | select name, type")

@@ -10,7 +10,10 @@ played_at). Times are wall-clock seconds of each step inside the process
 (trq reports them with `.timer on`); memory is the process's peak resident set. Ratios are the other
 tool's time over trq's (above 1 means trq is faster).
 
-usage: scripts/bench/bench.py FILE.csv [FILE.csv ...]
+usage: scripts/bench/bench.py [--baseline OTHER_TRQ] FILE.csv [FILE.csv ...]
+
+--baseline adds another trq binary (e.g. the previous commit's release build) as a column, so a
+change is checked for regressions in the same run; its ratio above 1 means the baseline is slower.
 """
 import json, os, re, resource, subprocess, sys, time
 
@@ -97,8 +100,8 @@ def run_python(tool, path):
     return json.loads(re.findall(r'\{"load".*?\}', out)[-1]), rss
 
 
-def run_trq(path):
-    out, err, rc, rss = measured([TRQ, "-"], TRQ_SCRIPT.format(f=path))
+def run_trq(path, binary=TRQ):
+    out, err, rc, rss = measured([binary, "-"], TRQ_SCRIPT.format(f=path))
     if rc != 0:
         sys.exit("trq failed:\n" + err)
     secs = [float(x) for x in re.findall(r"Run Time: ([0-9.]+) s", err)]
@@ -108,15 +111,25 @@ def run_trq(path):
 def main():
     if not os.path.exists(TRQ):
         subprocess.run(["swift", "build", "-c", "release", "--product", "trq"], cwd=ROOT, check=True)
-    for path in sys.argv[1:]:
+    args = sys.argv[1:]
+    baseline = None
+    if args[:1] == ["--baseline"]:
+        baseline, args = os.path.abspath(args[1]), args[2:]
+    tools = ["trq"] + (["baseline"] if baseline else []) + ["pandas", "polars", "duckdb"]
+    for path in args:
         path = os.path.abspath(path)
         size = os.path.getsize(path) / 1e6
         rows = sum(1 for _ in open(path, "rb")) - 1
         print(f"\n{os.path.basename(path)}: {rows:,} rows, {size:.0f} MB")
         results = {}
-        for tool in ["trq", "pandas", "polars", "duckdb"]:
+        for tool in tools:
             # A second, timed run: the first warms the page cache for every tool alike.
-            runner = (lambda: run_trq(path)) if tool == "trq" else (lambda t=tool: run_python(t, path))
+            if tool == "trq":
+                runner = lambda: run_trq(path)
+            elif tool == "baseline":
+                runner = lambda: run_trq(path, baseline)
+            else:
+                runner = lambda t=tool: run_python(t, path)
             runner()
             results[tool] = runner()
         header = f"{'step':<14}" + "".join(f"{t:>10}" for t in results) + "   ratios (other / trq)"

@@ -65,9 +65,16 @@ struct Binder {
             let right = PlanNode.scan(Scan.table(try table(name, tableAt), name: name, at: tableAt))
             return try Join.bind(kind: kind, right: right, on: on, onto: input, at: at)
         case .describe: return Describe.bind(on: input, at: at)
-        // Windows, pivot, unpivot, union and cross join run as steps on the materialized result
-        // until they have operators of their own.
-        case .recommend, .cluster, .classify, .plot, .save, .window, .pivot, .unpivot, .union, .crossJoin: return nil
+        case .window(let window): return try Window.bind(window, on: input, at: at)
+        case .pivot(let column, let using, let per): return try Pivot.bind(column: column, using: using, per: per, on: input, at: at)
+        case .unpivot(let columns, let name, let value): return try Unpivot.bind(columns, name: name, value: value, on: input, at: at)
+        case .union(let names):
+            var others: [(name: ColumnRef, plan: PlanNode)] = []
+            for ref in names { others.append((ref, .scan(Scan.table(try table(ref.name, ref.at), name: ref.name, at: ref.at)))) }
+            return try Union.bind(others, onto: input, at: at)
+        case .crossJoin(let name, let tableAt):
+            return try CrossJoin.bind(right: .scan(Scan.table(try table(name, tableAt), name: name, at: tableAt)), onto: input, at: at)
+        case .recommend, .cluster, .classify, .plot, .save: return nil
         }
     }
 }
@@ -80,11 +87,6 @@ extension Stage {
         case .cluster: "cluster"
         case .classify: "classify"
         case .plot: "plot"
-        case .window: "window"
-        case .pivot: "pivot"
-        case .unpivot: "unpivot"
-        case .union: "union"
-        case .crossJoin: "join cross"
         default: "save"
         }
     }

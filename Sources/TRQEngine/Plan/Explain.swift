@@ -5,7 +5,8 @@ import TRQLanguage
 /// it; each source with the columns it reads and the filters it applies while reading.
 enum Explain {
     static func text(_ bound: BoundPipeline, engine: String) -> String {
-        var lines = ["plan (\(engine) engine), output: " + columns(bound.plan.schema)]
+        var lines = ["plan (\(engine) engine), output: " + columns(bound.plan.schema)
+                     + (bound.plan.schema.pivotedBy.map { ", and one column per value of \($0) (known once run)" } ?? "")]
         render(bound.plan, depth: 0, into: &lines)
         if let step = bound.rest.first {
             lines.append("then \(step.stepName) on that result" + (bound.rest.count > 1 ? ", and the \(bound.rest.count - 1) stage(s) after it, planned once it has run" : ""))
@@ -74,6 +75,35 @@ enum Explain {
             line("  right side:")
             render(n.right, depth: depth + 2, into: &lines)
         case .describe: line("describe")
+        case .window(let n):
+            let window = n.stage
+            let head: String
+            switch window.verb {
+            case .derive(let list): head = "derive \(items(list))"
+            case .filter(let condition): head = "filter \(condition.text)"
+            }
+            line(head + (window.per.isEmpty ? "" : " per " + window.per.map(\.name).joined(separator: ", "))
+                 + (window.by.isEmpty ? "" : " by " + window.by.map { $0.expr.text + ($0.descending ? " desc" : "") }.joined(separator: ", "))
+                 + " (window: partitions formed once)")
+        case .pivot(let n):
+            line("pivot \(n.column.name) using " + n.items.map { $0.name.isEmpty ? $0.expr.text : "\($0.name) = \($0.expr.text)" }.joined(separator: ", ")
+                 + (n.per.isEmpty ? "" : " per " + n.per.map(\.name).joined(separator: ", ")))
+            if let values = n.values {
+                line("  one column per value: " + values.map(\.description).joined(separator: ", "))
+            } else {
+                line("  one column per value of \(n.column.name), known once run")
+            }
+        case .unpivot(let n): line("unpivot " + n.columns.map(\.name).joined(separator: ", ") + " into \(n.name), \(n.value)")
+        case .union(let n):
+            line("union " + n.others.map(\.name.name).joined(separator: ", "))
+            for other in n.others {
+                line("  then the rows of:")
+                render(other.plan, depth: depth + 2, into: &lines)
+            }
+        case .crossJoin(let n):
+            line("join cross")
+            line("  right side:")
+            render(n.right, depth: depth + 2, into: &lines)
         }
         if let input = node.input { render(input, depth: depth + 1, into: &lines) }
     }

@@ -12,11 +12,18 @@ struct Filter: Sendable {
     var at: SourceLocation
 
     static func bind(_ condition: Expr, on input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
-        try input.schema.check(condition)
-        try input.schema.checkCalls(condition)
-        if let type = input.schema.type(of: condition), type != .bool {
+        try input.schema.checkCondition(condition)
+        return .filter(Filter(input: input, condition: condition, at: at))
+    }
+}
+
+extension Schema {
+    /// Checks a filter's condition: its columns, its calls, and that it is true/false.
+    func checkCondition(_ condition: Expr) throws(Diagnostic) {
+        try check(condition)
+        try checkCalls(condition)
+        if let type = type(of: condition), type != .bool {
             throw Diagnostic("filter needs a true/false condition, but '\(condition.text)' is \(type.rawValue)", at: condition.location, kind: .type)
         }
-        return .filter(Filter(input: input, condition: condition, at: at))
     }
 }

@@ -48,13 +48,13 @@ enum FunctionTypes {
 }
 
 extension Schema {
-    /// Checks the arguments of every call in `expr` whose argument types are known: a column of
+    /// Checks the arguments of every scalar and window call in `expr` whose argument types are known: a column of
     /// the wrong type is an error at bind time, before any row is read.
     func checkCalls(_ expr: Expr) throws(Diagnostic) {
         var failure: Diagnostic?
         expr.visit { e in
             guard failure == nil else { return false }
-            guard case .call(let name, let args, _) = e, let entry = FunctionRegistry.byName[name], entry.kind == .scalar else { return true }
+            guard case .call(let name, let args, _) = e, let entry = FunctionRegistry.byName[name], entry.kind != .aggregate else { return true }
             for (i, arg) in args.enumerated() {
                 guard let type = type(of: arg), !FunctionTypes.accepts(entry.argument(i), type) else { continue }
                 failure = Diagnostic("\(name)() expects \(FunctionTypes.describe(entry.argument(i))) as argument \(i + 1), but '\(arg.text)' is \(type.rawValue)",

@@ -110,6 +110,21 @@ struct LocalExecutor: PlanExecutor {
             }
         case .describe(let n):
             return try frame(n.at) { () throws(FrameError) in try describe(t) }
+        case .window(let n):
+            return try window(t, n.stage, at: n.at)
+        case .pivot(let n):
+            return try pivot(t, n)
+        case .unpivot(let n):
+            return try frame(n.at) { () throws(FrameError) in
+                try unpivot(t, columns: n.columns.map(\.name), nameColumn: n.name, valueColumn: n.value)
+            }
+        case .union(let n):
+            var parts: [(name: String, table: Table)] = [("this table", t)]
+            for other in n.others { parts.append(("'\(other.name.name)'", try execute(other.plan, cancel: cancel))) }
+            return try frame(n.at) { () throws(FrameError) in try union(parts) }
+        case .crossJoin(let n):
+            let right = try execute(n.right, cancel: cancel)
+            return try frame(n.at) { () throws(FrameError) in try crossJoin(t, right) }
         }
     }
 
@@ -166,8 +181,8 @@ struct LocalExecutor: PlanExecutor {
         if let first = table.names.first, !names.contains(first), table.columnCount > 1 { table.remove(first) }
     }
 
-    private func filterMask(_ condition: Expr, on t: Table) throws(Diagnostic) -> Column {
-        let mask = try Evaluator(table: t).column(condition)
+    func filterMask(_ condition: Expr, on t: Table, evaluator: Evaluator? = nil) throws(Diagnostic) -> Column {
+        let mask = try (evaluator ?? Evaluator(table: t)).column(condition)
         guard mask.type == .bool else {
             throw Diagnostic("filter needs a true/false condition, but '\(condition.text)' is \(mask.type.rawValue)", at: condition.location, kind: .type)
         }
@@ -195,6 +210,11 @@ extension PlanNode {
         case .join(let n): n.at
         case .describe(let n): n.at
         case .countRows(let n): n.at
+        case .window(let n): n.at
+        case .pivot(let n): n.at
+        case .unpivot(let n): n.at
+        case .union(let n): n.at
+        case .crossJoin(let n): n.at
         }
     }
 }

@@ -22,6 +22,11 @@ indirect enum PlanNode: Sendable {
     case join(Join)
     case describe(Describe)
     case countRows(CountRows)
+    case window(Window)
+    case pivot(Pivot)
+    case unpivot(Unpivot)
+    case union(Union)
+    case crossJoin(CrossJoin)
 
     var schema: Schema {
         switch self {
@@ -41,10 +46,16 @@ indirect enum PlanNode: Sendable {
         case .join(let n): n.schema
         case .describe: Describe.schema
         case .countRows(let n): n.schema
+        case .window(let n): n.schema
+        case .pivot(let n): n.schema
+        case .unpivot(let n): n.schema
+        case .union(let n): n.schema
+        case .crossJoin(let n): n.schema
         }
     }
 
-    /// The node's input (nil for a scan). A join's right side is a second input, see `Join`.
+    /// The node's input (nil for a scan). A join's right side and a union's other tables are
+    /// further inputs, see `Join`, `CrossJoin` and `Union`.
     var input: PlanNode? {
         get {
             switch self {
@@ -64,6 +75,11 @@ indirect enum PlanNode: Sendable {
             case .join(let n): n.input
             case .describe(let n): n.input
             case .countRows(let n): n.input
+            case .window(let n): n.input
+            case .pivot(let n): n.input
+            case .unpivot(let n): n.input
+            case .union(let n): n.input
+            case .crossJoin(let n): n.input
             }
         }
         set {
@@ -85,6 +101,11 @@ indirect enum PlanNode: Sendable {
             case .join(var n): n.input = newValue; self = .join(n)
             case .describe(var n): n.input = newValue; self = .describe(n)
             case .countRows(var n): n.input = newValue; self = .countRows(n)
+            case .window(var n): n.input = newValue; self = .window(n)
+            case .pivot(var n): n.input = newValue; self = .pivot(n)
+            case .unpivot(var n): n.input = newValue; self = .unpivot(n)
+            case .union(var n): n.input = newValue; self = .union(n)
+            case .crossJoin(var n): n.input = newValue; self = .crossJoin(n)
             }
         }
     }
@@ -106,6 +127,12 @@ indirect enum PlanNode: Sendable {
         case .distinct, .dropNulls, .fillNulls, .describe: return nil
         case .join(let n): return n.inputColumns(forOutput: needed)
         case .countRows(let n): return n.condition?.referencedColumns ?? []
+        case .window(let n): return n.inputColumns(forOutput: needed)
+        case .pivot(let n): return n.inputColumns
+        case .unpivot(let n): return n.inputColumns(forOutput: needed)
+        // The other tables keep what the input lacks: columns no later node reads.
+        case .union: return needed
+        case .crossJoin(let n): return n.inputColumns(forOutput: needed)
         }
     }
 

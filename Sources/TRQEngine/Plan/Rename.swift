@@ -17,7 +17,11 @@ struct Rename: Sendable {
         var schema = input.schema
         for pair in pairs {
             try schema.require(pair.old)
-            if let i = schema.columns.firstIndex(where: { $0.name == pair.old.name }) { schema.columns[i].name = pair.new }
+            if let i = schema.columns.firstIndex(where: { $0.name == pair.old.name }) {
+                schema.columns[i].name = pair.new
+            } else {
+                schema.set(pair.new, nil)  // one of an open pivot's columns
+            }
         }
         return .rename(Rename(input: input, pairs: pairs, schema: schema, at: at))
     }

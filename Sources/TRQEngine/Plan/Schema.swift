@@ -6,8 +6,14 @@ import TRQLanguage
 /// of what it is computed from.
 struct Schema: Sendable, Equatable {
     var columns: [SourceColumn]
+    /// Set after a pivot whose values are known only once it runs: the column whose values name
+    /// further columns. Names the schema lacks are then checked when the plan runs.
+    var pivotedBy: String?
 
-    init(_ columns: [SourceColumn]) { self.columns = columns }
+    init(_ columns: [SourceColumn], pivotedBy: String? = nil) {
+        self.columns = columns
+        self.pivotedBy = pivotedBy
+    }
 
     init(_ table: Table) {
         columns = zip(table.names, table.columns).map { SourceColumn(name: $0, type: $1.type) }
@@ -34,13 +40,16 @@ struct Schema: Sendable, Equatable {
         Diagnostic("unknown column '\(name)'", at: at, kind: .notFound, hint: nearestName(to: name, in: names).map { "did you mean '\($0)'?" })
     }
 
+    /// Whether `name` is certainly not a column (it may be one of an open pivot's).
+    func lacks(_ name: String) -> Bool { pivotedBy == nil && !contains(name) }
+
     func require(_ ref: ColumnRef) throws(Diagnostic) {
-        if !contains(ref.name) { throw unknownColumn(ref.name, at: ref.at) }
+        if lacks(ref.name) { throw unknownColumn(ref.name, at: ref.at) }
     }
 
     /// Checks that every column `expr` reads exists, the first missing one (left to right) failing.
     func check(_ expr: Expr) throws(Diagnostic) {
-        for column in expr.columnReferences where !contains(column.name) {
+        for column in expr.columnReferences where lacks(column.name) {
             throw unknownColumn(column.name, at: column.at)
         }
     }

@@ -76,7 +76,7 @@ public func join(_ left: Table, _ right: Table, kind: JoinKind, on keys: [(left:
 
 /// The output names of the right columns not in `dropped`, in order: a name already taken (by a
 /// left column or an earlier output) gets the suffix `_right`, repeated until it is free.
-func rightOutputNames(_ leftNames: [String], _ rightNames: [String], dropped: Set<String>) -> [String] {
+public func rightOutputNames(_ leftNames: [String], _ rightNames: [String], dropped: Set<String>) -> [String] {
     var taken = Set(leftNames)
     let rightSet = Set(rightNames)
     var names: [String] = []

@@ -7,6 +7,30 @@ public let maximumPivotColumns = 10_000
 /// one column per entry of `values` (the grouped table's aggregate columns). Columns are named by
 /// the value's text (`null` for null), or `VALUE_name` when `valueNames` has several names. A
 /// combination without rows is null.
+/// The distinct values of a pivot's column, ascending as the pivot orders its columns; an error
+/// past `maximumPivotColumns`. The binder names a pivot's columns with it when the values are
+/// known before the pivot runs.
+public func pivotValues(_ column: Column, name: String) throws(FrameError) -> [Value] {
+    let distinctValues = try grouping([column], rowCount: column.count)
+    try checkPivotWidth(distinctValues.count, column: name)
+    let representatives = column.take(distinctValues.firstRows)
+    return try sortIndices([(representatives, false)]).map { representatives[$0] }
+}
+
+/// The output columns one pivot value makes: named by the value, or `VALUE_name` for each of
+/// several named aggregates.
+public func pivotColumnNames(_ value: Value, valueNames: [String]) -> [String] {
+    valueNames.map { valueNames.count > 1 ? "\(value.description)_\($0)" : value.description }
+}
+
+private func checkPivotWidth(_ count: Int, column: String) throws(FrameError) {
+    guard count <= maximumPivotColumns else {
+        throw FrameError(
+            "pivot over '\(column)' would make \(count) columns, more than \(maximumPivotColumns); "
+                + "keep its most common values first (with top, or a join with them) or filter the rows")
+    }
+}
+
 public func pivot(_ grouped: Table, rowKeys: [String], column: String, values: [String], valueNames: [String])
     throws(FrameError) -> Table
 {
@@ -23,11 +47,7 @@ public func pivot(_ grouped: Table, rowKeys: [String], column: String, values: [
     }
     let n = grouped.rowCount
     let distinctValues = try grouping([pivoted], rowCount: n)
-    guard distinctValues.count <= maximumPivotColumns else {
-        throw FrameError(
-            "pivot over '\(column)' would make \(distinctValues.count) columns, more than \(maximumPivotColumns); "
-                + "keep its most common values first (with top, or a join with them) or filter the rows")
-    }
+    try checkPivotWidth(distinctValues.count, column: column)
     // The value of each output column, ascending.
     let representatives = pivoted.take(distinctValues.firstRows)
     let ascending = try sortIndices([(representatives, false)])
@@ -43,9 +63,7 @@ public func pivot(_ grouped: Table, rowKeys: [String], column: String, values: [
     for (key, keyColumn) in zip(rowKeys, keyColumns) { try result.append(key, keyColumn.take(rows.firstRows)) }
     for (p, v) in ascending.enumerated() {
         try FrameError.checkCancellation()
-        let text = representatives[v].description
-        for (name, valueColumn) in zip(valueNames, valueColumns) {
-            let outputName = valueNames.count > 1 ? "\(text)_\(name)" : text
+        for (outputName, valueColumn) in zip(pivotColumnNames(representatives[v], valueNames: valueNames), valueColumns) {
             guard result.index(of: outputName) == nil else {
                 throw FrameError(
                     "pivot over '\(column)' would make two columns named '\(outputName)' (a key or another value); rename the key first")
@@ -59,27 +77,40 @@ public func pivot(_ grouped: Table, rowKeys: [String], column: String, values: [
 /// The other columns, then `nameColumn` (the name of each listed column) and `valueColumn`
 /// (its value): one row per input row and listed column, in that order, nulls kept. Int and
 /// float values widen to float; other mixes of types are an error naming two clashing columns.
+/// The type of an unpivot's value column given the listed columns' types (nil where a type is
+/// known only once read: the result is then nil unless a clash is already certain), after
+/// checking the names: each column listed once, NAME and VALUE not among the other columns in
+/// `names`. The binder checks a plan with it before anything runs, the kernel the data.
+public func unpivotValueType(_ columns: [(name: String, type: DataType?)], others names: [String], nameColumn: String,
+                             valueColumn: String) throws(FrameError) -> DataType?
+{
+    guard Set(columns.map(\.name)).count == columns.count else { throw FrameError("unpivot lists a column twice; list each once") }
+    let listed = Set(columns.map(\.name))
+    for name in [nameColumn, valueColumn] where names.contains(name) && !listed.contains(name) {
+        throw FrameError("unpivot would make a second column named '\(name)'; choose another name after 'into'")
+    }
+    let known = columns.compactMap { column in column.type.map { (column.name, $0) } }
+    guard var type = known.first?.1 else { return nil }
+    for (name, columnType) in known.dropFirst() where columnType != type {
+        guard [type, columnType].allSatisfy({ $0 == .int || $0 == .float }) else {
+            let first = known.first { $0.1 == type }!.0
+            throw FrameError(
+                "unpivot cannot put '\(first)' (\(type)) and '\(name)' (\(columnType)) in one column; "
+                    + "convert one first, e.g. derive \(name) = string(\(name))")
+        }
+        type = .float
+    }
+    return known.count == columns.count ? type : nil
+}
+
 public func unpivot(_ t: Table, columns: [String], nameColumn: String, valueColumn: String) throws(FrameError) -> Table {
     var parts: [Column] = []
     for name in columns {
         guard let part = t.column(name) else { throw noColumn(name, in: t) }
         parts.append(part)
     }
-    guard Set(columns).count == columns.count else { throw FrameError("unpivot lists a column twice; list each once") }
-    var type = parts[0].type
-    for (name, part) in zip(columns, parts).dropFirst() where part.type != type {
-        guard [type, part.type].allSatisfy({ $0 == .int || $0 == .float }) else {
-            let first = zip(columns, parts).first { $0.1.type == type }!.0
-            throw FrameError(
-                "unpivot cannot put '\(first)' (\(type)) and '\(name)' (\(part.type)) in one column; "
-                    + "convert one first, e.g. derive \(name) = string(\(name))")
-        }
-        type = .float
-    }
+    let type = try unpivotValueType(zip(columns, parts).map { ($0, $1.type) }, others: t.names, nameColumn: nameColumn, valueColumn: valueColumn)!
     let others = t.names.filter { !columns.contains($0) }
-    for name in [nameColumn, valueColumn] where others.contains(name) {
-        throw FrameError("unpivot would make a second column named '\(name)'; choose another name after 'into'")
-    }
     let m = columns.count, n = t.rowCount
     let (total, overflow) = n.multipliedReportingOverflow(by: m)
     guard !overflow, total <= maximumRowCount else {
@@ -104,26 +135,43 @@ public func unpivot(_ t: Table, columns: [String], nameColumn: String, valueColu
     return result
 }
 
-/// The tables' rows one after another, matched by column name: the first table's columns, then
-/// new ones in order of first appearance; a column a table lacks is null there. Int and float
-/// widen to float; other differing types are an error naming the column and both tables.
-public func union(_ tables: [(name: String, table: Table)]) throws(FrameError) -> Table {
-    var types: [String: (type: DataType, table: String)] = [:]
-    for (tableName, table) in tables {
-        for (name, column) in zip(table.names, table.columns) {
+/// A union's output columns and their types, given each table's columns (a nil type is known
+/// only once read, and makes the output's nil unless a clash is already certain): the first
+/// table's columns, then new ones in order of first appearance. Int and float widen to float;
+/// other differing types are an error naming the column and both tables.
+public func unionColumns(_ tables: [(name: String, columns: [(name: String, type: DataType?)])]) throws(FrameError)
+    -> [(name: String, type: DataType?)]
+{
+    var order: [String] = []
+    var types: [String: (type: DataType?, table: String)] = [:]
+    for (tableName, columns) in tables {
+        for (name, type) in columns {
             guard let known = types[name] else {
-                types[name] = (column.type, tableName)
+                order.append(name)
+                types[name] = (type, tableName)
                 continue
             }
-            if known.type == column.type { continue }
-            guard [known.type, column.type].allSatisfy({ $0 == .int || $0 == .float }) else {
+            guard let knownType = known.type, let type else {
+                types[name] = (nil, known.table)
+                continue
+            }
+            if knownType == type { continue }
+            guard [knownType, type].allSatisfy({ $0 == .int || $0 == .float }) else {
                 throw FrameError(
-                    "union: column '\(name)' is \(known.type) in \(known.table) but \(column.type) in \(tableName); "
+                    "union: column '\(name)' is \(knownType) in \(known.table) but \(type) in \(tableName); "
                         + "convert one first, e.g. derive \(name) = string(\(name))")
             }
             types[name] = (.float, known.table)
         }
     }
+    return order.map { ($0, types[$0]!.type) }
+}
+
+/// The tables' rows one after another, matched by column name: the first table's columns, then
+/// new ones in order of first appearance; a column a table lacks is null there. Int and float
+/// widen to float; other differing types are an error naming the column and both tables.
+public func union(_ tables: [(name: String, table: Table)]) throws(FrameError) -> Table {
+    _ = try unionColumns(tables.map { part in (part.name, zip(part.table.names, part.table.columns).map { ($0, $1.type) }) })
     var total = 0
     for (_, table) in tables { total &+= table.rowCount }
     try checkRowLimit(total)

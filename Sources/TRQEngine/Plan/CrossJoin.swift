@@ -1,0 +1,25 @@
+import TRQFrame
+import TRQLanguage
+
+/// `join cross NAME`: every pair of rows, the input's row by row, each with every row of NAME.
+struct CrossJoin: Sendable {
+    var input: PlanNode
+    var right: PlanNode
+    var schema: Schema
+    var at: SourceLocation
+
+    /// The left columns the output needs, and every left column whose name the right side also
+    /// has (it decides which right columns get `_right`).
+    func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
+        guard let needed else { return nil }
+        let left = Set(input.schema.names)
+        return left.intersection(needed).union(left.intersection(right.schema.names))
+    }
+
+    static func bind(right: PlanNode, onto input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
+        var schema = input.schema
+        let names = rightOutputNames(schema.names, right.schema.names, dropped: [])
+        for (name, column) in zip(names, right.schema.columns) { schema.columns.append(SourceColumn(name: name, type: column.type)) }
+        return .crossJoin(CrossJoin(input: input, right: right, schema: schema, at: at))
+    }
+}
