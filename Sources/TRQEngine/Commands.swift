@@ -21,7 +21,7 @@ let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("fillna", "fillna ms_played = 0", "replace nulls"),
     ("join", "join left tracks on track_id", "hash join with a bound table (join cross T: every pair of rows)"),
     ("union", "union plays_2022, plays_2021", "the rows of these tables after this one's, columns matched by name"),
-    ("pivot", "pivot genre using mean(ms_played) per country", "one column per value of COL, one row per per key"),
+    ("pivot", "pivot genre using mean(ms_played) per country", "one column per value of COL (ascending), one row per per key; explain lists the columns"),
     ("unpivot", "unpivot h1, h2 into half, plays", "the listed columns as NAME, VALUE rows"),
     ("describe", "describe", "summary statistics per column"),
     ("recommend", #"recommend for "u0042" k 10 model bpr"#, "recommendations: als, bpr, item_knn, popularity (also: similar, eval)"),

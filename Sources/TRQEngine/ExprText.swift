@@ -22,17 +22,43 @@ extension Expr {
         case .map(let pairs, _):
             return "{ " + pairs.map { "\($0.key): \($0.value.text)" }.joined(separator: ", ") + " }"
         case .unary(let op, let e, _):
-            return op == .not ? "not \(e.text)" : "-\(e.text)"
+            return op == .not ? "not \(e.text(above: binding))" : "-\(e.text(above: binding))"
         case .binary(let op, let a, let b, _):
-            return "\(a.text) \(op.rawValue) \(b.text)"
+            return "\(a.text(above: binding - 1)) \(op.rawValue) \(b.text(above: binding))"
         case .chain(let first, let links, _):
-            return links.reduce(first.text) { "\($0) \($1.op.rawValue) \($1.operand.text)" }
+            return links.reduce(first.text(above: binding - 1)) { "\($0) \($1.op.rawValue) \($1.operand.text(above: binding))" }
         case .inList(let e, let items, let negated, _):
-            return "\(e.text) \(negated ? "not in" : "in") [" + items.map(\.text).joined(separator: ", ") + "]"
+            return "\(e.text(above: binding)) \(negated ? "not in" : "in") [" + items.map(\.text).joined(separator: ", ") + "]"
         case .isNull(let e, let negated, _):
-            return "\(e.text) is \(negated ? "not " : "")null"
+            return "\(e.text(above: binding)) is \(negated ? "not " : "")null"
         case .call(let name, let args, _):
             return "\(name)(" + args.map(\.text).joined(separator: ", ") + ")"
+        }
+    }
+
+    /// The text, in parentheses when this expression binds no tighter than `level`: an operand
+    /// keeps the grouping it was written with (`(a + b) * c`), so that different expressions
+    /// never share a text (aggregate calls are told apart by it).
+    private func text(above level: Int) -> String { binding <= level ? "(\(text))" : text }
+
+    /// How tightly the expression's outermost operator binds, as the parser's precedence levels
+    /// (or, and, not, comparison, additive, multiplicative, unary minus); operands and calls bind tightest.
+    private var binding: Int {
+        func level(_ op: BinaryOp) -> Int {
+            switch op {
+            case .or: 1
+            case .and: 2
+            case .eq, .ne, .lt, .le, .gt, .ge, .like, .regex: 4
+            case .add, .sub: 5
+            case .mul, .div, .mod: 6
+            }
+        }
+        switch self {
+        case .binary(let op, _, _, _): return level(op)
+        case .chain(_, let links, _): return links.first.map { level($0.op) } ?? 8
+        case .unary(let op, _, _): return op == .not ? 3 : 7
+        case .inList, .isNull: return 4
+        case .literal, .column, .list, .map, .call: return 8
         }
     }
 }

@@ -99,6 +99,7 @@ private func explain(_ text: String, in s: Session, skipping: Set<String> = []) 
         ("filter+count fusion", "plays | filter ms >= 2000 | agg n = count(), m = count()", "count rows where ms >= 2000 as n, m"),
         ("filter+limit fusion", "plays | filter ms > 1000 | limit 2", "filter ms > 1000 (stops after 2 rows"),
         ("constant folding", "plays | filter ms > 2 * 1000 + 1 | derive x = upper(\"a\") + genre", "filter ms > 2001"),
+        ("constant folding", "plays | derive x = ms * (60 * 1000) / sum(ms) per genre by ms", "derive x = ms * 60000 / sum(ms) per genre"),
     ])
     func rewriteKeepsTheResult(rule: String, text: String, marker: String) throws {
         let s = session()
@@ -351,8 +352,15 @@ private func explain(_ text: String, in s: Session, skipping: Set<String> = []) 
     }
 }
 
-@Test func computedColumnsOnNoRowsHaveTheBoundType() {
-    // Row-by-row functions cannot tell a type from no values; the binder's type holds.
-    let r = run("plays | filter ms > 99999999 | derive x = if(skipped, 1.0, 0.0), y = float(genre), z = if(skipped, 1, 0) | select x, y, z | describe | select name, type")
-    #expect(lines(r.out) == ["name,type", "x,float", "y,float", "z,int"], "\(r.err)")
+@Suite struct ExpressionTextTests {
+    @Test func parenthesesKeepAggregateCallsApart() {
+        // ms sums to 25000 over its 6 non-null rows: sum((ms + 1) * 2) = 2 × 25006, sum(ms + 1 * 2) = 25012.
+        #expect(lines(run("plays | agg x = sum((ms + 1) * 2), y = sum(ms + 1 * 2), z = sum(ms - (1 - 2))").out) == ["x,y,z", "50012,25012,25006"])
+        #expect(lines(run("plays | derive x = sum((ms + 1) * 2), y = sum(ms + 1 * 2) per user | select x, y | limit 1").out) == ["x,y", "6004,3004"])
+    }
+
+    @Test func explainShowsTheGrouping() throws {
+        let text = try explain("plays | derive x = (ms + 1) * 2, y = -(ms - 1), z = not (skipped or ms > 1) | filter (x + 1) is not null", in: session())
+        #expect(text.contains("filter x + 1 is not null\n  derive x = (ms + 1) * 2, y = -(ms - 1), z = not (skipped or ms > 1)\n"))
+    }
 }

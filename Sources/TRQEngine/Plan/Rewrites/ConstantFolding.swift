@@ -18,6 +18,12 @@ enum ConstantFolding {
             case .select(var n):
                 n.items = n.items.map { NamedExpr(name: $0.name, expr: fold($0.expr)) }
                 return .select(n)
+            case .window(var n):
+                switch n.stage.verb {
+                case .derive(let items): n.stage.verb = .derive(items.map { NamedExpr(name: $0.name, expr: fold($0.expr)) })
+                case .filter(let condition): n.stage.verb = .filter(fold(condition))
+                }
+                return .window(n)
             case .sort(var n):
                 n.keys = n.keys.map { SortKey(expr: fold($0.expr), descending: $0.descending) }
                 return .sort(n)
