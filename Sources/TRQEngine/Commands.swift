@@ -121,7 +121,7 @@ extension Session {
             var text = "\(entry.verb): \(entry.meaning)\n  e.g. \(entry.example)\n"
             if entry.verb == "load" {
                 for format in SourceFormats.all {
-                    text += "  format \"\(format.formatName)\" (." + format.fileExtensions.joined(separator: " .") + "), options:\n"
+                    text += "  format \"\(format.formatName)\" (." + format.fileExtensions.joined(separator: " .") + (format.options.isEmpty ? "), no options\n" : "), options:\n")
                     for option in format.options { text += "    \(option.name): \(option.help)\n" }
                 }
             }

@@ -12,14 +12,7 @@ struct PipelineResult {
 extension Session {
     var binder: Binder {
         Binder(table: { (name, at) throws(Diagnostic) in try self.table(named: name, at: at) }, memoryLimit: settings.memoryLimit,
-               warnings: loadWarnings,
-               loadWhole: { (path, options, at) throws(Diagnostic) in
-                   // Parquet reads whole here until it is a TableSource with the plan's pushdowns.
-                   if self.isParquetLoad(path, options: options) {
-                       return try self.loadParquet(path, options: options, columns: nil, filter: nil, at: at)
-                   }
-                   return try self.load(path, options: options, at: at)
-               })
+               warnings: loadWarnings)
     }
 
     /// Binds a pipeline, rewrites and runs its plan, then each step (model, plot, save) on the

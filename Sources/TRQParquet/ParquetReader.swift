@@ -31,67 +31,27 @@ public struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible 
     public var isCancelled: Bool { message == FrameError.cancelled.message }
 }
 
-/// A comparison of a column with literals that row-group statistics can rule out.
-public struct ParquetPredicate: Sendable, Equatable {
-    public enum Comparison: String, Sendable { case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", isIn = "in", isNull = "is null", isNotNull = "is not null" }
-    public var column: String
-    public var comparison: Comparison
-    /// One literal, several for `isIn`, none for the null tests.
-    public var values: [Value]
-
-    public init(column: String, comparison: Comparison, values: [Value]) {
-        self.column = column
-        self.comparison = comparison
-        self.values = values
-    }
-}
-
-/// What a read did, for `explain`.
-public struct ParquetScanReport: Sendable, Equatable {
-    public var files = 0
-    public var columnsRead: [String] = []
-    public var columnsInFile = 0
-    public var rowGroups = 0
-    public var rowGroupsSkipped = 0
-}
-
-/// A Parquet file mapped into memory, with its footer decoded.
-final class ParquetFile {
+/// A Parquet file in memory (mapped when it is on disk), with its footer decoded.
+final class ParquetFile: Sendable {
     let path: String
-    let bytes: UnsafeRawBufferPointer
+    let input: InputBuffer
     let metadata: FileMetadata
     let schema: FileSchema
+    var bytes: UnsafeRawBufferPointer { input.bytes }
 
-    init(path: String) throws(ParquetError) {
-        self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw ParquetError(file: path, message: "cannot open: \(reason)", hint: errno == ENOENT ? "check the path" : nil)
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else {
-            throw ParquetError(file: path, message: "is a folder, not a file")
-        }
-        let size = Int(info.st_size)
+    init(_ file: SourceFile) throws(ParquetError) {
+        path = file.name
+        do { input = try file.open() } catch { throw ParquetError(file: file.name, message: error.message, hint: error.hint) }
+        let size = input.bytes.count
         guard size >= 12 else {
             throw ParquetError(file: path, message: "is \(size) bytes, too short for a Parquet file (truncated?)")
         }
-        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
-            throw ParquetError(file: path, message: "cannot read: \(String(cString: strerror(errno)))")
-        }
-        let bytes = UnsafeRawBufferPointer(start: mapped, count: size)
-        do {
-            (metadata, schema) = try Self.footer(bytes, path: path)
-        } catch {
-            munmap(mapped, size)
-            throw error
-        }
-        self.bytes = bytes
+        (metadata, schema) = try Self.footer(input.bytes, path: path)
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count) }
+    convenience init(path: String) throws(ParquetError) {
+        try self.init(SourceFile.onDisk(path))
+    }
 
     private static func footer(_ bytes: UnsafeRawBufferPointer, path: String) throws(ParquetError) -> (FileMetadata, FileSchema) {
         let size = bytes.count
@@ -139,8 +99,13 @@ final class ParquetFile {
         return (metadata, schema)
     }
 
+    /// The row groups whose statistics do not rule out any of the predicates.
+    func groups(passing predicates: [SourcePredicate]) -> [Int] {
+        metadata.rowGroups.indices.filter { g in !predicates.contains { canSkip(group: g, $0) } }
+    }
+
     /// Reads the columns named (nil: all) from the row groups the predicates do not rule out.
-    func read(columns wanted: [String]?, predicates: [ParquetPredicate], report: inout ParquetScanReport) throws(ParquetError) -> Table {
+    func read(columns wanted: [String]?, predicates: [SourcePredicate], cancel: CancellationToken) throws(ParquetError) -> Table {
         var selected = schema.columns.indices.map { $0 }
         if let wanted {
             let set = Set(wanted)
@@ -148,13 +113,7 @@ final class ParquetFile {
             // A table needs a column to carry its row count (`load F | agg n = count()`).
             if selected.isEmpty, !schema.columns.isEmpty { selected = [0] }
         }
-        let groups = metadata.rowGroups.indices.filter { g in
-            !predicates.contains { canSkip(group: g, $0) }
-        }
-        report.files &+= 1
-        report.columnsInFile = max(report.columnsInFile, schema.columns.count)
-        report.rowGroups &+= metadata.rowGroups.count
-        report.rowGroupsSkipped &+= metadata.rowGroups.count &- groups.count
+        let groups = groups(passing: predicates)
         var offsets = [0]
         for g in groups { offsets.append(offsets[offsets.count &- 1] &+ Int(metadata.rowGroups[g].rowCount)) }
 
@@ -164,7 +123,7 @@ final class ParquetFile {
         var results = [Result<Column, ParquetError>?](repeating: nil, count: selected.count)
         let decodeColumn = { (k: Int) -> Result<Column, ParquetError> in
             Result { () throws(ParquetError) -> Column in
-                try self.readColumn(self.schema.columns[selected[k]], groups: groups, offsets: offsets, parallel: byGroup)
+                try self.readColumn(self.schema.columns[selected[k]], groups: groups, offsets: offsets, parallel: byGroup, cancel: cancel)
             }
         }
         if byGroup {
@@ -185,7 +144,7 @@ final class ParquetFile {
         return table
     }
 
-    private func readColumn(_ output: OutputColumn, groups: [Int], offsets: [Int], parallel: Bool) throws(ParquetError) -> Column {
+    private func readColumn(_ output: OutputColumn, groups: [Int], offsets: [Int], parallel: Bool, cancel: CancellationToken) throws(ParquetError) -> Column {
         let rows = offsets[offsets.count &- 1]
         let type = output.isNested ? DataType.string : schema.leaves[output.leaves[0]].mapping.dataType
         var parts = [Result<GroupPart, ParquetError>?](repeating: nil, count: groups.count)
@@ -195,7 +154,7 @@ final class ParquetFile {
                 parallelFor(parallel ? groups.count : 1) { part in
                     for j in (parallel ? part..<(part &+ 1) : groups.indices) {
                         slots[j] = Result { () throws(ParquetError) -> GroupPart in
-                            try self.decodeGroup(output, group: groups[j], type: type, out: out, row: offsets[j], rows: offsets[j &+ 1] &- offsets[j])
+                            try self.decodeGroup(output, group: groups[j], type: type, out: out, row: offsets[j], rows: offsets[j &+ 1] &- offsets[j], cancel: cancel)
                         }
                     }
                 }
@@ -249,8 +208,9 @@ final class ParquetFile {
     }
 
     /// One row group of one output column, written at `row` of `out`.
-    private func decodeGroup(_ output: OutputColumn, group g: Int, type: DataType, out: UnsafeMutableRawPointer, row: Int, rows: Int) throws(ParquetError) -> GroupPart {
-        if cancellationRequested.load(ordering: .relaxed) { throw ParquetError(file: path, message: FrameError.cancelled.message) }
+    private func decodeGroup(_ output: OutputColumn, group g: Int, type: DataType, out: UnsafeMutableRawPointer, row: Int, rows: Int,
+                             cancel: CancellationToken) throws(ParquetError) -> GroupPart {
+        if cancel.isCancelled { throw ParquetError(file: path, message: FrameError.cancelled.message) }
         var currentLeaf = output.leaves[0]
         do throws(EncodingFailure) {
             if output.isNested {
@@ -287,7 +247,7 @@ final class ParquetFile {
         }
     }
 
-    private func canSkip(group g: Int, _ predicate: ParquetPredicate) -> Bool {
+    private func canSkip(group g: Int, _ predicate: SourcePredicate) -> Bool {
         guard let c = schema.columns.firstIndex(where: { $0.name == predicate.column && !$0.isNested }) else { return false }
         let leafIndex = schema.columns[c].leaves[0]
         let leaf = schema.leaves[leafIndex]

@@ -8,29 +8,25 @@ struct RangeCheck {
     var rows: Int64
 
     /// Whether no row in the range can satisfy the predicate (rows where the column is null
-    /// never satisfy a comparison).
-    func excludes(_ p: ParquetPredicate) -> Bool {
+    /// never satisfy a comparison or `[not] in`).
+    func excludes(_ p: SourcePredicate) -> Bool {
         let allNull = nullCount == rows
-        switch p.comparison {
-        case .isNull: return nullCount == 0
-        case .isNotNull: return allNull
-        default: if allNull { return true }
-        }
+        if case .isNull(let negated) = p.test { return negated ? allNull : nullCount == 0 }
+        if allNull { return true }
         guard let min, let max, !min.isNull, !max.isNull else { return false }
         func outside(_ v: Value) -> Bool {
             guard let low = order(v, min), let high = order(v, max) else { return false }
             return low < 0 || high > 0
         }
-        guard let v = p.values.first else { return false }
-        switch p.comparison {
-        case .equal: return outside(v)
-        case .notEqual: return order(min, v) == 0 && order(max, v) == 0
-        case .less: return order(min, v).map { $0 >= 0 } ?? false
-        case .lessOrEqual: return order(min, v).map { $0 > 0 } ?? false
-        case .greater: return order(max, v).map { $0 <= 0 } ?? false
-        case .greaterOrEqual: return order(max, v).map { $0 < 0 } ?? false
-        case .isIn: return p.values.allSatisfy { $0.isNull || outside($0) }
-        case .isNull, .isNotNull: return false
+        switch p.test {
+        case .compare(.equal, let v): return outside(v)
+        case .compare(.notEqual, let v): return order(min, v) == 0 && order(max, v) == 0
+        case .compare(.less, let v): return order(min, v).map { $0 >= 0 } ?? false
+        case .compare(.lessOrEqual, let v): return order(min, v).map { $0 > 0 } ?? false
+        case .compare(.greater, let v): return order(max, v).map { $0 <= 0 } ?? false
+        case .compare(.greaterOrEqual, let v): return order(max, v).map { $0 < 0 } ?? false
+        case .isIn(let values, negated: false): return values.allSatisfy { $0.isNull || outside($0) }
+        case .isIn(_, negated: true), .isNull: return false
         }
     }
 }
@@ -48,7 +44,7 @@ private func order(_ a: Value, _ b: Value) -> Int? {
     case (.timestamp(let x), .timestamp(let y)): return sign(x, y)
     case (.timestamp, .string(let text)), (.date, .string(let text)):
         // A timestamp or date compares with ISO text, as in filters.
-        guard let parsed = parsedTime(text) else { return nil }
+        guard let parsed = parseISO8601(text) else { return nil }
         switch (a, parsed) {
         case (.timestamp(let x), .timestamp(let y)): return sign(x, y)
         case (.timestamp(let x), .date(let d)): return sign(x, Int64(d) &* microsPerDay)
@@ -88,9 +84,4 @@ func RowGroupStatistics(_ stats: Statistics, leaf: Leaf, rows: Int64) -> RangeCh
         }
     }
     return RangeCheck(min: decode(stats.min), max: decode(stats.max), nullCount: stats.nullCount, rows: rows)
-}
-
-func parsedTime(_ text: String) -> ParsedTime? {
-    var text = text
-    return text.withUTF8 { parseISO8601($0) }
 }

@@ -39,7 +39,7 @@ private func parquetPath() -> String {
     let csv = run("plays | save \"\(path).csv\" with compression = \"zstd\"")
     #expect(csv.err.contains("unknown save option 'compression'"))
     let load = run("load \"\(path)\" with delimiter = \",\"")
-    #expect(load.err.contains("unknown option 'delimiter' for a Parquet load"))
+    #expect(load.err.contains("unknown load option 'delimiter'"))
     let missing = run("load \"/nonexistent/x.parquet\"")
     #expect(missing.err.contains("/nonexistent/x.parquet: cannot open"))
 }

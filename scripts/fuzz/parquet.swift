@@ -1,5 +1,5 @@
-// libFuzzer target for the Parquet reader; built by scripts/fuzz/run-parquet against the
-// TRQFrame sources it needs (as module TRQFrame) and Sources/TRQParquet. The input is a file's
+// libFuzzer target for the Parquet reader, read as `load` reads it (`ParquetSource`); built by
+// scripts/fuzz/run-parquet against TRQFrame (as its own module) and Sources/TRQParquet. The input is a file's
 // bytes. Invariants, beyond not crashing: a file that loads is saved as Parquet by trq and
 // loads back to the same table.
 import TRQFrame
@@ -13,15 +13,20 @@ private let rewrittenPath = path + ".rewritten.parquet"
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzParquet(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     writeFile(path, Array(UnsafeBufferPointer(start: data, count: size)))
-    guard let (table, _) = try? ParquetReader.load(path) else { return 0 }
+    guard let table = try? load(path) else { return 0 }
     writeFile(rewrittenPath, ParquetWriter.encode(table, rowGroupSize: 64, pageRows: 16))
     do {
-        let (back, _) = try ParquetReader.load(rewrittenPath)
+        let back = try load(rewrittenPath)
         require(same(table, back), "a loaded file saved as Parquet reads back differently")
     } catch {
         require(false, "a loaded file saved as Parquet does not load: \(error)")
     }
     return 0
+}
+
+private func load(_ path: String) throws(SourceError) -> Table {
+    let source = try ParquetSource(file: .onDisk(path), options: SourceOptions())
+    return try source.read(ReadRequest()).table
 }
 
 private func writeFile(_ name: String, _ bytes: [UInt8]) {

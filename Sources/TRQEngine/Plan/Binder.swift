@@ -18,8 +18,6 @@ struct Binder {
     var memoryLimit: Int?
     /// Collects the sources' warnings for the session to show.
     var warnings: CSVWarnings?
-    /// Reads a `load` that is not a plain CSV file whole (see `Session.load`).
-    var loadWhole: (String, [Option], SourceLocation) throws(Diagnostic) -> Table
 
     func bind(_ pipeline: Pipeline) throws(Diagnostic) -> BoundPipeline {
         try bind(pipeline.stages[...], onto: source(pipeline.source))
@@ -29,12 +27,7 @@ struct Binder {
         switch source {
         case .table(let name, let at): .scan(Scan.table(try table(name, at), name: name, at: at))
         case .load(let path, let options, let at):
-            // JSON, archives, .gz and Spotify exports are read whole when bound, until they are TableSources.
-            if Scan.isPlainCSV(path, options: options) {
-                .scan(try Scan.load(path, options: options, at: at, memoryLimit: memoryLimit, warnings: warnings))
-            } else {
-                .scan(Scan.table(try loadWhole(path, options, at), name: path, at: at))
-            }
+            .scan(try Scan.load(path, options: options, at: at, memoryLimit: memoryLimit, warnings: warnings))
         }
     }
 

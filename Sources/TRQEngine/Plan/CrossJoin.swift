@@ -8,12 +8,8 @@ struct CrossJoin: Sendable {
     var schema: Schema
     var at: SourceLocation
 
-    /// The left columns the output needs, and every left column whose name the right side also
-    /// has (it decides which right columns get `_right`).
     func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
-        guard let needed else { return nil }
-        let left = Set(input.schema.names)
-        return left.intersection(needed).union(left.intersection(right.schema.names))
+        needed.map { Join.leftColumns(input, right, forOutput: $0) }
     }
 
     static func bind(right: PlanNode, onto input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {

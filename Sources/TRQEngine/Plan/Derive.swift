@@ -8,8 +8,11 @@ struct Derive: Sendable {
     var schema: Schema
     var at: SourceLocation
 
-    func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
-        guard var current = needed else { return nil }
+    func inputColumns(forOutput needed: Set<String>?) -> Set<String>? { needed.map { Self.inputColumns(of: items, forOutput: $0) } }
+
+    /// The columns items read to produce `needed`, each item seeing the ones before it.
+    static func inputColumns(of items: [NamedExpr], forOutput needed: Set<String>) -> Set<String> {
+        var current = needed
         for item in items.reversed() {
             current.remove(item.name)
             current.formUnion(item.expr.referencedColumns)
@@ -18,12 +21,19 @@ struct Derive: Sendable {
     }
 
     static func bind(_ items: [NamedExpr], on input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
-        var schema = input.schema
+        .derive(Derive(input: input, items: items, schema: try input.schema.deriving(items), at: at))
+    }
+}
+
+extension Schema {
+    /// The schema with each item's column added or replaced, its names and calls checked first.
+    func deriving(_ items: [NamedExpr]) throws(Diagnostic) -> Schema {
+        var schema = self
         for item in items {
             try schema.check(item.expr)
             try schema.checkCalls(item.expr)
             schema.set(item.name, schema.type(of: item.expr))
         }
-        return .derive(Derive(input: input, items: items, schema: schema, at: at))
+        return schema
     }
 }

@@ -45,6 +45,12 @@ enum Explain {
             if !scan.filters.isEmpty {
                 line("  filters while reading: " + scan.filters.map(\.predicate.description).joined(separator: " and "))
             }
+            // From the files' footers and folder names, before anything is read.
+            if case .files(let files, _) = scan.origin {
+                let skips = files.skips(scan.filters.map(\.predicate))
+                if skips.files > 0 { line("  skips \(skips.files) of \(files.paths.count) files by their partition values") }
+                if let blocks = skips.blocks { line("  skips \(blocks.skipped) of \(blocks.total) row groups by their statistics") }
+            }
         case .filter(let n):
             line("filter \(n.condition.text)" + (n.limit.map { " (stops after \($0) rows: fused limit)" } ?? ""))
         case .countRows(let n):

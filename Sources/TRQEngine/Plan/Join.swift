@@ -15,9 +15,14 @@ struct Join: Sendable {
     /// The left columns the output needs, the left keys, and every left column whose name the
     /// right side also has (it decides which right columns get `_right`).
     func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
-        guard let needed else { return nil }
-        let left = Set(input.schema.names)
-        return left.intersection(needed).union(on.map(\.left.name)).union(left.intersection(right.schema.names))
+        needed.map { Self.leftColumns(input, right, forOutput: $0).union(on.map(\.left.name)) }
+    }
+
+    /// The left columns a join's output needs, and every left column whose name the right side
+    /// also has (it decides which right columns get `_right`).
+    static func leftColumns(_ left: PlanNode, _ right: PlanNode, forOutput needed: Set<String>) -> Set<String> {
+        let names = Set(left.schema.names)
+        return names.intersection(needed).union(names.intersection(right.schema.names))
     }
 
     static func bind(kind: TRQLanguage.JoinKind, right: PlanNode, on: [(left: ColumnRef, right: ColumnRef)],

@@ -37,14 +37,14 @@ struct LocalExecutor: PlanExecutor {
             let eval = Evaluator(table: t)
             var out = Table()
             for item in n.items {
-                let column = try eval.column(item.expr)
+                let column = typed(try eval.column(item.expr), as: n.schema.type(of: item.name))
                 try frame(n.at) { () throws(FrameError) in try out.append(item.name, column) }
             }
             return out
         case .derive(let n):
             var out = t
             for item in n.items {
-                let column = try Evaluator(table: out).column(item.expr)
+                let column = typed(try Evaluator(table: out).column(item.expr), as: n.schema.type(of: item.name))
                 try frame(n.at) { () throws(FrameError) in try out.set(item.name, column) }
             }
             return out
@@ -126,6 +126,13 @@ struct LocalExecutor: PlanExecutor {
             let right = try execute(n.right, cancel: cancel)
             return try frame(n.at) { () throws(FrameError) in try crossJoin(t, right) }
         }
+    }
+
+    /// A computed column with no values (an empty input, or all null) has the type the binder
+    /// gave it, where evaluating row by row could not tell one (`if(...)` on no rows).
+    private func typed(_ column: Column, as bound: DataType?) -> Column {
+        guard let bound, column.type != bound, column.nullCount == column.count else { return column }
+        return Column.nulls(bound, count: column.count)
     }
 
     /// A scan: the source reads the columns and applies the filters it can; the executor

@@ -1,4 +1,3 @@
-import Foundation
 import TRQFrame
 import TRQLanguage
 
@@ -41,24 +40,25 @@ struct Scan: Sendable {
         return copy
     }
 
-    /// `load "PATH" [with ...]`: opens the files (a glob expands now) and reads what the schema
-    /// needs (a CSV header).
+    /// `load "PATH" [with ...]`: opens the files (a glob, folder or archive expands now) and
+    /// reads what the schema needs (a CSV header, a Parquet footer, a JSON file whole).
     static func load(_ pattern: String, options: [Option], at: SourceLocation, memoryLimit: Int?, warnings: CSVWarnings?) throws(Diagnostic) -> Scan {
-        let paths: [String]
-        do { paths = try SourceFiles.expandGlob(pattern) } catch { throw Diagnostic(loadError: error, at: at) }
-        let format = try chosenFormat(options, path: paths[0])
-        let sourceOptions = try SourceOptionBinding.bind(options.filter { $0.name.lowercased() != "format" }, for: format, memoryLimit: memoryLimit, warnings: warnings)
+        let named = try namedFormat(options)
+        let expanded: (files: [SourceFile], format: any TableSource.Type)
+        do { expanded = try SourceFormats.expand(pattern, format: named) } catch { throw Diagnostic(loadError: error, at: at) }
+        let sourceOptions = try SourceOptionBinding.bind(options.filter { $0.name.lowercased() != "format" }, for: expanded.format,
+                                                         memoryLimit: memoryLimit, warnings: warnings)
         do {
-            let files = try SourceFiles(paths: paths, format: format, options: sourceOptions)
+            let files = try SourceFiles(files: expanded.files, format: expanded.format, options: sourceOptions)
             return Scan(origin: .files(files, pattern: pattern), sourceSchema: Schema(try files.schema()), at: at)
         } catch {
             throw Diagnostic(loadError: error, at: at)
         }
     }
 
-    /// The format `with format = NAME` names, else the one the file's extension says.
-    private static func chosenFormat(_ options: [Option], path: String) throws(Diagnostic) -> any TableSource.Type {
-        guard let option = options.first(where: { $0.name.lowercased() == "format" }) else { return SourceFormats.forPath(path) }
+    /// The format `with format = NAME` names, if given.
+    private static func namedFormat(_ options: [Option]) throws(Diagnostic) -> (any TableSource.Type)? {
+        guard let option = options.first(where: { $0.name.lowercased() == "format" }) else { return nil }
         var names: [String] = []
         for format in SourceFormats.all { names.append(format.formatName) }
         guard case .literal(.string(let name), _) = option.value else {
@@ -69,23 +69,6 @@ struct Scan: Sendable {
                              hint: nearestName(to: name, in: names).map { "did you mean \"\($0)\"?" } ?? "the formats are \(names.joined(separator: ", "))")
         }
         return named
-    }
-
-    /// Whether `load` reads one CSV file or a glob of them (no archive, no compression, no folder,
-    /// no Parquet, no Spotify mapping): those go through `CSVSource`.
-    static func isPlainCSV(_ path: String, options: [Option]) -> Bool {
-        let lower = path.lowercased()
-        for option in options {
-            switch option.name.lowercased() {
-            case "spotify": return false
-            case "format": if case .literal(.string(let name), _) = option.value, name.lowercased() != "csv" { return false }
-            default: break
-            }
-        }
-        var isFolder: ObjCBool = false
-        return (FileFormat(path: lower) ?? .csv) == .csv && !lower.hasSuffix(".gz") && !lower.contains(".zip")
-            && !lower.hasSuffix(".parquet") && !lower.hasSuffix(".parq")
-            && !(FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue)
     }
 
     static func table(_ table: Table, name: String, at: SourceLocation) -> Scan {

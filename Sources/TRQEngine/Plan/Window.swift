@@ -12,15 +12,11 @@ struct Window: Sendable {
     /// The columns the items read (as `Derive` counts them) plus the partition and order keys,
     /// which are read from the input whatever the items replace.
     func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
-        guard var current = needed else { return nil }
+        guard let needed else { return nil }
+        var current: Set<String>
         switch stage.verb {
-        case .derive(let items):
-            for item in items.reversed() {
-                current.remove(item.name)
-                current.formUnion(item.expr.referencedColumns)
-            }
-        case .filter(let condition):
-            current.formUnion(condition.referencedColumns)
+        case .derive(let items): current = Derive.inputColumns(of: items, forOutput: needed)
+        case .filter(let condition): current = needed.union(condition.referencedColumns)
         }
         current.formUnion(stage.per.map(\.name))
         for key in stage.by { current.formUnion(key.expr.referencedColumns) }
@@ -34,16 +30,13 @@ struct Window: Sendable {
             try from.check(key.expr)
             try from.checkCalls(key.expr)
         }
-        var schema = from
+        let schema: Schema
         switch stage.verb {
         case .derive(let items):
-            for item in items {
-                try schema.check(item.expr)
-                try schema.checkCalls(item.expr)
-                schema.set(item.name, schema.type(of: item.expr))
-            }
+            schema = try from.deriving(items)
         case .filter(let condition):
-            try schema.checkCondition(condition)
+            try from.checkCondition(condition)
+            schema = from
         }
         return .window(Window(input: input, stage: stage, schema: schema, at: at))
     }

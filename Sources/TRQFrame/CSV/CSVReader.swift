@@ -52,14 +52,13 @@ public enum CSVReader {
         return try result.get()
     }
 
-    /// The column names of a file, reading only its first row.
-    public static func columnNames(path: String, options: CSVOptions) throws(CSVError) -> [String] {
-        let input = try InputBuffer(path: path)
-        let whole = input.bytes.count
+    /// The column names of a file's bytes, reading only its first row.
+    static func columnNames(_ bytes: UnsafeRawBufferPointer, name path: String, options: CSVOptions) throws(CSVError) -> [String] {
+        let whole = bytes.count
         // The first row is almost always in the first megabyte; a longer one is read whole.
         var prefix = min(whole, 1 << 20)
         while true {
-            let text = DecodedText(UnsafeRawBufferPointer(rebasing: input.bytes[..<prefix]), encoding: options.encoding)
+            let text = DecodedText(UnsafeRawBufferPointer(rebasing: bytes[..<prefix]), encoding: options.encoding)
             defer { text.release() }
             guard text.start < text.end else { return [] }
             let delimiter = options.delimiter ?? DelimiterSniffer.sniff(text.base, start: text.start, end: text.end, name: path)

@@ -6,8 +6,8 @@ import Darwin
 
 /// A whole file's bytes: memory-mapped when it is a regular file (no copy, pages are shared with
 /// the page cache), else read into memory (pipes, /dev/stdin).
-final class InputBuffer {
-    let bytes: UnsafeRawBufferPointer
+public final class InputBuffer: @unchecked Sendable {
+    public let bytes: UnsafeRawBufferPointer
     let isMapped: Bool
 
     init(path: String) throws(CSVError) {

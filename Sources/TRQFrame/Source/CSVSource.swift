@@ -18,10 +18,10 @@ public struct CSVSource: TableSource {
                          help: "column types instead of inferred ones, e.g. { streams: int, key: string }"),
     ]
 
-    public let path: String
+    public let file: SourceFile
     public let csv: CSVOptions
 
-    public init(path: String, options: SourceOptions) {
+    public init(file: SourceFile, options: SourceOptions) {
         var csv = CSVOptions(memoryLimit: options.memoryLimit, warnings: options.warnings)
         for (name, value) in options.values {
             switch (name, value) {
@@ -34,30 +34,46 @@ public struct CSVSource: TableSource {
             default: break
             }
         }
-        self.init(path: path, options: csv)
+        self.init(file: file, options: csv)
     }
 
-    public init(path: String, options: CSVOptions) {
-        self.path = path
+    public init(file: SourceFile, options: CSVOptions) {
+        self.file = file
         csv = options
     }
 
     /// The names from the first row; a type only where `types` gives it (inference reads every row).
     public func schema() throws(SourceError) -> [SourceColumn] {
-        try CSVReader.columnNames(path: path, options: csv).map { SourceColumn(name: $0, type: csv.types[$0]) }
+        let input = try file.open()
+        defer { withExtendedLifetime(input) {} }
+        return try CSVReader.columnNames(input.bytes, name: file.name, options: csv).map { SourceColumn(name: $0, type: csv.types[$0]) }
     }
 
     public func read(_ request: ReadRequest) throws(SourceError) -> SourceRead {
-        if request.cancel.isCancelled { throw SourceError.cancelled(file: path) }
+        if request.cancel.isCancelled { throw SourceError.cancelled(file: file.name) }
         var options = csv
         for name in request.textColumns { options.types[name] = .string }
-        return try CSVReader.read(path: path, options: options, columns: request.columns.map(Set.init),
-                                  predicates: request.predicates, chunks: request.oneThread ? 1 : nil)
+        let columns = request.columns.map(Set.init)
+        // A file on disk is mapped and parsed in parallel; a decompressed one is parsed from memory.
+        let table: Table
+        if let path = file.diskPath {
+            table = try CSVReader.read(path: path, options: options, chunks: request.oneThread ? 1 : nil, columns: columns)
+        } else {
+            let input = try file.open()
+            defer { withExtendedLifetime(input) {} }
+            table = try CSVReader.read(bytes: input.bytes, name: file.name, options: options, columns: columns)
+        }
+        do {
+            return try SourcePredicate.apply(request.predicates, to: table)
+        } catch {
+            throw error == .cancelled ? CSVError.cancelled(file: file.name) : CSVError(file: file.name, message: error.message)
+        }
     }
 
     public func estimatedMemory() -> Int {
-        guard let input = try? InputBuffer(path: path) else { return 0 }
-        return CSVReader.estimateMemory(input.bytes, name: path, options: csv)
+        guard let input = try? file.open() else { return 0 }
+        defer { withExtendedLifetime(input) {} }
+        return CSVReader.estimateMemory(input.bytes, name: file.name, options: csv)
     }
 
     static func delimiterByte(_ text: String) -> UInt8? {
@@ -76,20 +92,8 @@ extension CSVReader {
     /// Reads several files and stacks them by column name (see `SourceFiles`).
     public static func read(paths: [String], options: CSVOptions = CSVOptions()) throws(CSVError) -> Table {
         guard !paths.isEmpty else { throw CSVError(file: "", message: "no files to load") }
-        let files = SourceFiles(paths: paths, sources: paths.map { CSVSource(path: $0, options: options) }, memoryLimit: options.memoryLimit)
-        return try files.read(columns: nil, predicates: [], cancel: CancellationToken()).table
-    }
-
-    /// Reads `columns` of one file (nil: all; the table keeps the file's order) and keeps the
-    /// rows that pass `predicates`, saying which predicates it applied (see `SourcePredicate`).
-    /// `chunks`: how many pieces to parse in parallel (nil: one per core for large files).
-    public static func read(path: String, options: CSVOptions, columns: Set<String>?,
-                            predicates: [SourcePredicate], chunks: Int? = nil) throws(CSVError) -> SourceRead {
-        let table = try read(path: path, options: options, chunks: chunks, columns: columns)
-        do {
-            return try SourcePredicate.apply(predicates, to: table)
-        } catch {
-            throw error == .cancelled ? CSVError.cancelled(file: path) : CSVError(file: path, message: error.message)
-        }
+        let files = paths.map { SourceFile.onDisk($0) }
+        let stacked = try SourceFiles(files: files, sources: files.map { CSVSource(file: $0, options: options) }, memoryLimit: options.memoryLimit)
+        return try stacked.read(columns: nil, predicates: [], cancel: CancellationToken()).table
     }
 }

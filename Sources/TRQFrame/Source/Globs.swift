@@ -5,57 +5,55 @@ import Glibc
 import Darwin
 #endif
 
-/// The formats `load` knows; a new one is added here.
-public enum SourceFormats {
-    public static let all: [any TableSource.Type] = [CSVSource.self]
-
-    /// The format named by `with format = NAME`.
-    public static func named(_ name: String) -> (any TableSource.Type)? {
-        all.first { $0.formatName == name.lowercased() }
-    }
-
-    /// The format of a path by its extension (a trailing `.gz` is looked through); CSV when no
-    /// format claims it, as any text file may be delimited.
-    public static func forPath(_ path: String) -> any TableSource.Type {
-        var name = path.lowercased()
-        if name.hasSuffix(".gz") { name.removeLast(3) }
-        let ext = name.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }.map(String.init)
-        return all.first { format in ext.map { format.fileExtensions.contains($0) } ?? false } ?? CSVSource.self
-    }
-}
-
-/// The files of one `load`: a path or glob, opened in one format. Reading several files stacks
-/// them by column name: the columns are the union of the files' columns in order of first
-/// appearance, a column a file lacks is null in its rows, and each column has the widest type
-/// of its files (a column with no values in a file does not count); files whose column must
-/// become text are read again with that column as text.
+/// The files of one `load` (see `SourceFile.expand`), opened in one format. Reading several
+/// files stacks them by column name: the columns are the union of the files' columns in order
+/// of first appearance, a column a file lacks is null in its rows, and each column has the
+/// widest type of its files (a column with no values in a file does not count); files whose
+/// column must become text are read again with that column as text. Hive partition folders
+/// (`year=2023/part-0.parquet`) add typed columns after the files' own, and a pushed predicate
+/// on one skips the files it rules out.
 public struct SourceFiles: Sendable {
     public let format: any TableSource.Type
-    public let paths: [String]
+    public let files: [SourceFile]
     let sources: [any TableSource]
-    let memoryLimit: Int?
+    let partitions: Partitions
 
-    /// Opens each file (see `expandGlob`) in `format`.
-    public init(paths: [String], format: any TableSource.Type, options: SourceOptions) throws(SourceError) {
+    /// Opens each file in `format`; refuses files that together need more than the memory limit.
+    public init(files: [SourceFile], format: any TableSource.Type, options: SourceOptions) throws(SourceError) {
+        guard !files.isEmpty else { throw SourceError(file: "", message: "no files to load") }
         var sources: [any TableSource] = []
-        for path in paths { sources.append(try format.init(path: path, options: options)) }
-        self.init(paths: paths, sources: sources, memoryLimit: options.memoryLimit)
+        for file in files { sources.append(try format.init(file: file, options: options)) }
+        try self.init(files: files, sources: sources, memoryLimit: options.memoryLimit)
     }
 
-    init(paths: [String], sources: [any TableSource], memoryLimit: Int?) {
-        self.paths = paths
+    init(files: [SourceFile], sources: [any TableSource], memoryLimit: Int?) throws(SourceError) {
+        self.files = files
         self.sources = sources
-        self.memoryLimit = memoryLimit
         format = type(of: sources[0])
+        partitions = Partitions(files.map(\.relative))
+        guard let memoryLimit else { return }
+        let need = sources.reduce(0) { $0 &+ $1.estimatedMemory() }
+        guard need > memoryLimit else { return }
+        let what = files.count == 1 ? "loading" : "loading these \(files.count) files"
+        throw SourceError(file: files[0].name, message: "\(what) needs about \(CSVReader.formatBytes(need)), more than the memory limit of \(CSVReader.formatBytes(memoryLimit))",
+                          hint: files.count == 1 ? "raise it with `trq --memory-limit SIZE`, or split the file and load the parts you need"
+                              : "raise it with `trq --memory-limit SIZE`, or load fewer files")
     }
 
-    /// The columns of the stacked table; a type that differs between files, or is unknown in
-    /// one, is nil unless ints and floats widen to float.
+    /// The files' names, as errors and `explain` show them.
+    public var paths: [String] { files.map(\.name) }
+
+    /// The columns of the stacked table, partition columns last; a type that differs between
+    /// files, or is unknown in one, is nil unless ints and floats widen to float.
     public func schema() throws(SourceError) -> [SourceColumn] {
         var columns: [SourceColumn] = []
         var position: [String: Int] = [:]
-        for source in sources {
+        for (f, source) in sources.enumerated() {
             for column in try source.schema() {
+                if partitions.keys.contains(column.name) {
+                    throw SourceError(file: files[f].name, message: "partition column '\(column.name)' clashes with a column of the file",
+                                      hint: "rename the folder or the column")
+                }
                 guard let i = position[column.name] else {
                     position[column.name] = columns.count
                     columns.append(column)
@@ -65,50 +63,118 @@ public struct SourceFiles: Sendable {
                 if a != b { columns[i].type = (a == .int && b == .float) || (a == .float && b == .int) ? .float : nil }
             }
         }
-        return columns
+        return columns + zip(partitions.keys, partitions.types).map { SourceColumn(name: $0, type: $1) }
     }
 
-    /// Reads `columns` (nil: all) of every file, stacked. Predicates are pushed into a single
-    /// file's read; over several files they apply to the stacked table (a column's type is known
-    /// only once every file is read).
+    /// Reads `columns` (nil: all) of every file, stacked, with the predicates applied where a
+    /// file can: pushed into every file's read when its column has one known type in all files
+    /// (else applied to the stacked table, a column's type being known only once every file is
+    /// read); a predicate on a partition column skips whole files. A predicate counts as applied
+    /// when every file applied it.
     public func read(columns: [String]?, predicates: [SourcePredicate], cancel: CancellationToken) throws(SourceError) -> SourceRead {
-        if sources.count == 1 {
-            return try sources[0].read(ReadRequest(columns: columns, predicates: predicates, cancel: cancel))
-        }
-        if let memoryLimit {
-            let need = sources.reduce(0) { $0 &+ $1.estimatedMemory() }
-            if need > memoryLimit {
-                throw SourceError(file: paths[0], message: "loading these \(paths.count) files needs about \(CSVReader.formatBytes(need)), more than the memory limit of \(CSVReader.formatBytes(memoryLimit))",
-                                  hint: "raise it with `trq --memory-limit SIZE`, or load fewer files")
+        let stacked = sources.count == 1 ? [] : try schema()
+        var pushed: [Int] = []
+        var onPartitions: [Int] = []
+        var later: [Int] = []
+        for (i, predicate) in predicates.enumerated() {
+            if partitions.keys.contains(predicate.column) {
+                onPartitions.append(i)
+            } else if sources.count == 1 || stacked.contains(where: { $0.name == predicate.column && $0.type != nil }) {
+                pushed.append(i)
+            } else {
+                later.append(i)
             }
         }
-        var tables = try readEach(columns: columns, cancel: cancel)
+        var applied = Set(pushed).union(onPartitions)
+        var chosen: [Int] = []
+        for f in files.indices {
+            var excluded = false
+            for i in onPartitions {
+                switch partitions.excludes(file: f, predicates[i]) {
+                case true?: excluded = true
+                case false?: break
+                case nil: applied.remove(i)
+                }
+            }
+            if !excluded { chosen.append(f) }
+        }
+        let fileColumns = columns?.filter { !partitions.keys.contains($0) }
+        let filePredicates = pushed.map { predicates[$0] }
+        var reads = try readEach(chosen, columns: fileColumns, predicates: filePredicates, cancel: cancel)
+        for read in reads { applied.subtract(pushed.indices.filter { !read.applied.contains($0) }.map { pushed[$0] }) }
+        var tables: [Table] = []
+        for (k, read) in reads.enumerated() { tables.append(try withPartitions(read.table, file: chosen[k], columns: columns)) }
+        reads.removeAll()
+        if tables.isEmpty { return SourceRead(table: try emptyTable(columns: columns), applied: applied) }
+        if tables.count == 1 && later.isEmpty { return SourceRead(table: tables[0], applied: applied) }
         let plan = TableStacker.plan(tables)
-        for (file, textColumns) in plan.rereads {
-            tables[file] = try sources[file].read(ReadRequest(columns: columns, textColumns: Set(textColumns), cancel: cancel)).table
+        for (k, textColumns) in plan.rereads {
+            let read = try sources[chosen[k]].read(ReadRequest(columns: fileColumns, predicates: filePredicates,
+                                                               textColumns: Set(textColumns), cancel: cancel))
+            tables[k] = try withPartitions(read.table, file: chosen[k], columns: columns)
         }
-        let stacked = try TableStacker.stack(tables, plan: plan)
+        let table = try TableStacker.stack(tables, plan: plan)
         do {
-            return try SourcePredicate.apply(predicates, to: stacked)
+            let rest = try SourcePredicate.apply(later.map { predicates[$0] }, to: table)
+            return SourceRead(table: rest.table, applied: applied.union(rest.applied.map { later[$0] }))
         } catch {
-            throw error == .cancelled ? SourceError.cancelled(file: paths[0]) : SourceError(file: paths[0], message: error.message)
+            throw error == .cancelled ? SourceError.cancelled(file: files[0].name) : SourceError(file: files[0].name, message: error.message)
         }
+    }
+
+    /// How many files a predicate on a partition column rules out, and the blocks (Parquet row
+    /// groups) the files skip by their statistics, from what the files hold before reading.
+    public func skips(_ predicates: [SourcePredicate]) -> (files: Int, blocks: (skipped: Int, total: Int)?) {
+        var excludedFiles = 0
+        var blocks: (skipped: Int, total: Int)?
+        let filePredicates = predicates.filter { !partitions.keys.contains($0.column) }
+        for f in files.indices {
+            if predicates.contains(where: { partitions.excludes(file: f, $0) == true }) {
+                excludedFiles &+= 1
+                continue
+            }
+            if let counts = sources[f].blocksSkipped(by: filePredicates) {
+                blocks = ((blocks?.skipped ?? 0) &+ counts.skipped, (blocks?.total ?? 0) &+ counts.total)
+            }
+        }
+        return (excludedFiles, blocks)
+    }
+
+    /// The file's table with its partition columns (those requested) after its own columns; a
+    /// table that had a column only to carry its row count keeps just the requested ones.
+    private func withPartitions(_ table: Table, file f: Int, columns: [String]?) throws(SourceError) -> Table {
+        guard !partitions.keys.isEmpty else { return table }
+        var table = table
+        for (k, key) in partitions.keys.enumerated() where columns?.contains(key) ?? true {
+            do { try table.append(key, partitions.column(k, file: f, rows: table.rowCount)) } catch {
+                throw SourceError(file: files[f].name, message: "partition column '\(key)' clashes with a column of the file")
+            }
+        }
+        if let columns, table.names.contains(where: columns.contains) {
+            for name in table.names where !columns.contains(name) { table.remove(name) }
+        }
+        return table
+    }
+
+    /// No rows (every file ruled out), with the columns and types the schema knows.
+    private func emptyTable(columns: [String]?) throws(SourceError) -> Table {
+        var table = Table()
+        for column in try schema() where columns?.contains(column.name) ?? true {
+            try? table.append(column.name, Column.nulls(column.type ?? .string, count: 0))
+        }
+        return table
     }
 
     /// Small files are read on parallel threads, one file each; large ones one after another,
     /// each reading in parallel itself.
-    private func readEach(columns: [String]?, cancel: CancellationToken) throws(SourceError) -> [Table] {
-        var sizes: [Int] = []
-        for path in paths {
-            var info = stat()
-            sizes.append(stat(path, &info) == 0 ? Int(info.st_size) : 0)
+    private func readEach(_ chosen: [Int], columns: [String]?, predicates: [SourcePredicate], cancel: CancellationToken) throws(SourceError) -> [SourceRead] {
+        let sizes = chosen.map { files[$0].size ?? files[$0].version?[0] ?? 0 }
+        guard chosen.count > 1, sizes.reduce(0, +) / chosen.count < 8 << 20 else {
+            var reads: [SourceRead] = []
+            for f in chosen { reads.append(try sources[f].read(ReadRequest(columns: columns, predicates: predicates, cancel: cancel))) }
+            return reads
         }
-        if sizes.reduce(0, +) / paths.count >= 8 << 20 {
-            var tables: [Table] = []
-            for source in sources { tables.append(try source.read(ReadRequest(columns: columns, cancel: cancel)).table) }
-            return tables
-        }
-        let results = UnsafeMutableBufferPointer<Result<Table, SourceError>?>.allocate(capacity: sources.count)
+        let results = UnsafeMutableBufferPointer<Result<SourceRead, SourceError>?>.allocate(capacity: chosen.count)
         results.initialize(repeating: nil)
         defer {
             results.deinitialize()
@@ -116,14 +182,14 @@ public struct SourceFiles: Sendable {
         }
         let box = UncheckedSendable(results)
         let sources = self.sources
-        DispatchQueue.concurrentPerform(iterations: sources.count) { i in
-            box.value[i] = Result { () throws(SourceError) -> Table in
-                try sources[i].read(ReadRequest(columns: columns, oneThread: true, cancel: cancel)).table
+        DispatchQueue.concurrentPerform(iterations: chosen.count) { k in
+            box.value[k] = Result { () throws(SourceError) -> SourceRead in
+                try sources[chosen[k]].read(ReadRequest(columns: columns, predicates: predicates, oneThread: true, cancel: cancel))
             }
         }
-        var tables: [Table] = []
-        for result in results { tables.append(try result!.get()) }
-        return tables
+        var reads: [SourceRead] = []
+        for result in results { reads.append(try result!.get()) }
+        return reads
     }
 
     /// The files matching a glob pattern (`*`, `?`, `[...]`, `{a,b}`; a leading `~/` is the home

@@ -1,6 +1,6 @@
 /// A reader of one file format, the seam between `load` and the formats: the engine binds, plans
 /// and explains a `load` through this protocol only, so a new format is one conforming type
-/// listed in `SourceFormats.all`.
+/// listed in `SourceFormats.all` (TRQEngine, where every format's module is visible).
 ///
 /// A source is opened on one file (`init`), says what it holds (`schema`) reading only what
 /// that needs, and reads (`read`) only the requested columns, applying the pushed-down
@@ -14,8 +14,12 @@ public protocol TableSource: Sendable {
     /// The `with` options this format accepts, with their help text.
     static var options: [SourceOptionSpec] { get }
 
-    /// Opens `path` with options already checked against `options` (see `SourceOptionSpec.check`).
-    init(path: String, options: SourceOptions) throws(SourceError)
+    /// Which of a folder's or a zip archive's files (names below it, sorted) `load` of the folder
+    /// reads in this format; empty when none.
+    static func partFiles(_ names: [String]) -> [Int]
+
+    /// Opens `file` with options already checked against `options` (see `SourceOptionSpec.check`).
+    init(file: SourceFile, options: SourceOptions) throws(SourceError)
 
     /// The columns in file order. A type the format cannot tell without reading every value
     /// (CSV's inferred types) is nil.
@@ -27,10 +31,29 @@ public protocol TableSource: Sendable {
     /// About how many bytes reading the whole file needs, to refuse a glob over the memory limit
     /// before anything is read; 0 when unknown.
     func estimatedMemory() -> Int
+
+    /// How many of the file's blocks (Parquet row groups) a read with `predicates` skips without
+    /// decoding them, out of how many, known before reading (for `explain`); nil when the format
+    /// has no such blocks.
+    func blocksSkipped(by predicates: [SourcePredicate]) -> (skipped: Int, total: Int)?
 }
 
 extension TableSource {
     public func estimatedMemory() -> Int { 0 }
+
+    public func blocksSkipped(by predicates: [SourcePredicate]) -> (skipped: Int, total: Int)? { nil }
+
+    /// Whether the name's extension (a trailing `.gz` looked through) is one of the format's.
+    public static func hasExtension(_ name: String) -> Bool {
+        var name = name.lowercased()
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        return fileExtensions.contains { name.hasSuffix("." + $0) }
+    }
+
+    /// The files with one of the format's extensions.
+    public static func partFiles(_ names: [String]) -> [Int] {
+        names.indices.filter { hasExtension(names[$0]) }
+    }
 }
 
 /// Every source reports read failures located in the file: `file:line:column: message (hint: ...)`.

@@ -114,21 +114,17 @@ public enum SpotifyExport {
         return Column(.string(codes: codes, dictionary: StringDictionary(ids)), validity: column.validity)
     }
 
-    /// Which of an export's files (`names`, paths inside the archive or folder `place`)
-    /// `load "export.zip"` or `load "export_folder"` reads: the extended audio history when there
-    /// is one (`Streaming_History_Audio_*.json`, older `endsong_*.json`), else the account music
+    /// Which of an export's files (`names`, paths inside the archive or folder) `load
+    /// "export.zip"` or `load "export_folder"` reads: the extended audio history when there is
+    /// one (`Streaming_History_Audio_*.json`, older `endsong_*.json`), else the account music
     /// history (`StreamingHistory_music_*.json`, older `StreamingHistory*.json`); in name order.
-    static func historyFiles(_ names: [String], in place: String) throws(CSVError) -> [Int] {
+    static func historyFiles(_ names: [String]) -> [Int] {
         func chosen(_ patterns: [String]) -> [Int] {
             names.indices.filter { i in patterns.contains { SourceFile.matches($0, names[i]) } }
                 .sorted { naturalOrder(names[$0], names[$1]) }
         }
         let extended = chosen(["Streaming_History_Audio_*.json", "endsong_*.json"])
-        if !extended.isEmpty { return extended }
-        let account = chosen(["StreamingHistory_music_*.json", "StreamingHistory[0-9]*.json"])
-        if !account.isEmpty { return account }
-        throw CSVError(file: place, message: "has no Spotify streaming history (Streaming_History_Audio_*.json or StreamingHistory*.json)",
-                       hint: "to read other files in it, name them, e.g. load \"\(place)/*.csv\" or \"\(place)/FOLDER/*.json\"")
+        return extended.isEmpty ? chosen(["StreamingHistory_music_*.json", "StreamingHistory[0-9]*.json"]) : extended
     }
 
     /// Names with numbers compared as numbers, so `_2.json` comes before `_10.json`.
