@@ -26,7 +26,7 @@ public func fuzzParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 requireInside(at, text: text)
                 requireInside(pipeline.at, text: text)
                 for stage in pipeline.stages { requireInside(stage.at, text: text) }
-            case .run(let pipeline):
+            case .run(let pipeline), .explain(let pipeline):
                 requireInside(pipeline.at, text: text)
                 for stage in pipeline.stages { requireInside(stage.at, text: text) }
             case .command(_, _, let at):
