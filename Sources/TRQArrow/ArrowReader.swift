@@ -260,8 +260,9 @@ struct ColumnBuilder {
             bytes.withUnsafeBytes { raw in
                 for row in 0..<n {
                     let lo = raw.loadUnaligned(fromByteOffset: at + row * (bits / 8), as: UInt64.self)
-                    let value = bits == 64 ? Double(Int64(bitPattern: lo))
-                        : Double(raw.loadUnaligned(fromByteOffset: at + row * 16 + 8, as: Int64.self)) * 18446744073709551616.0 + Double(lo)
+                    let hi = bits == 64 ? Int64(bitPattern: lo) >> 63 : raw.loadUnaligned(fromByteOffset: at + row * 16 + 8, as: Int64.self)
+                    // A value that fits 64 bits converts exactly; hi * 2^64 + lo would cancel.
+                    let value = hi == Int64(bitPattern: lo) >> 63 ? Double(Int64(bitPattern: lo)) : Double(hi) * 18446744073709551616.0 + Double(lo)
                     floats.append(value / divisor)
                 }
             }

@@ -44,7 +44,7 @@ func sampleTable() throws -> Table {
         t = pa.ipc.open_stream(open(sys.argv[1], 'rb')).read_all()
         t.validate(full=True)
         print(t.schema.to_string(show_schema_metadata=False).replace('\\n', '; '))
-        for c in t.columns: print(c.to_pylist())
+        for c in t.columns: print([v.isoformat() if hasattr(v, 'isoformat') else v for v in c.to_pylist()])
         """
     let reader = Process()
     reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -61,8 +61,7 @@ func sampleTable() throws -> Table {
         "[0.5, -1e-300, 0.0, None]",
         "[True, None, False, True]",
         "['ä', '', None, 'zz']",
-        "[datetime.date(1969, 12, 31), datetime.date(1970, 1, 1), datetime.date(2023, 3, 1), datetime.date(1970, 1, 4)]",
-        "[datetime.datetime(1969, 12, 31, 23, 59, 58, 999999, tzinfo=<UTC>), None, "
-            + "datetime.datetime(2023, 1, 2, 3, 4, 5, 6, tzinfo=<UTC>), datetime.datetime(1970, 1, 1, 0, 0, 0, 5, tzinfo=<UTC>)]",
+        "['1969-12-31', '1970-01-01', '2023-03-01', '1970-01-04']",
+        "['1969-12-31T23:59:58.999999+00:00', None, '2023-01-02T03:04:05.000006+00:00', '1970-01-01T00:00:00.000005+00:00']",
     ])
 }
