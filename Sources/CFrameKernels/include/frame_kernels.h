@@ -93,4 +93,8 @@ int64_t trq_mark_keys(const void *values, int kind, const uint64_t *validity, in
 int64_t trq_first_word_beyond_i64(const int64_t *values, const uint64_t *validity, int64_t from,
                                   int64_t to, int greater, int64_t bound, uint64_t *bits);
 
+/// Asks for the cache line at `p` ahead of its use (a hint; any address is allowed). Swift has no
+/// prefetch of its own; the interner's batched lookups use it to overlap their cache misses.
+static inline void trq_prefetch(const void *p) { __builtin_prefetch(p); }
+
 #endif

@@ -59,6 +59,23 @@ struct ChunkParser {
     }
 
     mutating func run() {
+        parseRows()
+        // A batched string found invalid was read before anything that stopped the parse.
+        var firstInvalid: (column: Int, value: PendingString)?
+        for c in 0..<columnCount {
+            builders[c].flushPending()
+            if let value = builders[c].invalidValue, value.bytes < firstInvalid?.value.bytes ?? scanner.base + scanner.end {
+                firstInvalid = (c, value)
+            }
+        }
+        if case .cancelled? = failure { return }
+        if let (column, value) = firstInvalid {
+            let index = firstInvalidUTF8(value.bytes, value.count) ?? 0
+            failure = .invalidUTF8(offset: (value.bytes - scanner.base) &+ index, column: column, byte: value.bytes[index])
+        }
+    }
+
+    private mutating func parseRows() {
         // Locals, so the per-field calls below take a few words, not a copy of `self`.
         let scanner = self.scanner
         let nulls = self.nulls
@@ -193,6 +210,8 @@ struct ChunkParser {
             let n = next &- p
             if nulls.matches(base + p, n) {
                 b.pointee.appendNull()
+            } else if b.pointee.batchesStrings {
+                b.pointee.appendPending(base + p, n)
             } else {
                 let code = b.pointee.intern(base + p, n)
                 if code < 0 { return false }
@@ -269,6 +288,8 @@ struct ChunkParser {
 
     private mutating func appendString(_ b: UnsafeMutablePointer<ColumnBuilder>, _ column: Int,
                                        _ text: UnsafeBufferPointer<UInt8>, _ field: FieldBounds) -> Bool {
+        // Earlier rows' values first, so codes stay in order of first appearance.
+        b.pointee.flushPending()
         let code = b.pointee.intern(text.baseAddress ?? scanner.base, text.count)
         guard code >= 0 else {
             failure = invalidUTF8(column, text, field)
