@@ -17,7 +17,12 @@ extension Session {
 
     /// Binds a pipeline, rewrites and runs its plan, then each step (model, plot, save) on the
     /// result, binding the stages after a step once it has run.
+    /// Kernels, readers and models see the session's token as `CancellationToken.current`.
     func evaluate(_ pipeline: Pipeline) throws(Diagnostic) -> PipelineResult {
+        try cancellation.whileCurrent { () throws(Diagnostic) in try evaluateBound(pipeline) }
+    }
+
+    private func evaluateBound(_ pipeline: Pipeline) throws(Diagnostic) -> PipelineResult {
         defer { showLoadWarnings() }
         var bound = try binder.bind(pipeline)
         var result = PipelineResult(table: try executor.execute(Rewrites.apply(bound.plan), cancel: cancellation))

@@ -80,7 +80,6 @@ public final class Session {
 
     private func run(_ statements: [Statement], spans: [StatementSpan], source: String, file: String) -> ExecutionOutcome {
         for (statement, span) in zip(statements, spans) {
-            cancellationRequested.store(false, ordering: .relaxed)
             cancellation.reset()
             let started = DispatchTime.now().uptimeNanoseconds
             currentStatement = span
@@ -170,7 +169,7 @@ public final class Session {
 
 extension Diagnostic {
     init(_ error: FrameError, at: SourceLocation) {
-        if error == .cancelled {
+        if error.isCancelled {
             self.init("cancelled (Ctrl-C); the session's tables are unchanged", at: at, kind: .cancelled)
         } else {
             self.init(error.message, at: at, kind: .runtime)

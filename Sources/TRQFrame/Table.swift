@@ -99,7 +99,12 @@ public struct Table: Sendable {
 /// An error from the frame layer; the engine adds source positions.
 public struct FrameError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The work stopped because its cancellation token was set, not because it failed.
+    public var isCancelled: Bool
+    public init(_ message: String, isCancelled: Bool = false) {
+        self.message = message
+        self.isCancelled = isCancelled
+    }
     public var description: String { message }
 }
 

@@ -79,7 +79,7 @@ public final class BPRModel: Recommender, @unchecked Sendable {
         let rate = Float(options.learningRate), reg = Float(options.regularization)
         let iterations = pairs > 0 ? options.iterations : 0
         for iteration in 0..<iterations {
-            if cancellationRequested.load(ordering: .relaxed) { throw FrameError.cancelled }
+            try FrameError.checkCancellation()
             matrix.userStart.withUnsafeBufferPointer { start in
                 matrix.userItems.withUnsafeBufferPointer { liked in
                     pairUser.withUnsafeBufferPointer { pairUser in

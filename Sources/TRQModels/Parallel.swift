@@ -10,10 +10,10 @@ public var defaultThreadCount: Int { max(1, ProcessInfo.processInfo.activeProces
 /// make each chunk's result independent of which thread runs it and when: that is what keeps
 /// seeded training bitwise reproducible.
 ///
-/// Once Ctrl-C sets `cancellationRequested`, no further chunk starts and `.cancelled` is thrown:
+/// Once the running statement's `CancellationToken` is set (Ctrl-C), no further chunk starts and `.cancelled` is thrown:
 /// chunks are the unit of training work, so this is how training and scoring stop promptly.
 func parallelChunks(_ chunks: Int, threads: Int, _ body: (_ chunk: Int, _ worker: Int) -> Void) throws(FrameError) {
-    let counter = ChunkCounter(chunks)
+    let counter = ChunkCounter(chunks, cancel: CancellationToken.current)
     let workers = min(max(1, threads), chunks)
     if workers <= 1 {
         while let c = counter.take() { body(c, 0) }
@@ -30,16 +30,20 @@ private final class ChunkCounter: @unchecked Sendable {
     private let lock = NSLock()
     private let chunks: Int
     private var next = 0
+    private let cancel: CancellationToken?
     /// Set when a chunk was withheld because of cancellation: the work is incomplete.
     private(set) var stopped = false
 
-    init(_ chunks: Int) { self.chunks = chunks }
+    init(_ chunks: Int, cancel: CancellationToken?) {
+        self.chunks = chunks
+        self.cancel = cancel
+    }
 
     func take() -> Int? {
         lock.lock()
         defer { lock.unlock() }
         guard next < chunks else { return nil }
-        if cancellationRequested.load(ordering: .relaxed) {
+        if cancel?.isCancelled == true {
             stopped = true
             return nil
         }

@@ -12,6 +12,8 @@ public struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible 
     public var rowGroup: Int?
     public var message: String
     public var hint: String?
+    /// The read stopped because its cancellation token was set, not because the file is bad.
+    public private(set) var isCancelled = false
 
     public init(file: String, column: String? = nil, rowGroup: Int? = nil, message: String, hint: String? = nil) {
         self.file = file
@@ -28,7 +30,11 @@ public struct ParquetError: Error, Sendable, Equatable, CustomStringConvertible 
         return "\(place): \(message)" + (hint.map { " (hint: \($0))" } ?? "")
     }
 
-    public var isCancelled: Bool { message == FrameError.cancelled.message }
+    static func cancelled(file: String) -> ParquetError {
+        var error = ParquetError(file: file, message: "cancelled")
+        error.isCancelled = true
+        return error
+    }
 }
 
 /// A Parquet file in memory (mapped when it is on disk), with its footer decoded.
@@ -210,7 +216,7 @@ final class ParquetFile: Sendable {
     /// One row group of one output column, written at `row` of `out`.
     private func decodeGroup(_ output: OutputColumn, group g: Int, type: DataType, out: UnsafeMutableRawPointer, row: Int, rows: Int,
                              cancel: CancellationToken) throws(ParquetError) -> GroupPart {
-        if cancel.isCancelled { throw ParquetError(file: path, message: FrameError.cancelled.message) }
+        if cancel.isCancelled { throw ParquetError.cancelled(file: path) }
         var currentLeaf = output.leaves[0]
         do throws(EncodingFailure) {
             if output.isNested {

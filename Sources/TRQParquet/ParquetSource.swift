@@ -30,7 +30,7 @@ public struct ParquetSource: TableSource {
         do {
             return try SourcePredicate.apply(request.predicates, to: table)
         } catch {
-            throw error == .cancelled ? SourceError.cancelled(file: file.path) : SourceError(file: file.path, message: error.message)
+            throw error.isCancelled ? SourceError.cancelled(file: file.path) : SourceError(file: file.path, message: error.message)
         }
     }
 

@@ -35,11 +35,10 @@ final class Shell {
 
     /// Runs until Ctrl-D or `.quit`; returns the exit status.
     func run() -> Int32 {
-        // While a statement runs, Ctrl-C raises SIGINT; kernels poll the flag and stop.
+        // While a statement runs, Ctrl-C raises SIGINT; kernels poll the session's token and stop.
         interruptedSession = session.cancellation
         signal(SIGINT) { _ in
             interruptedSession?.cancel()
-            cancellationRequested.store(true, ordering: .relaxed)
             // End the line after the terminal's `^C` echo, before the engine reports the cancel.
             var newline = UInt8(ascii: "\n")
             _ = write(2, &newline, 1)
@@ -79,9 +78,7 @@ final class Shell {
 
     private func execute(_ entry: String) -> ExecutionOutcome {
         session.settings.width = TerminalEnvironment.width(fallback: session.settings.width)
-        cancellationRequested.store(false, ordering: .relaxed)
         let outcome = session.execute(entry, file: "<shell>")
-        cancellationRequested.store(false, ordering: .relaxed)
         fflush(trq_stdout())
         return outcome
     }

@@ -21,11 +21,10 @@ private final class RecordingSession {
 /// What the user sees for any cancelled statement.
 private let cancelledMessage = Diagnostic(FrameError.cancelled, at: SourceLocation(line: 1, column: 1)).message
 
-/// The cancellation flag is process-wide and tests run in parallel, so each test here runs in a
-/// child process of its own (an exit test), where no other test's work can see the flag.
+/// Each session owns its token, so these run beside other tests without stopping them.
 @Suite struct CancellationTests {
-    @Test func cancelledLoadReadsLikeAnyCancelledStatement() async {
-        await #expect(processExitsWith: .success) {
+    @Test func cancelledLoadReadsLikeAnyCancelledStatement() throws {
+        do {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("trq-cancel-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
@@ -36,29 +35,31 @@ private let cancelledMessage = Diagnostic(FrameError.cancelled, at: SourceLocati
             try Data("id,name\n1,x\n".utf8).write(to: directory.appendingPathComponent("b.csv"))
             let session = RecordingSession().session
             let source = "load \"\(directory.path)/*.csv\" | agg n = count()"
-            // `execute` clears the flag as each statement starts, so the pipeline is evaluated
+            // `execute` clears the token as each statement starts, so the pipeline is evaluated
             // directly, as if Ctrl-C came just after the statement started: the load is its source.
             guard case .run(let pipeline)? = try parse(source).first, case .load(_, _, let at) = pipeline.source else {
                 throw Diagnostic("not a load pipeline", at: nil)
             }
-            cancellationRequested.store(true, ordering: .relaxed)
+            session.cancellation.cancel()
             #expect(throws: Diagnostic(FrameError.cancelled, at: at)) { try session.evaluate(pipeline) }
-            cancellationRequested.store(false, ordering: .relaxed)
+            // Another session's statements are not stopped by this one's token.
+            #expect(RecordingSession().session.execute(source, file: "t") == .success)
             #expect(session.execute(source, file: "t") == .success)
         }
     }
 
-    @Test func cancelledTrainingReadsLikeAnyCancelledStatement() async {
-        await #expect(processExitsWith: .success) {
+    @Test func cancelledTrainingReadsLikeAnyCancelledStatement() throws {
+        do {
             let recording = RecordingSession()
             let session = recording.session
             #expect(session.execute("let plays = load $plays", file: "t") == .success)
             // Ctrl-C pressed again and again while a forest that would take minutes trains: the
-            // statement clears the flag as it starts, and training must see it set again.
+            // statement clears the token as it starts, and training must see it set again.
             let finished = Atomic<Bool>(false)
+            let token = session.cancellation
             let presser = Thread {
                 while !finished.load(ordering: .relaxed) {
-                    cancellationRequested.store(true, ordering: .relaxed)
+                    token.cancel()
                     usleep(5_000)
                 }
             }
@@ -68,7 +69,6 @@ private let cancelledMessage = Diagnostic(FrameError.cancelled, at: SourceLocati
             while !presser.isFinished { usleep(1_000) }
             #expect(outcome == .failed)
             #expect(recording.errors.contains("error: \(cancelledMessage)"), "\(recording.errors)")
-            cancellationRequested.store(false, ordering: .relaxed)
             #expect(session.execute("plays | classify genre model forest features ms, skipped with trees = 5", file: "t") == .success)
         }
     }

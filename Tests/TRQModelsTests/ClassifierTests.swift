@@ -118,24 +118,22 @@ private func quickOptions() -> ClassifierOptions {
         #expect(throws: ModelError.self) { try ClassificationModel.deserialize(Array(bytes.prefix(bytes.count / 2))) }
     }
 
-    /// The cancellation flag is process-wide and tests run in parallel, so this runs in a child
-    /// process of its own (an exit test), where no other test's training can see the flag.
-    @Test func trainingStopsWhileCancellationIsRequestedAndWorksAfterwards() async {
-        await #expect(processExitsWith: .success) {
+    @Test func trainingStopsUnderACancelledTokenAndWorksAfterwards() throws {
+        do {
             let data = blobs(rows: 120, seed: 5)
             var o = quickOptions()
             o.epochs = 8
             let kinds: [ClassifierKind?] = ClassifierKind.allCases + [nil]
-            cancellationRequested.store(true, ordering: .relaxed)
+            let stopped = CancellationToken()
+            stopped.cancel()
             for kind in kinds {
                 #expect(throws: FrameError.cancelled, "\(kind.map(\.rawValue) ?? "auto")") {
-                    try ClassificationModel.train(features: data.features, labels: data.labels, model: kind, options: o)
+                    try stopped.whileCurrent { try ClassificationModel.train(features: data.features, labels: data.labels, model: kind, options: o) }
                 }
             }
             #expect(throws: FrameError.cancelled) {
-                try evaluateClassifiers(features: data.features, labels: data.labels, options: o)
+                try stopped.whileCurrent { try evaluateClassifiers(features: data.features, labels: data.labels, options: o) }
             }
-            cancellationRequested.store(false, ordering: .relaxed)
             for kind in kinds {
                 let model = try ClassificationModel.train(features: data.features, labels: data.labels, model: kind, options: o)
                 #expect(try model.predict(data.features).count == 120)

@@ -105,20 +105,18 @@ private func blockMatrix() throws -> InteractionMatrix {
 }
 
 @Suite struct RecommenderCancellationTests {
-    /// The cancellation flag is process-wide and tests run in parallel, so this runs in a child
-    /// process of its own (an exit test), where no other test's training can see the flag.
-    @Test func trainingStopsWhileCancellationIsRequestedAndWorksAfterwards() async {
-        await #expect(processExitsWith: .success) {
+    @Test func trainingStopsUnderACancelledTokenAndWorksAfterwards() throws {
+        do {
             let m = try blockMatrix()
             let split = try holdOutSplit(m, fraction: 0.2, seed: 1)
-            cancellationRequested.store(true, ordering: .relaxed)
-            #expect(throws: FrameError.cancelled) { try ALSModel.train(m) }
-            #expect(throws: FrameError.cancelled) { try ItemKNNModel(m) }
+            let stopped = CancellationToken()
+            stopped.cancel()
+            #expect(throws: FrameError.cancelled) { try stopped.whileCurrent { try ALSModel.train(m) } }
+            #expect(throws: FrameError.cancelled) { try stopped.whileCurrent { try ItemKNNModel(m) } }
             // Popularity trains without iterating; the cancellation comes from scoring the test users.
             #expect(throws: FrameError.cancelled) {
-                try evaluateRecommenders(train: split.train, test: split.test, models: [.popularity])
+                try stopped.whileCurrent { try evaluateRecommenders(train: split.train, test: split.test, models: [.popularity]) }
             }
-            cancellationRequested.store(false, ordering: .relaxed)
             #expect(try ALSModel.train(m).recommend(user: 0, k: 3).count == 3)
             #expect(try ItemKNNModel(m).recommend(user: 0, k: 3).count == 3)
             #expect(try evaluateRecommenders(train: split.train, test: split.test, models: [.popularity]).count == 1)

@@ -8,7 +8,6 @@ struct LocalExecutor: PlanExecutor {
     func execute(_ plan: PlanNode, cancel: CancellationToken) throws(Diagnostic) -> Table {
         let input = try plan.input.map { node throws(Diagnostic) in try execute(node, cancel: cancel) }
         if let at = plan.location, cancel.isCancelled { throw Diagnostic(FrameError.cancelled, at: at) }
-        if let at = plan.location { try Diagnostic.located(at: at) { () throws(FrameError) in try FrameError.checkCancellation() } }
         let t = input ?? Table()
         func frame<R>(_ at: SourceLocation, _ body: () throws(FrameError) -> R) throws(Diagnostic) -> R {
             try Diagnostic.located(at: at, body)

@@ -44,7 +44,7 @@ enum Inflate {
         var consumed = 0
         let available = input.count &- offset
         while true {
-            if cancellationRequested.load(ordering: .relaxed) { throw CSVError(file: name, message: CSVError.cancelledMessage) }
+            if CancellationToken.isCurrentCancelled { throw CSVError.cancelled(file: name) }
             let chunkIn = min(available &- consumed, 1 << 30)
             stream.next_in = UnsafeMutablePointer(mutating: start + consumed)
             stream.avail_in = UInt32(chunkIn)

@@ -81,6 +81,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     public var column: Int?
     public var message: String
     public var hint: String?
+    /// The load stopped because its cancellation token was set (Ctrl-C), not because the file is bad.
+    public private(set) var isCancelled = false
 
     public init(file: String, line: Int? = nil, column: Int? = nil, message: String, hint: String? = nil) {
         self.file = file
@@ -90,10 +92,12 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         self.hint = hint
     }
 
-    static let cancelledMessage = "cancelled"
-
-    /// The load stopped because `cancellationRequested` was set (Ctrl-C).
-    public var isCancelled: Bool { message == CSVError.cancelledMessage && line == nil }
+    /// The error a reader or source throws when its cancellation token is set.
+    public static func cancelled(file: String) -> CSVError {
+        var error = CSVError(file: file, message: "cancelled")
+        error.isCancelled = true
+        return error
+    }
 
     public var description: String {
         var text = file

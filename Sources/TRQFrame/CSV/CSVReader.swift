@@ -181,7 +181,7 @@ public enum CSVReader {
         if parsers.count == 1 {
             parsers[0].run()
         } else {
-            DispatchQueue.concurrentPerform(iterations: parsers.count) { box.value[$0].run() }
+            parallelFor(parsers.count) { box.value[$0].run() }
         }
         // Stitch the chunks: a chunk counts only if the previous one stopped exactly at its
         // start; otherwise its guessed start was inside a quoted field and that stretch is
@@ -336,7 +336,7 @@ public enum CSVReader {
             box.value.0[c] = Result { () throws(ErrorWrapper) -> Column in try mergeColumn(columns[c], box.value.1) }
         }
         if columnCount > 1, chunks.reduce(0, { $0 &+ $1.rowCount }) > 100_000 {
-            DispatchQueue.concurrentPerform(iterations: columnCount, execute: work)
+            parallelFor(columnCount, work)
         } else {
             for c in 0..<columnCount { work(c) }
         }
@@ -415,7 +415,7 @@ final class ErrorContext {
                             message: "invalid UTF-8 byte 0x\(hex.count < 2 ? "0" + hex : hex) in \(columnName(column))",
                             hint: "add `with encoding = \"latin1\"` if the file is Latin-1")
         case .cancelled:
-            return CSVError(file: name, message: CSVError.cancelledMessage)
+            return CSVError.cancelled(file: name)
         case .typeMismatch(let offset, let column, let value, let type):
             var text = String(decoding: value, as: UTF8.self)
             if text.count > 40 { text = String(text.prefix(40)) + "..." }

@@ -34,6 +34,8 @@ struct ChunkParser {
     private(set) var rowCount = 0
     private(set) var stop: Int
     private(set) var failure: ParseFailure?
+    /// Captured where the parser is made: its worker thread has no binding of its own.
+    private let cancel = CancellationToken.current
 
     init(scanner: CSVScanner, columnCount: Int, skipped: UnsafePointer<Bool>?, forcedTypes: [DataType?], nulls: NullTokens,
          validatesUTF8: Bool, start: Int, limit: Int, releasesParsedPages: Bool) {
@@ -76,6 +78,11 @@ struct ChunkParser {
     }
 
     private mutating func parseRows() {
+        // Ctrl-C during an earlier step of the load (or an earlier file of a glob): parse nothing.
+        if cancel?.isCancelled == true {
+            failure = .cancelled
+            return
+        }
         // Locals, so the per-field calls below take a few words, not a copy of `self`.
         let scanner = self.scanner
         let nulls = self.nulls
@@ -91,7 +98,7 @@ struct ChunkParser {
             if p &- checkpoint >= 8 << 20 {
                 if releasesParsedPages { releasePages(from: checkpoint, to: p) }
                 checkpoint = p
-                if cancellationRequested.load(ordering: .relaxed) {
+                if cancel?.isCancelled == true {
                     failure = .cancelled
                     stop = p
                     return

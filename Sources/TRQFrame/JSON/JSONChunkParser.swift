@@ -9,6 +9,10 @@ struct JSONFailure: Error, Sendable {
     var offset: Int
     var message: String
     var hint: String?
+
+    /// The chunk's cancellation token was set: no place in the input is wrong.
+    static let cancelled = JSONFailure(offset: -1, message: "cancelled")
+    var isCancelled: Bool { offset < 0 }
 }
 
 /// The deepest nesting of objects and arrays accepted (the contract's limit).
@@ -89,6 +93,8 @@ final class JSONChunkParser {
     private(set) var textConflicts: Set<String> = []
     private var scratch = GrowableBuffer<UInt8>()
     private var minified = GrowableBuffer<UInt8>()
+    /// Captured where the parser is made: its worker thread has no binding of its own.
+    private let cancel = CancellationToken.current
 
     init(base: UnsafePointer<UInt8>, start: Int, limit: Int, end: Int, layout: Layout, rules: JSONPathRules) {
         self.base = base
@@ -189,8 +195,8 @@ final class JSONChunkParser {
 
     private func row() throws(JSONFailure) {
         if rowCount == 0 { firstRow = pos }
-        if rowCount & 4095 == 0, cancellationRequested.load(ordering: .relaxed) {
-            throw JSONFailure(offset: -1, message: CSVError.cancelledMessage)
+        if rowCount & 4095 == 0, cancel?.isCancelled == true {
+            throw JSONFailure.cancelled
         }
         // The top-level array is a level of its own.
         try object(parent: 0, depth: layout == .arrayElements ? 2 : 1)

@@ -168,7 +168,7 @@ public enum JSONReader {
             parsers[0].run()
         } else {
             let box = UncheckedSendable(parsers)
-            DispatchQueue.concurrentPerform(iterations: parsers.count) { box.value[$0].run() }
+            parallelFor(parsers.count) { box.value[$0].run() }
         }
         var accepted: [JSONChunkParser] = []
         for parser in parsers {
@@ -309,7 +309,7 @@ public enum JSONReader {
             }
         }
         if leaves.count > 1, total > 100_000 {
-            DispatchQueue.concurrentPerform(iterations: leaves.count, execute: work)
+            parallelFor(leaves.count, work)
         } else {
             for c in 0..<leaves.count { work(c) }
         }
@@ -327,7 +327,7 @@ public enum JSONReader {
         let name: String
 
         func error(_ failure: JSONFailure) -> CSVError {
-            if failure.offset < 0 { return CSVError(file: name, message: failure.message) }
+            if failure.isCancelled { return CSVError.cancelled(file: name) }
             let offset = min(failure.offset, end)
             var line = 1
             var lineStart = 0

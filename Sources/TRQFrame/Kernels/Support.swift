@@ -16,11 +16,15 @@ package struct UncheckedSendable<Value>: @unchecked Sendable {
 
 /// Runs `body(0) ... body(count - 1)` concurrently; the bodies must touch disjoint state.
 /// `package`: TRQModels' parallel loops are built on it.
+/// Workers see the caller's `CancellationToken.current`.
 package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     if count == 1 { return body(0) }
+    let token = CancellationToken.current
     withoutActuallyEscaping(body) { body in
         let box = UncheckedSendable(body)
-        DispatchQueue.concurrentPerform(iterations: count) { box.value($0) }
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            CancellationToken.$current.withValue(token) { box.value(i) }
+        }
     }
 }
 

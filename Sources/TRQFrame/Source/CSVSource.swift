@@ -66,7 +66,7 @@ public struct CSVSource: TableSource {
         do {
             return try SourcePredicate.apply(request.predicates, to: table)
         } catch {
-            throw error == .cancelled ? CSVError.cancelled(file: file.name) : CSVError(file: file.name, message: error.message)
+            throw error.isCancelled ? CSVError.cancelled(file: file.name) : CSVError(file: file.name, message: error.message)
         }
     }
 

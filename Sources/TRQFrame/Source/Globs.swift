@@ -72,6 +72,11 @@ public struct SourceFiles: Sendable {
     /// read); a predicate on a partition column skips whole files. A predicate counts as applied
     /// when every file applied it.
     public func read(columns: [String]?, predicates: [SourcePredicate], cancel: CancellationToken) throws(SourceError) -> SourceRead {
+        // Bound as current so that the readers' parsers and kernels see it too.
+        try cancel.whileCurrent { () throws(SourceError) in try readStacked(columns: columns, predicates: predicates, cancel: cancel) }
+    }
+
+    private func readStacked(columns: [String]?, predicates: [SourcePredicate], cancel: CancellationToken) throws(SourceError) -> SourceRead {
         let stacked = sources.count == 1 ? [] : try schema()
         var pushed: [Int] = []
         var onPartitions: [Int] = []
@@ -118,7 +123,7 @@ public struct SourceFiles: Sendable {
             let rest = try SourcePredicate.apply(later.map { predicates[$0] }, to: table)
             return SourceRead(table: rest.table, applied: applied.union(rest.applied.map { later[$0] }))
         } catch {
-            throw error == .cancelled ? SourceError.cancelled(file: files[0].name) : SourceError(file: files[0].name, message: error.message)
+            throw error.isCancelled ? SourceError.cancelled(file: files[0].name) : SourceError(file: files[0].name, message: error.message)
         }
     }
 
@@ -182,7 +187,7 @@ public struct SourceFiles: Sendable {
         }
         let box = UncheckedSendable(results)
         let sources = self.sources
-        DispatchQueue.concurrentPerform(iterations: chosen.count) { k in
+        parallelFor(chosen.count) { k in
             box.value[k] = Result { () throws(SourceError) -> SourceRead in
                 try sources[chosen[k]].read(ReadRequest(columns: columns, predicates: predicates, oneThread: true, cancel: cancel))
             }

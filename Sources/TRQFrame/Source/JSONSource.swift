@@ -117,7 +117,7 @@ final class JSONFileReader: Sendable {
         do {
             return try SourcePredicate.apply(request.predicates, to: result.table)
         } catch {
-            throw error == .cancelled ? SourceError.cancelled(file: file.name) : SourceError(file: file.name, message: error.message)
+            throw error.isCancelled ? SourceError.cancelled(file: file.name) : SourceError(file: file.name, message: error.message)
         }
     }
 

@@ -59,11 +59,6 @@ extension TableSource {
 /// Every source reports read failures located in the file: `file:line:column: message (hint: ...)`.
 public typealias SourceError = CSVError
 
-extension SourceError {
-    /// The error a source throws when its cancellation token is set.
-    public static func cancelled(file: String) -> SourceError { SourceError(file: file, message: cancelledMessage) }
-}
-
 /// What to read of a file.
 public struct ReadRequest: Sendable {
     /// The columns to read (nil: all). The table has them in the file's order; names the file
