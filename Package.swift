@@ -1,9 +1,11 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Release builds of the hot kernels are what users run; debug builds are far slower. -Ounchecked
 // saves TRQFrame about 10% of a CSV load (scripts/bench/RESULTS.md); the CSV fuzzer uses it too.
 let unchecked: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+/// What only `--traits Spark` builds.
+let spark: TargetDependencyCondition? = .when(traits: ["Spark"])
 
 let package = Package(
     name: "trq",
@@ -15,8 +17,15 @@ let package = Package(
         .executable(name: "trq-datagen", targets: ["trq-datagen"]),
         .library(name: "TRQEngine", targets: ["TRQEngine"]),
     ],
+    // `swift build --traits Spark` adds the Spark Connect engine (`.connect`). gRPC and its TLS
+    // dependencies take about ten minutes to build cold, so the default build leaves them out.
+    traits: [.trait(name: "Spark", description: "Run pipelines on Apache Spark through Spark Connect")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
@@ -33,10 +42,24 @@ let package = Package(
         .target(name: "TRQModels", dependencies: ["TRQFrame", "TRQRandom", "COpenBLAS", "CModelKernels"], swiftSettings: unchecked),
         .target(name: "TRQPlot", dependencies: ["TRQFrame"]),
         .target(name: "TRQEngine", dependencies: ["TRQFrame", "TRQLanguage", "TRQModels", "TRQPlot", "TRQParquet"]),
+        // Arrow IPC streams (Spark's result batches and local relations): no gRPC, always built and tested.
+        .target(name: "TRQArrow", dependencies: ["TRQFrame"]),
+        // The Spark engine. Its sources and the generated protos are wrapped in `#if Spark`, so a
+        // default build compiles it empty and links none of gRPC.
+        .target(
+            name: "TRQSpark",
+            dependencies: [
+                "TRQEngine", "TRQArrow", "TRQFrame", "TRQLanguage",
+                .product(name: "GRPCCore", package: "grpc-swift-2", condition: spark),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport", condition: spark),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf", condition: spark),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf", condition: spark),
+            ]),
         .executableTarget(
             name: "trq",
             dependencies: [
                 "TRQEngine", "TRQPlot", "CLibedit",
+                .target(name: "TRQSpark", condition: spark),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "trq-bench-models", dependencies: ["TRQModels"], swiftSettings: unchecked),
@@ -60,5 +83,8 @@ let package = Package(
         .testTarget(name: "TRQEngineTests", dependencies: ["TRQEngine", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatagenTests", dependencies: ["trq-datagen", "TRQRandom", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["trq"]),
+        .testTarget(name: "TRQArrowTests", dependencies: ["TRQArrow", "TRQFrame"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TRQSparkTests", dependencies: ["TRQSpark", "TRQEngine", "TRQFrame", "TestSupport"]),
     ]
 )
+

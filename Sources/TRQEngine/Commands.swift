@@ -41,6 +41,8 @@ let commandHelp: [(command: String, meaning: String)] = [
     (".rows N", "rows shown before a table is elided"),
     (".models", "models trained in this session"),
     (".read FILE", "run a script file"),
+    (".connect URL", "run pipelines on Apache Spark (sc://HOST:PORT, Spark Connect); .disconnect returns to local"),
+    (".engine", "which engine runs pipelines: local or Spark's URL"),
     (".report PATH [TITLE]", "an HTML page of the tables saved and charts written, kept up to date (.report off stops)"),
     (".quit / .exit", "leave the shell (Ctrl-D also)"),
 ]
@@ -98,6 +100,13 @@ extension Session {
             }
         case "report":
             try reportCommand(arguments, at: at)
+        case "connect":
+            try connect(try argument("connect sc://HOST:PORT"), at: at)
+        case "disconnect":
+            executor.close()
+            executor = LocalExecutor()
+        case "engine":
+            write(executor.name + "\n")
         case "quit", "exit":
             return .quit
         default:
@@ -105,6 +114,18 @@ extension Session {
             throw Diagnostic("unknown command '.\(name)'\(suggestion(for: name, in: known)); .help lists them", at: at)
         }
         return .success
+    }
+
+    /// `.connect URL` (also `trq --connect URL`): later pipelines run on that engine.
+    package func connect(_ url: String, at: SourceLocation?) throws(Diagnostic) {
+        guard let connector else {
+            throw Diagnostic("this trq was built without the Spark engine", at: at,
+                             hint: "build it with `swift build --traits Spark` (README, \"Running on Spark\")")
+        }
+        let engine = try connector(url, at)
+        executor.close()
+        executor = engine
+        writeError("connected to \(engine.name)\n")
     }
 
     private func help(topic: String?) -> String {

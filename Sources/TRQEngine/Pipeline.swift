@@ -49,6 +49,25 @@ extension Session {
         return Explain.text(BoundPipeline(plan: Rewrites.apply(bound.plan), rest: bound.rest), engine: executor.name)
     }
 
+    /// The rewritten plan of a pipeline's relational part, as an executor receives it (for other
+    /// engines' tests); `text` is one pipeline statement.
+    package func plan(_ text: String) throws(Diagnostic) -> PlanNode {
+        defer { showLoadWarnings() }
+        return Rewrites.apply(try binder.bind(try pipeline(text)).plan)
+    }
+
+    /// A pipeline statement's table on the session's engine (for comparing engines in tests).
+    package func result(_ text: String) throws(Diagnostic) -> Table {
+        try evaluate(try pipeline(text)).table
+    }
+
+    private func pipeline(_ text: String) throws(Diagnostic) -> Pipeline {
+        guard case .run(let pipeline)? = try parse(text, variables: settings.variables).first else {
+            throw Diagnostic("expected a pipeline", at: nil)
+        }
+        return pipeline
+    }
+
     /// Runs a step: a stage whose output is known only once it has run.
     private func apply(_ stage: Stage, to t: Table) throws(Diagnostic) -> PipelineResult {
         let at = stage.at

@@ -49,7 +49,10 @@ public final class Session {
     private var lastResult: Table?
     let models = ModelCache()
     /// Runs the plans: the local engine unless another is connected.
-    var executor: any PlanExecutor = LocalExecutor()
+    package var executor: any PlanExecutor = LocalExecutor()
+    /// Opens a remote engine for `.connect URL`; set by a trq built with the Spark trait, nil
+    /// otherwise.
+    package var connector: ((String, SourceLocation?) throws(Diagnostic) -> any PlanExecutor)?
     /// Set to stop the running statement (the shell's Ctrl-C); cleared before each statement.
     public let cancellation = CancellationToken()
     /// What the sources of the running statement warn about, shown once it ends.

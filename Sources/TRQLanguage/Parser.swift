@@ -785,6 +785,7 @@ struct Parser {
         case "rows": (usage, arity) = (".rows N", 1...1)
         case "read": (usage, arity) = (".read FILE", 1...1)
         case "report": (usage, arity) = (".report PATH [TITLE] | .report off", 1...2)
+        case "connect": (usage, arity) = (".connect sc://HOST:PORT", 1...1)
         default: (usage, arity) = (".\(command)", 0...0)
         }
         if values.count > arity.upperBound {

@@ -26,7 +26,7 @@ public enum Vocabulary {
 
     /// Shell command names, without the leading dot.
     public static let shellCommands: [String] = [
-        "help", "tables", "schema", "mode", "timer", "rows", "models", "read", "report", "quit", "exit",
+        "help", "tables", "schema", "mode", "timer", "rows", "models", "read", "report", "connect", "disconnect", "engine", "quit", "exit",
     ]
 
     /// Output modes accepted by `.mode` (and `--format`).

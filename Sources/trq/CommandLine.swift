@@ -8,6 +8,9 @@ import CLibedit
 import TRQEngine
 import TRQLanguage
 import TRQPlot
+#if Spark
+import TRQSpark
+#endif
 
 let trqVersion = "0.1.0"
 
@@ -56,6 +59,11 @@ struct Invocation: ParsableCommand {
         "Refuse to load a file that would need more memory than SIZE (e.g. 8G, 500M; default: 80% of RAM).",
         valueName: "size"))
     var memoryLimit: String?
+
+    @ArgumentParser.Option(name: .customLong("connect"), help: ArgumentHelp(
+        "Run pipelines on Apache Spark through Spark Connect (default: $TRQ_SPARK_REMOTE; needs a build with --traits Spark).",
+        valueName: "sc://host:port"))
+    var connect: String?
 
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp(
         "The script (FILE.trq, or - for standard input) and its arguments; with -c, arguments only.",
@@ -162,7 +170,10 @@ func runCommandLine(_ arguments: [String]) -> Int32 {
         }
     } else {
         settings.interactive = true
-        guard let shell = Shell(session: makeSession(settings)) else {
+        let session = makeSession(settings)
+        // In the shell a failed connection is reported and the local engine stays.
+        if let url = remote(invocation) { try? connect(session, url) }
+        guard let shell = Shell(session: session) else {
             printError("trq: error: cannot start the line editor on this terminal\n")
             return 2
         }
@@ -171,16 +182,38 @@ func runCommandLine(_ arguments: [String]) -> Int32 {
 
     for (i, argument) in scriptArguments.enumerated() { settings.variables[String(i + 1)] = argument }
     let session = makeSession(settings)
+    if let url = remote(invocation) {
+        do { try connect(session, url) } catch { return 1 }
+    }
     let outcome = session.execute(source.text, file: source.file)
     fflush(trq_stdout())
     return outcome == .failed ? 1 : 0
 }
 
 private func makeSession(_ settings: SessionSettings) -> Session {
-    Session(settings: settings, write: { text in
+    let session = Session(settings: settings, write: { text in
         var text = text
         text.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, trq_stdout()) }
     }, writeError: printError)
+    #if Spark
+    session.connector = { (url, at) throws(Diagnostic) in try SparkExecutor(url, at: at) }
+    #endif
+    return session
+}
+
+/// The Spark Connect URL to start with: --connect, else $TRQ_SPARK_REMOTE.
+private func remote(_ invocation: Invocation) -> String? {
+    invocation.connect ?? getenv("TRQ_SPARK_REMOTE").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+}
+
+/// Connects the session, printing the error (as `trq: error: ...`) when that fails.
+private func connect(_ session: Session, _ url: String) throws(Diagnostic) {
+    do {
+        try session.connect(url, at: nil)
+    } catch {
+        printError("trq: error: \(error.message)" + (error.hint.map { " (\($0))" } ?? "") + "\n")
+        throw error
+    }
 }
 
 /// The script's text, or nil after reporting where it is not valid UTF-8.

@@ -21,7 +21,7 @@ import TRQLanguage
 
     @Test func unknownCommandSuggestsTheNearestCommand() {
         #expect(Src("T | describe\n.tabels").failure() == """
-            t.trq:2:1: error: unknown command '.tabels' (did you mean '.tables'?); commands: .help .tables .schema .mode .timer .rows .models .read .report .quit .exit
+            t.trq:2:1: error: unknown command '.tabels' (did you mean '.tables'?); commands: .help .tables .schema .mode .timer .rows .models .read .report .connect .disconnect .engine .quit .exit
             .tabels
             ^
             """)

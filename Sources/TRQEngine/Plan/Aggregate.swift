@@ -2,14 +2,14 @@ import TRQFrame
 import TRQLanguage
 
 /// `groupby KEY, ... [agg ...]` and `agg ...` (no keys: one row).
-struct Aggregate: Sendable {
-    var input: PlanNode
-    var keys: [ColumnRef]
-    var items: [NamedExpr]
-    var schema: Schema
-    var at: SourceLocation
+package struct Aggregate: Sendable {
+    package var input: PlanNode
+    package var keys: [ColumnRef]
+    package var items: [NamedExpr]
+    package var schema: Schema
+    package var at: SourceLocation
 
-    var inputColumns: Set<String>? {
+    package var inputColumns: Set<String>? {
         items.reduce(into: Set(keys.map(\.name))) { $0.formUnion($1.expr.referencedColumns) }
     }
 
@@ -27,7 +27,7 @@ struct Aggregate: Sendable {
     }
 
     /// Only `count()`s: the output names, for `FilterCountFusion`.
-    var onlyRowCounts: [String]? {
+    package var onlyRowCounts: [String]? {
         guard keys.isEmpty, !items.isEmpty else { return nil }
         for item in items {
             guard case .call("count", let args, _) = item.expr, args.isEmpty else { return nil }

@@ -2,11 +2,11 @@ import TRQFrame
 import TRQLanguage
 
 /// `join cross NAME`: every pair of rows, the input's row by row, each with every row of NAME.
-struct CrossJoin: Sendable {
-    var input: PlanNode
-    var right: PlanNode
-    var schema: Schema
-    var at: SourceLocation
+package struct CrossJoin: Sendable {
+    package var input: PlanNode
+    package var right: PlanNode
+    package var schema: Schema
+    package var at: SourceLocation
 
     func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
         needed.map { Join.leftColumns(input, right, forOutput: $0) }

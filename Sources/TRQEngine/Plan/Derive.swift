@@ -2,11 +2,11 @@ import TRQFrame
 import TRQLanguage
 
 /// `derive name = EXPR, ...`: adds or replaces columns; each item sees the ones before it.
-struct Derive: Sendable {
-    var input: PlanNode
-    var items: [NamedExpr]
-    var schema: Schema
-    var at: SourceLocation
+package struct Derive: Sendable {
+    package var input: PlanNode
+    package var items: [NamedExpr]
+    package var schema: Schema
+    package var at: SourceLocation
 
     func inputColumns(forOutput needed: Set<String>?) -> Set<String>? { needed.map { Self.inputColumns(of: items, forOutput: $0) } }
 

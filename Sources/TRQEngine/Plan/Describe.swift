@@ -2,9 +2,9 @@ import TRQFrame
 import TRQLanguage
 
 /// `describe`: one row of statistics per input column.
-struct Describe: Sendable {
-    var input: PlanNode
-    var at: SourceLocation
+package struct Describe: Sendable {
+    package var input: PlanNode
+    package var at: SourceLocation
 
     static let schema = Schema(
         [("name", DataType.string), ("type", .string), ("count", .int), ("nulls", .int), ("distinct", .int)].map { SourceColumn(name: $0.0, type: $0.1) }

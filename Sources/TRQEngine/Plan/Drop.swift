@@ -1,11 +1,11 @@
 import TRQLanguage
 
 /// `drop col, ...`
-struct Drop: Sendable {
-    var input: PlanNode
-    var columns: [ColumnRef]
-    var schema: Schema
-    var at: SourceLocation
+package struct Drop: Sendable {
+    package var input: PlanNode
+    package var columns: [ColumnRef]
+    package var schema: Schema
+    package var at: SourceLocation
 
     static func bind(_ columns: [ColumnRef], on input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
         var schema = input.schema

@@ -4,7 +4,7 @@ import TRQLanguage
 extension Schema {
     /// The type an expression yields over rows of this schema, as the evaluator computes it;
     /// nil where that depends on the data (an unknown input type, a null literal).
-    func type(of expr: Expr) -> DataType? {
+    package func type(of expr: Expr) -> DataType? {
         switch expr {
         case .literal(let literal, _): return Value(literal).type
         case .column(let name, _): return type(of: name)

@@ -1,10 +1,10 @@
 import TRQLanguage
 
 /// `fillna col = VALUE, ...`: nulls replaced by constants.
-struct FillNulls: Sendable {
-    var input: PlanNode
-    var items: [NamedExpr]
-    var at: SourceLocation
+package struct FillNulls: Sendable {
+    package var input: PlanNode
+    package var items: [NamedExpr]
+    package var at: SourceLocation
 
     static func bind(_ items: [NamedExpr], on input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
         for item in items where input.schema.lacks(item.name) {

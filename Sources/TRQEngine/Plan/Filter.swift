@@ -4,12 +4,12 @@ import TRQLanguage
 /// `filter EXPR`: the rows where the condition is true. `limit` is a `limit N` fused into it
 /// (`FilterLimitFusion`); `keeping` the columns later nodes read (projection pushdown), so
 /// that only those are gathered.
-struct Filter: Sendable {
-    var input: PlanNode
-    var condition: Expr
-    var limit: Int?
-    var keeping: Set<String>?
-    var at: SourceLocation
+package struct Filter: Sendable {
+    package var input: PlanNode
+    package var condition: Expr
+    package var limit: Int?
+    package var keeping: Set<String>?
+    package var at: SourceLocation
 
     static func bind(_ condition: Expr, on input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
         try input.schema.checkCondition(condition)

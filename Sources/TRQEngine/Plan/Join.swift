@@ -3,14 +3,14 @@ import TRQLanguage
 
 /// `join [inner|left] NAME on KEY [= KEY2], ...`: a hash join with a bound table. `keeping` is
 /// the set of output columns later nodes read (projection pushdown), so only those are gathered.
-struct Join: Sendable {
-    var input: PlanNode
-    var right: PlanNode
-    var kind: TRQLanguage.JoinKind
-    var on: [(left: ColumnRef, right: ColumnRef)]
-    var keeping: Set<String>?
-    var schema: Schema
-    var at: SourceLocation
+package struct Join: Sendable {
+    package var input: PlanNode
+    package var right: PlanNode
+    package var kind: TRQLanguage.JoinKind
+    package var on: [(left: ColumnRef, right: ColumnRef)]
+    package var keeping: Set<String>?
+    package var schema: Schema
+    package var at: SourceLocation
 
     /// The left columns the output needs, the left keys, and every left column whose name the
     /// right side also has (it decides which right columns get `_right`).

@@ -191,7 +191,7 @@ struct LocalExecutor: PlanExecutor {
 
 extension PlanNode {
     /// Where the node's stage or source is written.
-    var location: SourceLocation? {
+    package var location: SourceLocation? {
         switch self {
         case .scan(let n): n.at
         case .filter(let n): n.at

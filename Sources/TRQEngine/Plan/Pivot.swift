@@ -10,19 +10,19 @@ import TRQLanguage
 /// memory, as DuckDB's PIVOT reads them first) and the schema is complete. Otherwise (a file, a
 /// filter, a join before it) the schema has the row keys and is open (`Schema.pivotedBy`): the
 /// names after it that it lacks are checked when the plan runs, and `explain` says so.
-struct Pivot: Sendable {
-    var input: PlanNode
-    var column: ColumnRef
+package struct Pivot: Sendable {
+    package var input: PlanNode
+    package var column: ColumnRef
     /// The cells' aggregates (`count()` when the stage has no `using`), named as written.
-    var items: [NamedExpr]
-    var per: [ColumnRef]
+    package var items: [NamedExpr]
+    package var per: [ColumnRef]
     /// COL's distinct values, ascending, when known before running.
-    var values: [Value]?
-    var schema: Schema
-    var at: SourceLocation
+    package var values: [Value]?
+    package var schema: Schema
+    package var at: SourceLocation
 
     /// Without `per`, every input column names the rows, so all are read.
-    var inputColumns: Set<String>? {
+    package var inputColumns: Set<String>? {
         if per.isEmpty { return nil }
         return items.reduce(into: Set(per.map(\.name) + [column.name])) { $0.formUnion($1.expr.referencedColumns) }
     }

@@ -5,7 +5,7 @@ import TRQLanguage
 /// schema. The binder builds it from the parsed stages (`Binder`), the rewrites reshape it
 /// (`Rewrites/`), and an executor runs it (`PlanExecutor`). Each operator is a struct in its own
 /// file with its binding rule; the local executor has one case per operator.
-indirect enum PlanNode: Sendable {
+package indirect enum PlanNode: Sendable {
     case scan(Scan)
     case filter(Filter)
     case select(Select)
@@ -28,7 +28,7 @@ indirect enum PlanNode: Sendable {
     case union(Union)
     case crossJoin(CrossJoin)
 
-    var schema: Schema {
+    package var schema: Schema {
         switch self {
         case .scan(let n): n.schema
         case .filter(let n): n.input.schema
@@ -56,7 +56,7 @@ indirect enum PlanNode: Sendable {
 
     /// The node's input (nil for a scan). A join's right side and a union's other tables are
     /// further inputs, see `Join`, `CrossJoin` and `Union`.
-    var input: PlanNode? {
+    package var input: PlanNode? {
         get {
             switch self {
             case .scan: nil
@@ -146,5 +146,5 @@ indirect enum PlanNode: Sendable {
 
 extension Expr {
     /// Every column the expression reads.
-    var referencedColumns: Set<String> { Set(columnReferences.map(\.name)) }
+    package var referencedColumns: Set<String> { Set(columnReferences.map(\.name)) }
 }

@@ -1,11 +1,11 @@
 import TRQLanguage
 
 /// `rename new = old, ...`, one pair after the other.
-struct Rename: Sendable {
-    var input: PlanNode
-    var pairs: [(new: String, old: ColumnRef)]
-    var schema: Schema
-    var at: SourceLocation
+package struct Rename: Sendable {
+    package var input: PlanNode
+    package var pairs: [(new: String, old: ColumnRef)]
+    package var schema: Schema
+    package var at: SourceLocation
 
     func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
         guard var current = needed else { return nil }

@@ -3,28 +3,28 @@ import TRQLanguage
 
 /// Where rows come from: files through a `TableSource` format, or a table in memory (a bound
 /// name, `_`, or the result of a step such as `classify`).
-struct Scan: Sendable {
-    enum Origin: Sendable {
+package struct Scan: Sendable {
+    package enum Origin: Sendable {
         case files(SourceFiles, pattern: String)
         case table(Table, name: String)
     }
 
     /// A condition pushed into the read: the source applies it while reading when it can, and
     /// the executor applies `expr` to what the source did not.
-    struct PushedFilter: Sendable {
-        var predicate: SourcePredicate
-        var expr: Expr
+    package struct PushedFilter: Sendable {
+        package var predicate: SourcePredicate
+        package var expr: Expr
     }
 
-    var origin: Origin
+    package var origin: Origin
     /// The whole source's columns.
-    var sourceSchema: Schema
+    package var sourceSchema: Schema
     /// The columns read, in the source's order; nil: all (projection pushdown narrows it).
-    var columns: [String]?
-    var filters: [PushedFilter] = []
-    var at: SourceLocation
+    package var columns: [String]?
+    package var filters: [PushedFilter] = []
+    package var at: SourceLocation
 
-    var schema: Schema {
+    package var schema: Schema {
         guard let columns else { return sourceSchema }
         return Schema(sourceSchema.columns.filter { columns.contains($0.name) })
     }

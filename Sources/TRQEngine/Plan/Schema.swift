@@ -4,11 +4,11 @@ import TRQLanguage
 /// A plan node's output columns, known before anything runs. A type is nil where it is known
 /// only once the data is read (a CSV column's inferred type) or cannot be told from the types
 /// of what it is computed from.
-struct Schema: Sendable, Equatable {
-    var columns: [SourceColumn]
+package struct Schema: Sendable, Equatable {
+    package var columns: [SourceColumn]
     /// Set after a pivot whose values are known only once it runs: the column whose values name
     /// further columns. Names the schema lacks are then checked when the plan runs.
-    var pivotedBy: String?
+    package var pivotedBy: String?
 
     init(_ columns: [SourceColumn], pivotedBy: String? = nil) {
         self.columns = columns
@@ -19,12 +19,12 @@ struct Schema: Sendable, Equatable {
         columns = zip(table.names, table.columns).map { SourceColumn(name: $0, type: $1.type) }
     }
 
-    var names: [String] { columns.map(\.name) }
+    package var names: [String] { columns.map(\.name) }
 
     func contains(_ name: String) -> Bool { columns.contains { $0.name == name } }
 
     /// The type of a column the schema has (nil: unknown).
-    func type(of name: String) -> DataType? { columns.first { $0.name == name }?.type }
+    package func type(of name: String) -> DataType? { columns.first { $0.name == name }?.type }
 
     /// Replaces a column in place, or adds it at the end.
     mutating func set(_ name: String, _ type: DataType?) {
@@ -57,7 +57,7 @@ struct Schema: Sendable, Equatable {
 
 extension Expr {
     /// Every column reference, left to right, with its position.
-    var columnReferences: [(name: String, at: SourceLocation)] {
+    package var columnReferences: [(name: String, at: SourceLocation)] {
         var found: [(name: String, at: SourceLocation)] = []
         visit { e in
             if case .column(let name, let at) = e { found.append((name, at)) }

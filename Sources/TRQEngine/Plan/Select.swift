@@ -2,13 +2,13 @@ import TRQFrame
 import TRQLanguage
 
 /// `select col, name = EXPR, ...`: these columns only, in this order.
-struct Select: Sendable {
-    var input: PlanNode
-    var items: [NamedExpr]
-    var schema: Schema
-    var at: SourceLocation
+package struct Select: Sendable {
+    package var input: PlanNode
+    package var items: [NamedExpr]
+    package var schema: Schema
+    package var at: SourceLocation
 
-    var inputColumns: Set<String>? {
+    package var inputColumns: Set<String>? {
         items.isEmpty ? nil : items.reduce(into: Set()) { $0.formUnion($1.expr.referencedColumns) }
     }
 

@@ -1,10 +1,10 @@
 import TRQLanguage
 
 /// `sort KEY [asc|desc], ...`: stable, nulls last.
-struct Sort: Sendable {
-    var input: PlanNode
-    var keys: [SortKey]
-    var at: SourceLocation
+package struct Sort: Sendable {
+    package var input: PlanNode
+    package var keys: [SortKey]
+    package var at: SourceLocation
 
     static func bind(_ keys: [SortKey], on input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
         for key in keys {

@@ -1,12 +1,12 @@
 import TRQLanguage
 
 /// `top N [by EXPR [asc|desc]] [per KEY, ...]`; without `by`, the last numeric column, desc.
-struct Top: Sendable {
-    var input: PlanNode
-    var count: Int
-    var by: SortKey?
-    var per: [ColumnRef]
-    var at: SourceLocation
+package struct Top: Sendable {
+    package var input: PlanNode
+    package var count: Int
+    package var by: SortKey?
+    package var per: [ColumnRef]
+    package var at: SourceLocation
 
     func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
         guard let by, var needed else { return nil }

@@ -2,12 +2,12 @@ import TRQFrame
 import TRQLanguage
 
 /// `union NAME, ...`: the bound tables' rows after the input's, matched by column name.
-struct Union: Sendable {
-    var input: PlanNode
+package struct Union: Sendable {
+    package var input: PlanNode
     /// The tables after the input, each as the scan of a bound table, with its name as written.
-    var others: [(name: ColumnRef, plan: PlanNode)]
-    var schema: Schema
-    var at: SourceLocation
+    package var others: [(name: ColumnRef, plan: PlanNode)]
+    package var schema: Schema
+    package var at: SourceLocation
 
     static func bind(_ others: [(name: ColumnRef, plan: PlanNode)], onto input: PlanNode, at: SourceLocation) throws(Diagnostic) -> PlanNode {
         let parts = [("this table", input.schema)] + others.map { ("'\($0.name.name)'", $0.plan.schema) }

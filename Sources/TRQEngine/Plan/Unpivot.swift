@@ -3,13 +3,13 @@ import TRQLanguage
 
 /// `unpivot COL, ... into NAME, VALUE`: the other columns, then each listed column's name and
 /// value, one row per input row and listed column.
-struct Unpivot: Sendable {
-    var input: PlanNode
-    var columns: [ColumnRef]
-    var name: String
-    var value: String
-    var schema: Schema
-    var at: SourceLocation
+package struct Unpivot: Sendable {
+    package var input: PlanNode
+    package var columns: [ColumnRef]
+    package var name: String
+    package var value: String
+    package var schema: Schema
+    package var at: SourceLocation
 
     func inputColumns(forOutput needed: Set<String>?) -> Set<String>? {
         needed.map { $0.subtracting([name, value]).union(columns.map(\.name)) }

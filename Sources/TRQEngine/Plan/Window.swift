@@ -3,11 +3,11 @@ import TRQLanguage
 
 /// `derive ... per KEY, ... by KEY [asc|desc], ...` and the same after `filter`: aggregates and
 /// window functions over each row's partition, in `by` order; the rows keep the input's order.
-struct Window: Sendable {
-    var input: PlanNode
-    var stage: WindowStage
-    var schema: Schema
-    var at: SourceLocation
+package struct Window: Sendable {
+    package var input: PlanNode
+    package var stage: WindowStage
+    package var schema: Schema
+    package var at: SourceLocation
 
     /// The columns the items read (as `Derive` counts them) plus the partition and order keys,
     /// which are read from the input whatever the items replace.

@@ -1,0 +1,466 @@
+#if Spark
+import Foundation
+import TRQArrow
+import TRQEngine
+import TRQFrame
+import TRQLanguage
+
+/// Compiles a bound, rewritten plan into a Spark Connect relation: one structured relation per
+/// plan node (Read, LocalRelation, Filter, Project, Aggregate, Sort, Limit, Join, Deduplicate,
+/// NADrop, SetOperation, Unpivot), expressions as Spark's unresolved functions. What Spark cannot
+/// answer as the local engine does is refused with an error at the stage, never approximated.
+package struct SparkCompiler {
+    package init() {}
+
+    /// The relation for `plan`, its columns in the plan's order.
+    package func relation(_ plan: PlanNode) throws(Diagnostic) -> Spark_Connect_Relation {
+        let rel = try compile(plan)
+        return project(rel, plan.schema.names.map { column($0) })
+    }
+
+    private func compile(_ plan: PlanNode) throws(Diagnostic) -> Spark_Connect_Relation {
+        switch plan {
+        case .scan(let n):
+            var rel = try scan(n)
+            if let columns = n.columns { rel = project(rel, columns.map { column($0) }) }
+            for filter in n.filters { rel = try self.filter(rel, filter.expr, in: n.sourceSchema) }
+            return rel
+        case .filter(let n):
+            var rel = try filter(try compile(n.input), n.condition, in: n.input.schema)
+            if let limit = n.limit { rel = self.limit(rel, limit) }
+            return rel
+        case .countRows(let n):
+            var rel = try compile(n.input)
+            if let condition = n.condition { rel = try filter(rel, condition, in: n.input.schema) }
+            return aggregate(rel, keys: [], items: n.names.map { alias(call("count", [literal(.int(1))]), $0) })
+        case .select(let n):
+            let rel = try compile(n.input)
+            if n.items.isEmpty { return rel }
+            var items: [Spark_Connect_Expression] = []
+            for item in n.items { items.append(alias(try typed(item.expr, n.schema.type(of: item.name), in: n.input.schema), item.name)) }
+            return project(rel, items)
+        case .derive(let n):
+            var rel = try compile(n.input)
+            var schema = n.input.schema
+            for item in n.items {
+                // One item at a time: each sees the ones before it.
+                var with = Spark_Connect_WithColumns()
+                with.input = rel
+                var a = Spark_Connect_Expression.Alias()
+                a.expr = try typed(item.expr, n.schema.type(of: item.name), in: schema)
+                a.name = [item.name]
+                with.aliases = [a]
+                rel = Spark_Connect_Relation()
+                rel.withColumns = with
+                schema.set(item.name, n.schema.type(of: item.name))
+            }
+            return rel
+        case .drop(let n):
+            return project(try compile(n.input), n.schema.names.map { column($0) })
+        case .rename(let n):
+            var rel = try compile(n.input)
+            for pair in n.pairs {
+                var r = Spark_Connect_WithColumnsRenamed()
+                r.input = rel
+                var one = Spark_Connect_WithColumnsRenamed.Rename()
+                one.colName = pair.old.name
+                one.newColName = pair.new
+                r.renames = [one]
+                rel = Spark_Connect_Relation()
+                rel.withColumnsRenamed = r
+            }
+            return rel
+        case .aggregate(let n):
+            let rel = try compile(n.input)
+            var items: [Spark_Connect_Expression] = []
+            if !n.keys.isEmpty && n.items.isEmpty { items.append(alias(call("count", [literal(.int(1))]), "count")) }
+            for item in n.items {
+                items.append(alias(try typed(item.expr, n.schema.type(of: item.name), in: n.input.schema), item.name))
+            }
+            return aggregate(rel, keys: n.keys.map { column($0.name) }, items: items)
+        case .sort(let n):
+            var orders: [Spark_Connect_Expression.SortOrder] = []
+            for key in n.keys { orders.append(try sortOrder(key, in: n.input.schema)) }
+            return sort(try compile(n.input), orders)
+        case .top(let n):
+            guard n.per.isEmpty else {
+                throw Diagnostic("top ... per is not supported on Spark yet", at: n.at, kind: .bind,
+                                 hint: "run it locally (.disconnect), or use `derive r = row_number() per KEY by EXPR desc | filter r <= N`")
+            }
+            guard let by = n.by else {
+                throw Diagnostic("top needs `by EXPR` on Spark (the last numeric column is chosen once data is read)", at: n.at, kind: .bind)
+            }
+            return limit(sort(try compile(n.input), [try sortOrder(by, in: n.input.schema)]), n.count)
+        case .limit(let n):
+            return limit(try compile(n.input), n.count)
+        case .distinct(let n):
+            let names = Set(n.columns.map(\.name))
+            guard n.columns.isEmpty || names == Set(n.input.schema.names) else {
+                throw Diagnostic("distinct on some columns keeps each key's first row, which Spark cannot tell", at: n.at, kind: .bind,
+                                 hint: "use `groupby \(n.columns.map(\.name).joined(separator: ", ")) agg ...`, or `distinct` on every column")
+            }
+            var d = Spark_Connect_Deduplicate()
+            d.input = try compile(n.input)
+            d.allColumnsAsKeys = true
+            var rel = Spark_Connect_Relation()
+            rel.deduplicate = d
+            return rel
+        case .dropNulls(let n):
+            var d = Spark_Connect_NADrop()
+            d.input = try compile(n.input)
+            d.cols = n.columns.map(\.name)
+            var rel = Spark_Connect_Relation()
+            rel.dropNa = d
+            return rel
+        case .fillNulls(let n):
+            // coalesce keeps the column's type where NAFill would skip a column of another type.
+            let rel = try compile(n.input)
+            let schema = n.input.schema
+            var items: [Spark_Connect_Expression] = []
+            for name in schema.names {
+                guard let item = n.items.last(where: { $0.name == name }) else { items.append(column(name)); continue }
+                let filled = call("coalesce", [column(name), try expression(item.expr, in: schema)])
+                items.append(alias(cast(filled, schema.type(of: name)), name))
+            }
+            return project(rel, items)
+        case .join(let n):
+            return try join(n.input, n.right, on: n.on.map { ($0.left.name, $0.right.name) },
+                            kind: n.kind == .inner ? .inner : .leftOuter, schema: n.schema, at: n.at)
+        case .crossJoin(let n):
+            return try join(n.input, n.right, on: [], kind: .cross, schema: n.schema, at: n.at)
+        case .union(let n):
+            var rel = try compile(n.input)
+            for other in n.others {
+                var u = Spark_Connect_SetOperation()
+                u.leftInput = rel
+                u.rightInput = try compile(other.plan)
+                u.setOpType = .union
+                u.isAll = true
+                u.byName = true
+                u.allowMissingColumns = true
+                rel = Spark_Connect_Relation()
+                rel.setOp = u
+            }
+            // int and float widen to float, as the binder typed them.
+            return project(rel, n.schema.columns.map { alias(cast(column($0.name), $0.type), $0.name) })
+        case .unpivot(let n):
+            let listed = Set(n.columns.map(\.name))
+            var u = Spark_Connect_Unpivot()
+            u.input = try compile(n.input)
+            u.ids = n.input.schema.names.filter { !listed.contains($0) }.map { column($0) }
+            var values = Spark_Connect_Unpivot.Values()
+            let valueType = n.schema.type(of: n.value)
+            values.values = n.columns.map { alias(cast(column($0.name), valueType), $0.name) }
+            u.values = values
+            u.variableColumnName = n.name
+            u.valueColumnName = n.value
+            var rel = Spark_Connect_Relation()
+            rel.unpivot = u
+            return rel
+        case .window(let n):
+            throw Diagnostic("window stages (per/by) are not supported on Spark yet", at: n.at, kind: .bind,
+                             hint: "run this pipeline locally: .disconnect")
+        case .pivot(let n):
+            throw Diagnostic("pivot is not supported on Spark yet", at: n.at, kind: .bind, hint: "run this pipeline locally: .disconnect")
+        case .describe(let n):
+            throw Diagnostic("describe is not supported on Spark yet", at: n.at, kind: .bind, hint: "run this pipeline locally: .disconnect")
+        }
+    }
+
+    // MARK: Relations
+
+    private func scan(_ n: Scan) throws(Diagnostic) -> Spark_Connect_Relation {
+        var rel = Spark_Connect_Relation()
+        switch n.origin {
+        case .table(let table, let name):
+            var local = Spark_Connect_LocalRelation()
+            do { local.data = Data(try arrowStream(table)) } catch {
+                throw Diagnostic("cannot send '\(name)' to Spark: \(error.message)", at: n.at, kind: .runtime)
+            }
+            rel.localRelation = local
+        case .files(let files, let pattern):
+            var source = Spark_Connect_Read.DataSource()
+            var paths: [String] = []
+            for file in files.files {
+                guard let path = file.diskPath, file.name == file.container else {
+                    throw Diagnostic("Spark reads plain files only, not '\(file.name)' (inside an archive or compressed)", at: n.at, kind: .bind,
+                                     hint: "extract it, or load it locally (.disconnect)")
+                }
+                paths.append(URL(fileURLWithPath: path).standardizedFileURL.path)
+            }
+            source.paths = paths
+            switch files.format.formatName {
+            case "csv":
+                source.format = "csv"
+                source.options = ["header": "true", "inferSchema": "true", "sep": pattern.lowercased().hasSuffix(".tsv") ? "\t" : ","]
+            case "json":
+                source.format = "json"
+                source.options = ["multiLine": "true"]
+            case "ndjson":
+                source.format = "json"
+            case "parquet":
+                source.format = "parquet"
+            case let other:
+                throw Diagnostic("Spark cannot read the \(other) format", at: n.at, kind: .bind, hint: "load it locally (.disconnect)")
+            }
+            var read = Spark_Connect_Read()
+            read.dataSource = source
+            rel.read = read
+        }
+        return rel
+    }
+
+    private func filter(_ input: Spark_Connect_Relation, _ condition: Expr, in schema: Schema) throws(Diagnostic) -> Spark_Connect_Relation {
+        var f = Spark_Connect_Filter()
+        f.input = input
+        f.condition = try expression(condition, in: schema)
+        var rel = Spark_Connect_Relation()
+        rel.filter = f
+        return rel
+    }
+
+    private func limit(_ input: Spark_Connect_Relation, _ n: Int) -> Spark_Connect_Relation {
+        var l = Spark_Connect_Limit()
+        l.input = input
+        l.limit = Int32(clamping: n)
+        var rel = Spark_Connect_Relation()
+        rel.limit = l
+        return rel
+    }
+
+    private func project(_ input: Spark_Connect_Relation, _ items: [Spark_Connect_Expression]) -> Spark_Connect_Relation {
+        var p = Spark_Connect_Project()
+        p.input = input
+        p.expressions = items
+        var rel = Spark_Connect_Relation()
+        rel.project = p
+        return rel
+    }
+
+    private func sort(_ input: Spark_Connect_Relation, _ orders: [Spark_Connect_Expression.SortOrder]) -> Spark_Connect_Relation {
+        var s = Spark_Connect_Sort()
+        s.input = input
+        s.order = orders
+        s.isGlobal = true
+        var rel = Spark_Connect_Relation()
+        rel.sort = s
+        return rel
+    }
+
+    private func aggregate(_ input: Spark_Connect_Relation, keys: [Spark_Connect_Expression], items: [Spark_Connect_Expression]) -> Spark_Connect_Relation {
+        var a = Spark_Connect_Aggregate()
+        a.input = input
+        a.groupType = .groupby
+        a.groupingExpressions = keys
+        a.aggregateExpressions = items
+        var rel = Spark_Connect_Relation()
+        rel.aggregate = a
+        return rel
+    }
+
+    /// A join whose output is named as the binder named it: the right side's columns get
+    /// unique temporary names first, so the condition and the final projection are unambiguous.
+    private func join(_ left: PlanNode, _ right: PlanNode, on: [(String, String)], kind: Spark_Connect_Join.JoinType,
+                      schema: Schema, at: SourceLocation) throws(Diagnostic) -> Spark_Connect_Relation {
+        let rightNames = right.schema.names
+        let hidden = rightNames.indices.map { "__trq_right_\($0)" }
+        var j = Spark_Connect_Join()
+        j.left = try compile(left)
+        j.right = project(try compile(right), zip(rightNames, hidden).map { alias(column($0), $1) })
+        j.joinType = kind
+        if !on.isEmpty {
+            let conditions = on.map { pair in call("==", [column(pair.0), column(hidden[rightNames.firstIndex(of: pair.1)!])]) }
+            j.joinCondition = conditions.dropFirst().reduce(conditions[0]) { call("and", [$0, $1]) }
+        }
+        var rel = Spark_Connect_Relation()
+        rel.join = j
+        // The binder's schema: the left columns, then the right ones kept (renamed on a clash).
+        let leftCount = left.schema.names.count
+        let droppedKeys = Set(on.filter { $0.0 == $0.1 }.map(\.1))
+        let kept = rightNames.indices.filter { !droppedKeys.contains(rightNames[$0]) }
+        guard schema.names.count == leftCount + kept.count else {
+            throw Diagnostic("internal: the join's columns do not match its plan", at: at)
+        }
+        let items = left.schema.names.map { column($0) }
+            + zip(kept, schema.names.dropFirst(leftCount)).map { alias(column(hidden[$0]), $1) }
+        return project(rel, items)
+    }
+
+    // MARK: Expressions
+
+    private func sortOrder(_ key: SortKey, in schema: Schema) throws(Diagnostic) -> Spark_Connect_Expression.SortOrder {
+        var o = Spark_Connect_Expression.SortOrder()
+        o.child = try expression(key.expr, in: schema)
+        o.direction = key.descending ? .descending : .ascending
+        o.nullOrdering = .sortNullsLast
+        return o
+    }
+
+    /// An item's expression, cast to the type the binder gave it (Spark's `floor` of a double
+    /// is a bigint, trq's a float).
+    private func typed(_ expr: Expr, _ type: DataType?, in schema: Schema) throws(Diagnostic) -> Spark_Connect_Expression {
+        let e = try expression(expr, in: schema)
+        if case .column = expr { return e }
+        return cast(e, type)
+    }
+
+    func column(_ name: String) -> Spark_Connect_Expression {
+        var a = Spark_Connect_Expression.UnresolvedAttribute()
+        a.unparsedIdentifier = "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+        var e = Spark_Connect_Expression()
+        e.unresolvedAttribute = a
+        return e
+    }
+
+    func call(_ name: String, _ arguments: [Spark_Connect_Expression], distinct: Bool = false) -> Spark_Connect_Expression {
+        var f = Spark_Connect_Expression.UnresolvedFunction()
+        f.functionName = name
+        f.arguments = arguments
+        f.isDistinct = distinct
+        var e = Spark_Connect_Expression()
+        e.unresolvedFunction = f
+        return e
+    }
+
+    func alias(_ expr: Spark_Connect_Expression, _ name: String) -> Spark_Connect_Expression {
+        var a = Spark_Connect_Expression.Alias()
+        a.expr = expr
+        a.name = [name]
+        var e = Spark_Connect_Expression()
+        e.alias = a
+        return e
+    }
+
+    func literal(_ value: Literal) -> Spark_Connect_Expression {
+        var l = Spark_Connect_Expression.Literal()
+        switch value {
+        case .null:
+            var t = Spark_Connect_DataType()
+            t.null = Spark_Connect_DataType.NULL()
+            l.null = t
+        case .bool(let b): l.boolean = b
+        case .int(let i): l.long = i
+        case .float(let d): l.double = d
+        case .string(let s): l.string = s
+        }
+        var e = Spark_Connect_Expression()
+        e.literal = l
+        return e
+    }
+
+    /// A cast that yields null where the value does not convert (trq's casts), to a trq type.
+    func cast(_ expr: Spark_Connect_Expression, _ type: DataType?) -> Spark_Connect_Expression {
+        guard let type else { return expr }
+        var c = Spark_Connect_Expression.Cast()
+        c.expr = expr
+        c.typeStr = switch type {
+        case .int: "bigint"
+        case .float: "double"
+        case .bool: "boolean"
+        case .string: "string"
+        case .timestamp: "timestamp"
+        case .date: "date"
+        }
+        c.evalMode = .try
+        var e = Spark_Connect_Expression()
+        e.cast = c
+        return e
+    }
+
+    /// An expression as Spark computes it. `schema` (when known) types the arguments of the
+    /// functions whose Spark form depends on them.
+    func expression(_ expr: Expr, in schema: Schema?) throws(Diagnostic) -> Spark_Connect_Expression {
+        switch expr {
+        case .literal(let value, _):
+            return literal(value)
+        case .column(let name, _):
+            return column(name)
+        case .list(_, let at), .map(_, let at):
+            throw Diagnostic("a list is not a value here", at: at, kind: .bind)
+        case .unary(let op, let operand, _):
+            let e = try expression(operand, in: schema)
+            return op == .not ? call("not", [e]) : call("negative", [e])
+        case .binary(let op, let a, let b, _):
+            return try binary(op, try expression(a, in: schema), try expression(b, in: schema))
+        case .chain(let first, let links, _):
+            var e = try expression(first, in: schema)
+            for link in links { e = try binary(link.op, e, try expression(link.operand, in: schema)) }
+            return e
+        case .inList(let value, let items, let negated, _):
+            var args = [try expression(value, in: schema)]
+            for item in items { args.append(try expression(item, in: schema)) }
+            let e = call("in", args)
+            return negated ? call("not", [e]) : e
+        case .isNull(let value, let negated, _):
+            return call(negated ? "isnotnull" : "isnull", [try expression(value, in: schema)])
+        case .call(let name, let args, let at):
+            var compiled: [Spark_Connect_Expression] = []
+            for arg in args { compiled.append(try expression(arg, in: schema)) }
+            return try function(name, args, compiled, in: schema, at: at)
+        }
+    }
+
+    private func binary(_ op: BinaryOp, _ a: Spark_Connect_Expression, _ b: Spark_Connect_Expression) throws(Diagnostic) -> Spark_Connect_Expression {
+        switch op {
+        case .or: call("or", [a, b])
+        case .and: call("and", [a, b])
+        case .eq: call("==", [a, b])
+        case .ne: call("not", [call("==", [a, b])])
+        case .lt, .le, .gt, .ge, .add, .sub, .mul: call(op.rawValue, [a, b])
+        // Division and modulo by zero are null, as in trq (plain `/` fails under ANSI mode).
+        case .div: call("try_divide", [a, b])
+        case .mod: call("try_mod", [a, b])
+        case .like: call("like", [a, b])
+        case .regex: call("rlike", [a, b])
+        }
+    }
+
+    private func function(_ name: String, _ args: [Expr], _ e: [Spark_Connect_Expression], in schema: Schema?,
+                          at: SourceLocation) throws(Diagnostic) -> Spark_Connect_Expression {
+        func argType(_ i: Int) -> DataType? { schema?.type(of: args[i]) }
+        switch name {
+        case "lower", "upper", "trim", "contains", "replace", "substr", "round", "abs", "exp", "coalesce", "if", "year", "month", "hour", "weekday",
+             "min", "max", "sum", "median":
+            return call(name, e)
+        case "len": return call("char_length", e)
+        case "starts_with": return call("startswith", e)
+        case "ends_with": return call("endswith", e)
+        case "floor", "ceil": return call(name, e)
+        // trq's square root and logarithm are null outside their domain; Spark's sqrt is NaN.
+        case "sqrt": return call("if", [call("<", [e[0], literal(.int(0))]), literal(.null), call("sqrt", e)])
+        case "log": return call("ln", e)
+        case "pow": return call("power", e)
+        case "day": return call("dayofmonth", e)
+        case "date": return cast(e[0], .date)
+        case "date_trunc":
+            let truncated = call("date_trunc", e)
+            return args.count > 1 && argType(1) == .date ? cast(truncated, .date) : truncated
+        case "int", "float":
+            if name == "int", argType(0) == .float {
+                throw Diagnostic("int() of a float on Spark is not checked against trq's rounding", at: at, kind: .bind,
+                                 hint: "use round(x) or floor(x), or run locally")
+            }
+            return cast(e[0], name == "int" ? .int : .float)
+        case "string":
+            guard let t = argType(0), t == .int || t == .string else {
+                throw Diagnostic("string() on Spark takes int or string values (Spark writes floats, booleans and times differently)",
+                                 at: at, kind: .bind, hint: "run this pipeline locally: .disconnect")
+            }
+            return cast(e[0], .string)
+        case "count":
+            return e.isEmpty ? call("count", [literal(.int(1))]) : call("count", e)
+        case "count_distinct": return call("count", e, distinct: true)
+        case "mean": return call("avg", e)
+        case "std": return call("stddev_samp", e)
+        case "var": return call("var_samp", e)
+        // Exact and linearly interpolated, as trq's (not approx_percentile).
+        case "quantile": return call("percentile", e)
+        case "first", "last":
+            throw Diagnostic("\(name)() depends on row order, which Spark does not keep", at: at, kind: .bind,
+                             hint: "use min()/max(), or run this pipeline locally: .disconnect")
+        default:
+            throw Diagnostic("\(name)() is not supported on Spark yet", at: at, kind: .bind, hint: "run this pipeline locally: .disconnect")
+        }
+    }
+}
+#endif

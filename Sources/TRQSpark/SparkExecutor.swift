@@ -1,0 +1,200 @@
+#if Spark
+import Dispatch
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+import GRPCProtobuf
+import TRQArrow
+import TRQEngine
+import TRQFrame
+import TRQLanguage
+
+/// `sc://HOST[:PORT][/;param=value...]`, Spark Connect's URL (15002 by default).
+package struct SparkURL: Equatable, Sendable {
+    package var host: String
+    package var port: Int
+
+    package init(_ text: String) throws(Diagnostic) {
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        if rest.count >= 2, rest.first == "\"", rest.last == "\"" { rest = rest.dropFirst().dropLast() }
+        let url = String(rest)
+        guard rest.hasPrefix("sc://") else {
+            throw Diagnostic("not a Spark Connect URL: '\(url)'", at: nil, kind: .bind, hint: "write it as sc://HOST:PORT, e.g. sc://127.0.0.1:15002")
+        }
+        rest = rest.dropFirst(5)
+        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
+        guard !rest.isEmpty, parts.count <= 2, !parts[0].isEmpty else {
+            throw Diagnostic("not a Spark Connect URL: '\(url)'", at: nil, kind: .bind, hint: "write it as sc://HOST:PORT, e.g. sc://127.0.0.1:15002")
+        }
+        host = String(parts[0])
+        if parts.count == 2 {
+            guard let p = Int(parts[1]), (1...65535).contains(p) else {
+                throw Diagnostic("bad port '\(parts[1])' in '\(url)'", at: nil, kind: .bind, hint: "a port is 1 to 65535; Spark Connect listens on 15002 by default")
+            }
+            port = p
+        } else {
+            port = 15002
+        }
+    }
+
+    package var text: String { "sc://\(host):\(port)" }
+}
+
+/// Runs plans on a Spark Connect server: compiles them (`SparkCompiler`), sends ExecutePlan and
+/// reads the Arrow batches back into a table. One gRPC connection and one Spark session per
+/// `.connect`; Ctrl-C interrupts the running operation (Connect's Interrupt).
+package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
+    package let url: SparkURL
+    package var name: String { "spark (\(url.text))" }
+    private let client: GRPCClient<HTTP2ClientTransport.Posix>
+    private let service: Spark_Connect_SparkConnectService.Client<HTTP2ClientTransport.Posix>
+    private let connections: Task<Void, any Error>
+    private let sessionID = UUID().uuidString.lowercased()
+    private var user: Spark_Connect_UserContext {
+        var u = Spark_Connect_UserContext()
+        u.userID = ProcessInfo.processInfo.environment["USER"] ?? "trq"
+        return u
+    }
+
+    /// Connects and checks that the server answers: the session's time zone is set to UTC, as
+    /// trq's timestamps are.
+    package init(_ urlText: String, at: SourceLocation?) throws(Diagnostic) {
+        var parsed: SparkURL
+        do { parsed = try SparkURL(urlText) } catch { throw Diagnostic(error.message, at: at, kind: error.kind, hint: error.hint) }
+        url = parsed
+        do {
+            client = GRPCClient(transport: try HTTP2ClientTransport.Posix(
+                target: .dns(host: parsed.host, port: parsed.port), transportSecurity: .plaintext,
+                config: .defaults { $0.connection.maxIdleTime = nil }))
+        } catch {
+            throw Diagnostic("cannot open a connection to \(parsed.text): \(error)", at: at, kind: .io)
+        }
+        service = Spark_Connect_SparkConnectService.Client(wrapping: client)
+        let client = self.client
+        connections = Task { try await client.runConnections() }
+        do {
+            try setConfig(["spark.sql.session.timeZone": "UTC"], timeout: .seconds(20))
+        } catch {
+            close()
+            throw Diagnostic("cannot reach Spark Connect at \(parsed.text): \(Self.describe(error))", at: at, kind: .io,
+                             hint: "check that the server is running and listening there (it logs 'Spark Connect server started'), and the host and port")
+        }
+    }
+
+    package func close() {
+        client.beginGracefulShutdown()
+        connections.cancel()
+    }
+
+    private func setConfig(_ pairs: [String: String], timeout: Duration) throws {
+        var request = Spark_Connect_ConfigRequest()
+        request.sessionID = sessionID
+        request.userContext = user
+        request.clientType = "trq"
+        var set = Spark_Connect_ConfigRequest.Set()
+        set.pairs = pairs.map { key, value in
+            var kv = Spark_Connect_KeyValue()
+            kv.key = key
+            kv.value = value
+            return kv
+        }
+        var operation = Spark_Connect_ConfigRequest.Operation()
+        operation.set = set
+        request.operation = operation
+        var options = CallOptions.defaults
+        options.timeout = timeout
+        let service = self.service
+        _ = try blocking(cancel: nil) { try await service.config(request, options: options) }
+    }
+
+    package func execute(_ plan: PlanNode, cancel: CancellationToken) throws(Diagnostic) -> Table {
+        let relation = try SparkCompiler().relation(plan)
+        return try run(relation, at: plan.location, cancel: cancel)
+    }
+
+    /// Sends a relation and reads its result.
+    package func run(_ relation: Spark_Connect_Relation, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> Table {
+        var request = Spark_Connect_ExecutePlanRequest()
+        request.sessionID = sessionID
+        request.userContext = user
+        request.clientType = "trq"
+        let operationID = UUID().uuidString.lowercased()
+        request.operationID = operationID
+        var p = Spark_Connect_Plan()
+        p.root = relation
+        request.plan = p
+        let service = self.service
+        let batches: [Data]
+        do {
+            batches = try blocking(cancel: cancel, onCancel: { [weak self] in self?.interrupt(operationID) }) {
+                try await service.executePlan(request) { response in
+                    var found: [Data] = []
+                    for try await message in response.messages {
+                        if case .arrowBatch(let batch)? = message.responseType { found.append(batch.data) }
+                    }
+                    return found
+                }
+            }
+        } catch is CancellationError {
+            throw Diagnostic("cancelled (Ctrl-C); Spark was asked to interrupt the operation", at: at, kind: .cancelled)
+        } catch {
+            throw Diagnostic("Spark: \(Self.describe(error))", at: at, kind: .runtime)
+        }
+        var reader = ArrowTableReader()
+        do {
+            for batch in batches { try reader.append(stream: [UInt8](batch)) }
+            return try reader.table()
+        } catch {
+            throw Diagnostic("Spark's result could not be read: \(error.message)", at: at, kind: .runtime)
+        }
+    }
+
+    /// Connect's Interrupt for one operation (Ctrl-C).
+    private func interrupt(_ operationID: String) {
+        var request = Spark_Connect_InterruptRequest()
+        request.sessionID = sessionID
+        request.userContext = user
+        request.interruptType = .operationID
+        request.operationID = operationID
+        let service = self.service
+        Task { _ = try? await service.interrupt(request) }
+    }
+
+    /// A gRPC error as a person reads it: Spark's own message when it sent one.
+    static func describe(_ error: any Error) -> String {
+        if let rpc = error as? RPCError {
+            return rpc.code == .unavailable ? "the server is unavailable (\(rpc.message))" : rpc.message
+        }
+        return "\(error)"
+    }
+}
+
+/// Runs async work to completion from synchronous code (the shell's statement loop), polling
+/// `cancel` so that Ctrl-C stops it.
+private func blocking<R: Sendable>(cancel: CancellationToken?, onCancel: @escaping @Sendable () -> Void = {},
+                                   _ work: @escaping @Sendable () async throws -> R) throws -> R {
+    let box = ResultBox<R>()
+    let done = DispatchSemaphore(value: 0)
+    let task = Task {
+        do { box.set(.success(try await work())) } catch { box.set(.failure(error)) }
+        done.signal()
+    }
+    while done.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+        if let cancel, cancel.isCancelled {
+            onCancel()
+            task.cancel()
+            done.wait()
+            throw CancellationError()
+        }
+    }
+    return try box.get()
+}
+
+private final class ResultBox<R: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<R, any Error>?
+    func set(_ r: Result<R, any Error>) { lock.withLock { result = r } }
+    func get() throws -> R { try lock.withLock { result! }.get() }
+}
+#endif

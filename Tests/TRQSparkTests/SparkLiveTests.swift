@@ -1,0 +1,104 @@
+#if Spark
+import Foundation
+import Testing
+import TRQEngine
+import TRQFrame
+@testable import TRQSpark
+
+// One pipeline suite on both engines, every cell compared: the local engine is the oracle.
+// Needs a Spark Connect server at $TRQ_SPARK_REMOTE (default sc://127.0.0.1:15002), as .ci/run
+// starts one; without it the suite skips with a line saying so.
+
+let remote = ProcessInfo.processInfo.environment["TRQ_SPARK_REMOTE"].flatMap { $0.isEmpty ? nil : $0 } ?? "sc://127.0.0.1:15002"
+
+/// The server, connected once for the suite (nil when unreachable).
+let liveEngine: SparkExecutor? = {
+    do { return try SparkExecutor(remote, at: nil) } catch {
+        print("note: no Spark Connect server at \(remote) (\(error.message)); the Spark comparison suite skipped")
+        return nil
+    }
+}()
+
+let listening = dataFolder + "/listening_2023.csv"
+let tracks = dataFolder + "/tracks.csv"
+
+/// Pipelines whose order a `sort` decides over unique keys compare row by row; the others
+/// (whose order Spark does not promise) as multisets of rows.
+let suite: [(pipeline: String, ordered: Bool)] = [
+    ("load \"\(listening)\" | filter country == \"SE\" and ms_played > 60000 | select user_id, track_id, ms_played, skipped", false),
+    ("load \"\(listening)\" | groupby country agg plays = count(), users = count_distinct(user_id), avg_ms = mean(ms_played), "
+        + "sd = std(ms_played), v = var(ms_played), med = median(ms_played), p90 = quantile(ms_played, 0.9), total = sum(ms_played), "
+        + "lo = min(ms_played), hi = max(played_at)", false),
+    ("load \"\(listening)\" | groupby platform, skipped", false),
+    ("load \"\(listening)\" | derive minutes = ms_played / 60000, h = hour(played_at), wd = weekday(played_at), d = date(played_at), "
+        + "m = month(played_at), y = year(played_at), dd = day(played_at), wk = date_trunc(\"week\", played_at), r = ms_played % 7 "
+        + "| select user_id, minutes, h, wd, d, m, y, dd, wk, r", false),
+    ("load \"\(listening)\" | sort ms_played desc, user_id, track_id, played_at | limit 25", true),
+    ("load \"\(listening)\" | top 10 by ms_played * 2 + len(user_id)", false),
+    ("load \"\(listening)\" | join T on track_id | groupby genre agg n = count(), e = mean(energy), m = max(popularity) | sort genre", true),
+    ("load \"\(listening)\" | join left T2 on track_id | select user_id, track_id, genre, track_id_right", false),
+    ("T | filter genre in [\"pop\", \"rock\"] and not explicit | derive r = round(energy * 100, 1), l = len(track_name), "
+        + "u = upper(substr(track_name, 1, 3)), s = sqrt(loudness), lg = log(tempo - 100), c = contains(lower(track_name), \"love\") "
+        + "| select track_id, r, l, u, s, lg, c, release_date", false),
+    ("load \"\(listening)\" | derive y = if(ms_played > 200000, ms_played, null), z = if(skipped, null, country) "
+        + "| fillna y = 0 | dropna z | groupby z agg s = sum(y), n = count(y), f = mean(float(y))", false),
+    ("load \"\(listening)\" | select country, platform | distinct", false),
+    ("load \"\(listening)\" | filter platform == \"web\" | agg n = count()", false),
+    ("load \"\(listening)\" | filter ms_played > 100000 | limit 7 | agg n = count()", false),
+    ("SE | union NO, SE", false),
+    ("SE | groupby platform agg a = sum(ms_played), b = mean(ms_played) | unpivot a, b into stat, value", false),
+    ("T | rename name = track_name | drop artist_name | filter name ~ \"^S\" and not (name like \"%e\") | select track_id, name, tempo", false),
+]
+
+@Test(.enabled(if: liveEngine != nil)) func bothEnginesAgreeOnEveryCell() throws {
+    let engine = try #require(liveEngine)
+    var errors = ""
+    let local = Session(settings: SessionSettings(), write: { _ in }, writeError: { errors += $0 })
+    let setup = """
+        let T = load "\(tracks)"
+        let T2 = load "\(tracks)" | select track_id, genre, track_id_right = track_name
+        let SE = load "\(listening)" | filter country == "SE" | select user_id, country, ms_played, platform
+        let NO = load "\(listening)" | filter country == "NO" | select user_id, ms_played, country, platform
+        """
+    #expect(local.execute(setup, file: "setup") == .success, "\(errors)")
+    let localEngine = local.executor
+    for (pipeline, ordered) in suite {
+        local.executor = localEngine
+        let expected = try local.result(pipeline)
+        local.executor = engine
+        defer { local.executor = localEngine }
+        let actual: Table
+        do { actual = try local.result(pipeline) } catch {
+            Issue.record("Spark failed on \(pipeline): \(error.message)")
+            continue
+        }
+        compare(expected, actual, ordered: ordered, pipeline)
+    }
+}
+
+func compare(_ expected: Table, _ actual: Table, ordered: Bool, _ pipeline: String) {
+    #expect(actual.names == expected.names, "\(pipeline)")
+    #expect(actual.columns.map(\.type) == expected.columns.map(\.type), "\(pipeline)")
+    #expect(actual.rowCount == expected.rowCount, "\(pipeline)")
+    guard actual.names == expected.names, actual.rowCount == expected.rowCount else { return }
+    func rows(_ t: Table) -> [[Value]] { (0..<t.rowCount).map { r in t.columns.map { $0[r] } } }
+    var (e, a) = (rows(expected), rows(actual))
+    if !ordered {
+        e.sort { "\($0)" < "\($1)" }
+        a.sort { "\($0)" < "\($1)" }
+    }
+    var mismatches = 0
+    for (i, (x, y)) in zip(e, a).enumerated() where !zip(x, y).allSatisfy(same) {
+        mismatches += 1
+        if mismatches <= 3 { Issue.record("\(pipeline)\n  row \(i): local \(x)\n  spark \(y)") }
+    }
+}
+
+/// Equal cells; floats to 1e-9 relative (Spark sums in another order).
+func same(_ a: Value, _ b: Value) -> Bool {
+    switch (a, b) {
+    case (.float(let x), .float(let y)): return x == y || abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+    default: return a == b
+    }
+}
+#endif
