@@ -12,7 +12,6 @@
 #define TRQ_IF_X86(...)
 #endif
 
-int trq_cpu_has_avx2(void);  // AVX2 and POPCNT
 int trq_cpu_has_bmi2(void);  // BMI2 and POPCNT
 
 #endif

@@ -118,6 +118,54 @@ struct CSVGeneratedTests {
         }
     }
 
+    /// Past 2^14 distinct values a string column's values are interned in batches; rows must
+    /// still get their own values, and codes stay in order of first appearance.
+    @Test(arguments: [1, 3])
+    func highCardinalityStrings(chunks: Int) throws {
+        var random = SplitMix64(seed: 16)
+        // Short (packed) and long (hashed) ids, some repeated, some quoted (the unbatched path).
+        let ids = (0..<60_000).map { i in
+            i % 3 == 0 ? "t\(i)" : "track-\(i)-\(String(repeating: "x", count: i % 17))"
+        }
+        var text = "id,n\n"
+        var expected: [String] = []
+        for r in 0..<90_000 {
+            let id = r < 60_000 ? ids[r] : ids[Int.random(in: 0..<60_000, using: &random)]
+            expected.append(id)
+            text += (r % 101 == 0 ? "\"\(id)\"" : id) + ",\(r)\n"
+        }
+        let table = try parseChunked(text, chunks: chunks)
+        guard case .string(let codes, let dictionary) = table.columns[0].data else {
+            Issue.record("id is not a string column")
+            return
+        }
+        #expect(codes.count == expected.count)
+        for r in 0..<min(codes.count, expected.count) where dictionary.values[Int(codes[r])] != expected[r] {
+            Issue.record("row \(r): \(dictionary.values[Int(codes[r])]) != \(expected[r])")
+            break
+        }
+        // The first 60,000 rows bring the ids in order, so they have codes 0, 1, 2 ...
+        if chunks == 1 { #expect(codes.prefix(60_000).elementsEqual(0..<60_000)) }
+    }
+
+    @Test func invalidUTF8AmongBatchedStringsIsReportedFirst() {
+        var text = "id,n\n"
+        for r in 0..<30_000 { text += "id\(r),\(r)\n" }
+        // An invalid value waiting in a batch precedes the malformed row after it.
+        text += "bad\u{FFFF}x,1\nok,1,2\n"
+        var bytes = Array(text.utf8)
+        let bad = bytes.firstIndex(of: 0xEF)!
+        bytes[bad] = 0xFF
+        do {
+            _ = try CSVReader.read(bytes: bytes, name: "b.csv")
+            Issue.record("no error")
+        } catch {
+            #expect(error.line == 30_002)
+            #expect(error.column == 1)
+            #expect(error.message == "invalid UTF-8 byte 0xFF in column 'id'")
+        }
+    }
+
     @Test func errorsAreFoundInLaterChunks() {
         var text = "a,b\n"
         for i in 0..<50_000 { text += "\(i),x\n" }

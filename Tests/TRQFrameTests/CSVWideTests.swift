@@ -1,4 +1,6 @@
+import CFrameKernels
 import Testing
+import TestSupport
 @testable import TRQFrame
 
 // Wide inputs (issue 17): every step is linear in the column count, repeated names get a
@@ -149,5 +151,31 @@ struct CSVColumnPruningTests {
             #expect(error.message.contains("quoted field is never closed"))
             #expect(error.line == 2 && error.column == 2)
         }
+    }
+
+    /// Unread fields are stepped over 32 bytes at a time (AVX2) or byte by byte: both must read
+    /// each column exactly as the full read does, whatever the quoting and field lengths.
+    @Test(arguments: [false, true]) func anyColumnsReadAsTheFullReadDoes(portable: Bool) throws {
+        if portable { trq_use_portable_kernels(1) }
+        defer { if portable { trq_use_portable_kernels(0) } }
+        var generator = SplitMix64(seed: 11)
+        let pieces = ["", "7", "plain", "\"a,b\"", "\"line\nbreak\"", "\"say \"\"hi\"\"\"", "x\"y",
+                      String(repeating: "long", count: 12), "\"" + String(repeating: ",", count: 40) + "\""]
+        var text = "a,b,c,d,e,f\n"
+        for row in 0..<400 {
+            let fields = (0..<6).map { c in c == 0 ? String(row) : pieces[Int(generator.next() % UInt64(pieces.count))] }
+            text += fields.joined(separator: ",") + (row % 7 == 0 ? "\r\n" : "\n")
+        }
+        let whole = try CSVReader.read(bytes: Array(text.utf8), name: "p.csv")
+        for wanted: Set<String> in [["a"], ["f"], ["c"], ["a", "f"], ["b", "e"], ["d"]] {
+            let part = try CSVReader.read(bytes: Array(text.utf8), name: "p.csv", columns: wanted)
+            #expect(part.names == whole.names.filter(wanted.contains))
+            for name in part.names {
+                #expect(values(part, name) == values(whole, name), "\(name) of \(wanted.sorted())")
+            }
+        }
+        // A row one field short is found even when the missing field is an unread one.
+        let short = text + "999,1,2,3,4\n"
+        #expect(throws: CSVError.self) { try CSVReader.read(bytes: Array(short.utf8), name: "p.csv", columns: ["a"]) }
     }
 }

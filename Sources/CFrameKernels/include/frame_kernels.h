@@ -10,6 +10,10 @@
 /// those paths on machines that have AVX2 and BMI2); zero restores run-time dispatch.
 void trq_use_portable_kernels(int on);
 
+/// Whether the AVX2 paths run: the CPU has AVX2 and POPCNT and portable paths are not forced.
+/// For callers that pass the answer to a kernel called once per row.
+int trq_cpu_has_avx2(void);
+
 /// Comparison operators, in the order of TRQFrame's `Comparison`.
 enum trq_comparison { TRQ_EQ, TRQ_NE, TRQ_LT, TRQ_LE, TRQ_GT, TRQ_GE };
 
@@ -92,5 +96,16 @@ int64_t trq_mark_keys(const void *values, int kind, const uint64_t *validity, in
 /// to *bits as bits. Returns `to` when there is none.
 int64_t trq_first_word_beyond_i64(const int64_t *values, const uint64_t *validity, int64_t from,
                                   int64_t to, int greater, int64_t bound, uint64_t *bits);
+
+/// Steps over up to `fields` unquoted CSV fields from `p`. Returns where it stopped and sets
+/// *crossed to the delimiters passed: at the byte ending the last field (a delimiter, line break
+/// or end of input), at a line break that came first, or at the start of a field that opens with
+/// a quote (the caller scans that one itself).
+int64_t trq_skip_fields(const uint8_t *base, int64_t p, int64_t end, uint8_t delimiter, int64_t fields,
+                        int avx2, int64_t *crossed);
+
+/// Asks for the cache line at `p` ahead of its use (a hint; any address is allowed). Swift has no
+/// prefetch of its own; the interner's batched lookups use it to overlap their cache misses.
+static inline void trq_prefetch(const void *p) { __builtin_prefetch(p); }
 
 #endif

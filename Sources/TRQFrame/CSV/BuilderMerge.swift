@@ -49,31 +49,50 @@ enum BuilderMerge {
         }
     }
 
+    /// The first part's dictionary takes in the others' values, in part order so codes stay in
+    /// order of first appearance (batched lookups, see `KeyInterner.codes(of:)`). Then the parts'
+    /// codes are rewritten and the dictionary's strings made, as concurrent tasks.
     private static func mergedStrings(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> ColumnData {
-        let master = parts[0]
+        let master = parts[0].pointee.strings
+        let remaps = parts.dropFirst().map { master.codes(of: $0.pointee.strings) }
+        var offsets = [0]
+        for part in parts { offsets.append(offsets[offsets.count &- 1] &+ part.pointee.rowCount) }
+        let parallel = total >= parallelThreshold
+        // Strings made in slices of about 64k values.
+        let slices = parallel ? Swift.max(1, (master.count &+ 65_535) >> 16) : 1
+        var values: [String] = []
         let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
-            var offset = 0
-            for (k, part) in parts.enumerated() {
-                let builder = part.pointee
-                let n = builder.rowCount
-                if k == 0 {
-                    if n > 0 { out.baseAddress!.initialize(from: builder.codes.base!, count: n) }
-                } else {
-                    let remap = (0..<builder.strings.count).map { master.pointee.strings.intern(builder.strings.value($0)) }
-                    for i in 0..<n {
-                        // Null rows hold code 0, which a chunk without values does not have.
-                        let code = Int(builder.codes[i])
-                        (out.baseAddress! + (offset &+ i)).initialize(to: code < remap.count ? remap[code] : 0)
+            values = [String](unsafeUninitializedCapacity: master.count) { strings, made in
+                func task(_ t: Int) {
+                    if t < parts.count {
+                        copyCodes(parts[t].pointee, t == 0 ? nil : remaps[t &- 1], to: out.baseAddress! + offsets[t])
+                    } else if let target = strings.baseAddress {
+                        let slice = t &- parts.count
+                        master.makeStrings((master.count * slice / slices)..<(master.count * (slice &+ 1) / slices), into: target)
                     }
                 }
-                offset &+= n
+                if parallel { parallelFor(parts.count &+ slices, task) } else { for t in 0..<(parts.count &+ slices) { task(t) } }
+                made = master.count
             }
             initialized = total
         }
-        var values = master.pointee.strings.strings
         // Every code, null rows' included, must index the dictionary.
         if values.isEmpty, total > 0 { values = [""] }
         return .string(codes: codes, dictionary: StringDictionary(values))
+    }
+
+    /// One part's codes, translated by `remap` (nil: kept).
+    private static func copyCodes(_ builder: ColumnBuilder, _ remap: [Int32]?, to target: UnsafeMutablePointer<Int32>) {
+        let n = builder.rowCount
+        guard n > 0 else { return }
+        guard let remap else { return target.initialize(from: builder.codes.base!, count: n) }
+        remap.withUnsafeBufferPointer { remap in
+            for i in 0..<n {
+                // Null rows hold code 0, which a chunk without values does not have.
+                let code = Int(builder.codes[i])
+                (target + i).initialize(to: code < remap.count ? remap[code] : 0)
+            }
+        }
     }
 
     private static func mergedValidity(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> Validity? {

@@ -157,11 +157,15 @@ public enum CSVReader {
         }
         let kept = names.indices.filter { columns?.contains(names[$0]) ?? true }
         let read = kept.isEmpty ? [0] : kept
-        let skipped: UnsafeMutableBufferPointer<Bool>? = read.count == names.count ? nil : .allocate(capacity: names.count)
+        // For each column, how many unread columns start there (0: it is read).
+        let skipped: UnsafeMutableBufferPointer<Int>? = read.count == names.count ? nil : .allocate(capacity: names.count)
         defer { skipped?.deallocate() }
         if let skipped {
-            skipped.initialize(repeating: true)
-            for c in read { skipped[c] = false }
+            skipped.initialize(repeating: 1)
+            for c in read { skipped[c] = 0 }
+            for c in stride(from: names.count &- 2, through: 0, by: -1) where skipped[c] != 0 {
+                skipped[c] = skipped[c &+ 1] &+ 1
+            }
         }
         let skips = skipped.map { UnsafePointer($0.baseAddress!) }
 

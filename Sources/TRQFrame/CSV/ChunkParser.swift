@@ -1,3 +1,4 @@
+import CFrameKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,9 +24,10 @@ struct ChunkParser {
     let start: Int
     let limit: Int
     let builders: UnsafeMutableBufferPointer<ColumnBuilder>
-    /// `skipped[c]`: column c was not asked for; its fields are stepped over, not parsed
-    /// (nor checked as UTF-8). nil when every column is read.
-    let skipped: UnsafePointer<Bool>?
+    /// `skipped[c]`: how many columns from c on were not asked for (0: c is read). Their fields
+    /// are stepped over, not parsed (nor checked as UTF-8). nil when every column is read.
+    let skipped: UnsafePointer<Int>?
+    private let avx2 = trq_cpu_has_avx2()
     /// Set when the buffer is a read-only file mapping: pages already parsed are then handed
     /// back to the kernel, so a large file does not stay in this process's memory (they are
     /// read again from the page cache if an error message or a type change needs them).
@@ -37,7 +39,7 @@ struct ChunkParser {
     /// Captured where the parser is made: its worker thread has no binding of its own.
     private let cancel = CancellationToken.current
 
-    init(scanner: CSVScanner, columnCount: Int, skipped: UnsafePointer<Bool>?, forcedTypes: [DataType?], nulls: NullTokens,
+    init(scanner: CSVScanner, columnCount: Int, skipped: UnsafePointer<Int>?, forcedTypes: [DataType?], nulls: NullTokens,
          validatesUTF8: Bool, start: Int, limit: Int, releasesParsedPages: Bool) {
         self.scanner = scanner
         self.skipped = skipped
@@ -61,6 +63,23 @@ struct ChunkParser {
     }
 
     mutating func run() {
+        parseRows()
+        // A batched string found invalid was read before anything that stopped the parse.
+        var firstInvalid: (column: Int, value: PendingString)?
+        for c in 0..<columnCount {
+            builders[c].flushPending()
+            if let value = builders[c].invalidValue, value.bytes < firstInvalid?.value.bytes ?? scanner.base + scanner.end {
+                firstInvalid = (c, value)
+            }
+        }
+        if case .cancelled? = failure { return }
+        if let (column, value) = firstInvalid {
+            let index = firstInvalidUTF8(value.bytes, value.count) ?? 0
+            failure = .invalidUTF8(offset: (value.bytes - scanner.base) &+ index, column: column, byte: value.bytes[index])
+        }
+    }
+
+    private mutating func parseRows() {
         // Ctrl-C during an earlier step of the load (or an earlier file of a glob): parse nothing.
         if cancel?.isCancelled == true {
             failure = .cancelled
@@ -97,12 +116,19 @@ struct ChunkParser {
             let rowStart = p
             var column = 0
             while true {
-                if let skipped, skipped[column] {
-                    let fieldStart = p
-                    guard scanner.scanField(&p) != nil else {
-                        failure = .unterminatedQuote(offset: fieldStart, column: column)
-                        stop = p
-                        return
+                if let skipped, skipped[column] != 0 {
+                    // The unread run of fields at once; a quoted one among them stops the step
+                    // at its start and is scanned here.
+                    var crossed: Int64 = 0
+                    p = Int(trq_skip_fields(base, Int64(p), Int64(end), delimiter, Int64(skipped[column]), avx2, &crossed))
+                    column &+= Int(crossed)
+                    if p < end, base[p] == asciiQuote {
+                        let fieldStart = p
+                        guard scanner.scanField(&p) != nil else {
+                            failure = .unterminatedQuote(offset: fieldStart, column: column)
+                            stop = p
+                            return
+                        }
                     }
                 } else if !ChunkParser.fastField(first + column, &p, scanner, nulls) {
                     guard slowField(column, &p) else {
@@ -200,6 +226,8 @@ struct ChunkParser {
             let n = next &- p
             if nulls.matches(base + p, n) {
                 b.pointee.appendNull()
+            } else if b.pointee.batchesStrings {
+                b.pointee.appendPending(base + p, n)
             } else {
                 let code = b.pointee.intern(base + p, n)
                 if code < 0 { return false }
@@ -276,6 +304,8 @@ struct ChunkParser {
 
     private mutating func appendString(_ b: UnsafeMutablePointer<ColumnBuilder>, _ column: Int,
                                        _ text: UnsafeBufferPointer<UInt8>, _ field: FieldBounds) -> Bool {
+        // Earlier rows' values first, so codes stay in order of first appearance.
+        b.pointee.flushPending()
         let code = b.pointee.intern(text.baseAddress ?? scanner.base, text.count)
         guard code >= 0 else {
             failure = invalidUTF8(column, text, field)

@@ -11,6 +11,10 @@ struct ColumnBuilder {
     private(set) var values = GrowableBuffer<UInt64>()
     private(set) var codes = GrowableBuffer<Int32>()
     private(set) var strings: KeyInterner
+    /// String values read but not yet interned (see `appendPending`).
+    private var pending = GrowableBuffer<PendingString>()
+    /// The first batched value found to be invalid UTF-8 (see `flushPending()`).
+    private(set) var invalidValue: PendingString?
     /// Bit i set = row i is null; grown lazily, so a column without nulls has no words.
     private(set) var nullBits = GrowableBuffer<UInt64>()
     private(set) var nullCount = 0
@@ -33,6 +37,30 @@ struct ColumnBuilder {
     /// interner alive, so the per-field call skips a retain/release pair of its own.
     @inline(__always) mutating func intern(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
         Unmanaged.passUnretained(strings)._withUnsafeGuaranteedRef { $0.intern(p, n) }
+    }
+
+    /// Whether the next string value should wait for a batch: only once the dictionary is large
+    /// enough (here 2^14 values) that its lookups miss the caches; smaller ones answer at once.
+    @inline(__always) var batchesStrings: Bool { strings.count >= 1 << 14 }
+
+    /// Appends a row whose code `flushPending()` fills in, batched with up to 15 others.
+    @inline(__always) mutating func appendPending(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        pending.append(PendingString(bytes: p, count: n, row: codes.count))
+        codes.append(0)
+        rowCount &+= 1
+        if pending.count == 16 { flushPending() }
+    }
+
+    /// Interns the waiting values. The first that is new and not valid UTF-8 is kept in
+    /// `invalidValue` for the parser to report; the codes from it on are not written.
+    mutating func flushPending() {
+        guard pending.count > 0 else { return }
+        let batch = UnsafeMutableBufferPointer(start: pending.base, count: pending.count)
+        let failed = Unmanaged.passUnretained(strings)._withUnsafeGuaranteedRef {
+            $0.intern(batch: batch, codes: codes.base.unsafelyUnwrapped)
+        }
+        if let failed, invalidValue == nil { invalidValue = batch[failed] }
+        pending.removeAll()
     }
 
     @inline(__always) mutating func append(code: Int32) {
@@ -98,6 +126,7 @@ struct ColumnBuilder {
         values.release()
         codes.release()
         nullBits.release()
+        pending.release()
         // Drops the values now (if no one else holds them), not when the builder is deinitialized.
         strings = KeyInterner(validatesUTF8: strings.validatesUTF8)
     }

@@ -1,3 +1,4 @@
+import CFrameKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -159,6 +160,15 @@ func packShort(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
     return UInt64(p[0]) | UInt64(p[n >> 1]) << UInt64((n >> 1) &* 8) | UInt64(p[n &- 1]) << UInt64((n &- 1) &* 8)
 }
 
+/// A value waiting to be interned in a batch: its bytes, the row whose code it gives, and the
+/// packed word or hash the batch computes.
+struct PendingString {
+    var bytes: UnsafePointer<UInt8>
+    var count: Int
+    var row: Int
+    var key: UInt64 = 0
+}
+
 /// Assigns dense Int32 codes 0, 1, 2 ... to distinct byte strings in order of first insertion:
 /// the CSV reader's string columns and the kernels' string keys. Values are compared by bytes
 /// (Swift's `==` on String uses canonical equivalence, which the language's byte-order semantics
@@ -209,6 +219,33 @@ final class KeyInterner {
     /// The distinct values as Swift strings, in code order.
     var strings: [String] {
         (0..<count).map { String(decoding: value($0), as: UTF8.self) }
+    }
+
+    /// Initializes `target[code]` to the string of each code in `codes`.
+    func makeStrings(_ codes: Range<Int>, into target: UnsafeMutablePointer<String>) {
+        for code in codes { (target + code).initialize(to: String(decoding: value(code), as: UTF8.self)) }
+    }
+
+    /// The code of each of `other`'s values in this interner (in `other`'s code order), adding
+    /// those it lacks; the lookups go in batches (see `intern(batch:codes:)`). Both interners
+    /// must validate alike, as the chunks of one column do.
+    func codes(of other: KeyInterner) -> [Int32] {
+        [Int32](unsafeUninitializedCapacity: other.count) { out, initialized in
+            withUnsafeTemporaryAllocation(of: PendingString.self, capacity: 16) { batch in
+                var first = 0
+                while first < other.count {
+                    let n = Swift.min(16, other.count &- first)
+                    for i in 0..<n {
+                        let value = other.value(first &+ i)
+                        batch[i] = PendingString(bytes: KeyInterner.start(of: value), count: value.count, row: first &+ i)
+                    }
+                    let failed = intern(batch: UnsafeMutableBufferPointer(rebasing: batch[0..<n]), codes: out.baseAddress!)
+                    precondition(failed == nil, "a value valid in one chunk was refused in another")
+                    first &+= n
+                }
+            }
+            initialized = other.count
+        }
     }
 
     /// The code of the value, adding it if new; -1 if it is new and not valid UTF-8.
@@ -286,10 +323,43 @@ final class KeyInterner {
         }
     }
 
+    /// Codes for a batch of values, written to `codes[rows[i]]`; returns the index of the first
+    /// value that is new and not valid UTF-8 (its code and the later ones are not written), or
+    /// nil. All the batch's table slots are hashed and prefetched first, so once the tables
+    /// outgrow the caches the lookups' memory waits overlap instead of queuing; values are added
+    /// in batch order, so codes stay in order of first appearance.
+    func intern(batch values: UnsafeMutableBufferPointer<PendingString>, codes: UnsafeMutablePointer<Int32>) -> Int? {
+        if shortTable == nil { resizeShort(to: 64) }
+        if longTable == nil { resizeLong(to: 1024) }
+        for i in 0..<values.count {
+            let p = values[i].bytes, n = values[i].count
+            if n <= 8 {
+                let word = packShort(p, n)
+                values[i].key = word
+                trq_prefetch(shortTable.unsafelyUnwrapped + KeyInterner.shortSlot(word, n, shortMask) &* 2)
+            } else {
+                let h = hashBytes(p, n)
+                values[i].key = h
+                trq_prefetch(longTable.unsafelyUnwrapped + (Int(truncatingIfNeeded: h) & longMask))
+            }
+        }
+        for i in 0..<values.count {
+            let p = values[i].bytes, n = values[i].count, key = values[i].key
+            let code = n <= 8 ? internShort(p, n, word: key) : internLong(p, n, hash: key)
+            if code < 0 { return i }
+            codes[values[i].row] = code
+        }
+        return nil
+    }
+
     @inline(__always)
     private func internShort(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
         if shortTable == nil { resizeShort(to: 64) }
-        let word = packShort(p, n)
+        return internShort(p, n, word: packShort(p, n))
+    }
+
+    @inline(__always)
+    private func internShort(_ p: UnsafePointer<UInt8>, _ n: Int, word: UInt64) -> Int32 {
         let (slot, found) = probeShort(word, n)
         if found >= 0 { return found }
         guard let code = add(p, n) else { return -1 }
@@ -305,7 +375,11 @@ final class KeyInterner {
     @inline(__always)
     private func internLong(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32 {
         if longTable == nil { resizeLong(to: 1024) }
-        let h = hashBytes(p, n)
+        return internLong(p, n, hash: hashBytes(p, n))
+    }
+
+    @inline(__always)
+    private func internLong(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64) -> Int32 {
         let (slot, found) = probeLong(p, n, h)
         if found >= 0 { return found }
         let record = arena.count
