@@ -1,4 +1,9 @@
 import TRQFrame
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TRQLanguage
 
 extension Evaluator {
@@ -166,6 +171,11 @@ extension Evaluator {
             }
         }
         switch (a, b) {
+        case (.column(let c), .scalar(.string(let s))) where op == .eq || op == .ne,
+             (.scalar(.string(let s)), .column(let c)) where op == .eq || op == .ne:
+            guard case .string(let codes, let dict) = c.data else { return [] }
+            let perEntry = equalEntries(dict, s, equal: op == .eq)
+            return codes.map { perEntry[Int($0)] }
         case (.column(let c), .scalar(.string(let s))):
             guard case .string(let codes, let dict) = c.data else { return [] }
             let perEntry = dict.values.map { ordered($0, s) }
@@ -180,6 +190,24 @@ extension Evaluator {
             return zip(x, y).map { ordered(dx.values[Int($0)], dy.values[Int($1)]) }
         default:
             return [Bool](repeating: false, count: rowCount)
+        }
+    }
+}
+
+/// Whether each dictionary entry's bytes equal (`equal`) or differ from `text`'s. Lengths first,
+/// then memcmp: a pass over millions of ids (issue 16) costs a few ns per entry, where String's
+/// `==` (which also accepts canonically equivalent text, not byte equality) costs several times
+/// more.
+private func equalEntries(_ dictionary: StringDictionary, _ text: String, equal: Bool) -> [Bool] {
+    var text = text
+    return text.withUTF8 { target in
+        dictionary.values.map { entry in
+            let utf8 = entry.utf8
+            guard utf8.count == target.count else { return !equal }
+            let same = utf8.withContiguousStorageIfAvailable { bytes in
+                bytes.isEmpty || memcmp(bytes.baseAddress!, target.baseAddress!, bytes.count) == 0
+            } ?? utf8.elementsEqual(target)
+            return same == equal
         }
     }
 }

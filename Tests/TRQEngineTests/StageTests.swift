@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TRQEngine
 
@@ -198,4 +199,19 @@ import TRQEngine
     #expect(lines(run("plays | filter not skipped | filter ms > 2000 | select track").out) == ["track", "t3", "t2", "t3"])
     let badLimit = run("plays | filter ms > 2000 | limit -1")
     #expect(badLimit.outcome == .failed && badLimit.err.contains("needs a whole number"))
+}
+
+/// `==` and `!=` on strings compare bytes (code points, as the language says), so a composed é
+/// and a decomposed e + accent are different values, whichever side the constant is on.
+@Test func stringEqualityComparesBytes() throws {
+    let path = NSTemporaryDirectory() + "trq-string-bytes-\(getpid()).csv"
+    try "s\n\u{E9}\ne\u{301}\n\u{E9}\nx\n".write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let r = run("""
+        let u = load "\(path)"
+        u | filter s == "\u{E9}" | agg n = count()
+        u | filter "e\u{301}" == s | agg n = count()
+        u | filter s != "\u{E9}" | agg n = count()
+        """)
+    #expect(lines(r.out) == ["n", "2", "n", "1", "n", "2"], "\(r.err)")
 }

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Times loading a CSV file with trq against pandas (pyarrow engine), polars and DuckDB.
 
-Usage: scripts/bench/load.py [--repeat N] [--rows 1000000,10000000] [FILE ...]
+Usage: scripts/bench/load.py [--repeat N] [--rows 1000000,10000000] [--baseline TRQ_BENCH] [FILE ...]
 Without files, listening-event CSVs of the given row counts are generated into /tmp/trq-bench/
 by make_listening.py (if missing). trq is timed with .build/release/trq-bench (build it with
 `swift build -c release --product trq-bench`). Each tool runs in its own process, timing only
 the load call, best of N runs. Peak RSS comes from a separate process that loads once (so
 memory an allocator keeps between repeated loads does not count); it is the whole process's
-(/usr/bin/time), interpreter and libraries included.
+(/usr/bin/time), interpreter and libraries included. --baseline adds another trq-bench binary
+(e.g. the previous commit's release build) as the row "trq (baseline)", so a change is measured
+against its parent in the same run.
 """
 import argparse
 import os
@@ -51,14 +53,14 @@ def timed(command):
     return seconds, rss
 
 
-def bench(path, repeat):
+def bench(path, repeat, baseline=None):
     """{tool: (best seconds of `repeat` loads, peak RSS MB of one load)}."""
     def command(name, n):
-        if name == "trq":
-            return [TRQ, "load", "--repeat", str(n), path]
+        if name in ("trq", "trq (baseline)"):
+            return [TRQ if name == "trq" else baseline, "load", "--repeat", str(n), path]
         return [sys.executable, "-c", PYTHON_TIMER.format(setup=PYTHON_TOOLS[name]), path, str(n)]
     results = {}
-    for name in ["trq", *PYTHON_TOOLS]:
+    for name in ["trq", *(["trq (baseline)"] if baseline else []), *PYTHON_TOOLS]:
         seconds, _ = timed(command(name, repeat))
         _, rss = timed(command(name, 1))
         results[name] = (seconds, rss)
@@ -69,6 +71,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rows", default="1000000,10000000")
+    parser.add_argument("--baseline")
     parser.add_argument("files", nargs="*")
     args = parser.parse_args()
     if not os.path.exists(TRQ):
@@ -83,9 +86,9 @@ def main():
             files.append(path)
     for path in files:
         size = os.path.getsize(path) / 1e6
-        results = bench(path, args.repeat)
+        results = bench(path, args.repeat, args.baseline)
         trq_seconds = results["trq"][0]
-        fastest_other = min(seconds for name, (seconds, _) in results.items() if name != "trq")
+        fastest_other = min(seconds for name, (seconds, _) in results.items() if not name.startswith("trq"))
         print(f"\n{os.path.basename(path)} ({size:.0f} MB), best of {args.repeat}, {os.cpu_count()} cores")
         print("| tool | seconds | MB/s | time / trq's | peak RSS MB |")
         print("|---|---:|---:|---:|---:|")
