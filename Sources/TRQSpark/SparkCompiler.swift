@@ -15,7 +15,7 @@ package struct SparkCompiler {
     /// The relation for `plan`, its columns in the plan's order.
     package func relation(_ plan: PlanNode) throws(Diagnostic) -> Spark_Connect_Relation {
         let rel = try compile(plan)
-        return project(rel, plan.schema.names.map { column($0) })
+        return project(rel, columns(of: plan).map { column($0) })
     }
 
     private func compile(_ plan: PlanNode) throws(Diagnostic) -> Spark_Connect_Relation {
@@ -56,7 +56,8 @@ package struct SparkCompiler {
             }
             return rel
         case .drop(let n):
-            return project(try compile(n.input), n.schema.names.map { column($0) })
+            let dropped = Set(n.columns.map(\.name))
+            return project(try compile(n.input), columns(of: n.input).filter { !dropped.contains($0) }.map { column($0) })
         case .rename(let n):
             var rel = try compile(n.input)
             for pair in n.pairs {
@@ -95,7 +96,7 @@ package struct SparkCompiler {
             return limit(try compile(n.input), n.count)
         case .distinct(let n):
             let names = Set(n.columns.map(\.name))
-            guard n.columns.isEmpty || names == Set(n.input.schema.names) else {
+            guard n.columns.isEmpty || names == Set(columns(of: n.input)) else {
                 throw Diagnostic("distinct on some columns keeps each key's first row, which Spark cannot tell", at: n.at, kind: .bind,
                                  hint: "use `groupby \(n.columns.map(\.name).joined(separator: ", ")) agg ...`, or `distinct` on every column")
             }
@@ -117,17 +118,16 @@ package struct SparkCompiler {
             let rel = try compile(n.input)
             let schema = n.input.schema
             var items: [Spark_Connect_Expression] = []
-            for name in schema.names {
+            for name in columns(of: n.input) {
                 guard let item = n.items.last(where: { $0.name == name }) else { items.append(column(name)); continue }
                 let filled = call("coalesce", [column(name), try expression(item.expr, in: schema)])
                 items.append(alias(cast(filled, schema.type(of: name)), name))
             }
             return project(rel, items)
         case .join(let n):
-            return try join(n.input, n.right, on: n.on.map { ($0.left.name, $0.right.name) },
-                            kind: n.kind == .inner ? .inner : .leftOuter, schema: n.schema, at: n.at)
+            return try join(n.input, n.right, on: n.on.map { ($0.left.name, $0.right.name) }, kind: n.kind == .inner ? .inner : .leftOuter)
         case .crossJoin(let n):
-            return try join(n.input, n.right, on: [], kind: .cross, schema: n.schema, at: n.at)
+            return try join(n.input, n.right, on: [], kind: .cross)
         case .union(let n):
             var rel = try compile(n.input)
             for other in n.others {
@@ -141,13 +141,13 @@ package struct SparkCompiler {
                 rel = Spark_Connect_Relation()
                 rel.setOp = u
             }
-            // int and float widen to float, as the binder typed them.
-            return project(rel, n.schema.columns.map { alias(cast(column($0.name), $0.type), $0.name) })
+            // Spark's union by name widens int and float to float, as trq's does.
+            return rel
         case .unpivot(let n):
             let listed = Set(n.columns.map(\.name))
             var u = Spark_Connect_Unpivot()
             u.input = try compile(n.input)
-            u.ids = n.input.schema.names.filter { !listed.contains($0) }.map { column($0) }
+            u.ids = columns(of: n.input).filter { !listed.contains($0) }.map { column($0) }
             var values = Spark_Connect_Unpivot.Values()
             let valueType = n.schema.type(of: n.value)
             values.values = n.columns.map { alias(cast(column($0.name), valueType), $0.name) }
@@ -258,11 +258,11 @@ package struct SparkCompiler {
         return rel
     }
 
-    /// A join whose output is named as the binder named it: the right side's columns get
+    /// A join whose output is named as the local kernel names it: the right side's columns get
     /// unique temporary names first, so the condition and the final projection are unambiguous.
-    private func join(_ left: PlanNode, _ right: PlanNode, on: [(String, String)], kind: Spark_Connect_Join.JoinType,
-                      schema: Schema, at: SourceLocation) throws(Diagnostic) -> Spark_Connect_Relation {
-        let rightNames = right.schema.names
+    private func join(_ left: PlanNode, _ right: PlanNode, on: [(String, String)], kind: Spark_Connect_Join.JoinType) throws(Diagnostic) -> Spark_Connect_Relation {
+        let leftNames = columns(of: left)
+        let rightNames = columns(of: right)
         let hidden = rightNames.indices.map { "__trq_right_\($0)" }
         var j = Spark_Connect_Join()
         j.left = try compile(left)
@@ -274,16 +274,49 @@ package struct SparkCompiler {
         }
         var rel = Spark_Connect_Relation()
         rel.join = j
-        // The binder's schema: the left columns, then the right ones kept (renamed on a clash).
-        let leftCount = left.schema.names.count
+        // The left columns, then the right ones kept (renamed on a clash).
         let droppedKeys = Set(on.filter { $0.0 == $0.1 }.map(\.1))
         let kept = rightNames.indices.filter { !droppedKeys.contains(rightNames[$0]) }
-        guard schema.names.count == leftCount + kept.count else {
-            throw Diagnostic("internal: the join's columns do not match its plan", at: at)
+        let names = rightOutputNames(leftNames, rightNames, dropped: droppedKeys)
+        return project(rel, leftNames.map { column($0) } + zip(kept, names).map { alias(column(hidden[$0]), $1) })
+    }
+
+    /// The columns the compiled relation of `node` has. A node's bound schema can name columns
+    /// that projection pushdown later removed from its input, so they are worked out here.
+    func columns(of node: PlanNode) -> [String] {
+        switch node {
+        case .scan(let n): return n.schema.names
+        case .select(let n): return n.items.isEmpty ? columns(of: n.input) : n.items.map(\.name)
+        case .derive(let n):
+            var names = columns(of: n.input)
+            for item in n.items where !names.contains(item.name) { names.append(item.name) }
+            return names
+        case .drop(let n):
+            let dropped = Set(n.columns.map(\.name))
+            return columns(of: n.input).filter { !dropped.contains($0) }
+        case .rename(let n):
+            var names = columns(of: n.input)
+            for pair in n.pairs { names = names.map { $0 == pair.old.name ? pair.new : $0 } }
+            return names
+        case .aggregate(let n):
+            return n.keys.map(\.name) + (n.keys.isEmpty || !n.items.isEmpty ? [] : ["count"]) + n.items.map(\.name)
+        case .countRows(let n): return n.names
+        case .join(let n):
+            let (left, right) = (columns(of: n.input), columns(of: n.right))
+            return left + rightOutputNames(left, right, dropped: Set(n.on.filter { $0.left.name == $0.right.name }.map(\.right.name)))
+        case .crossJoin(let n):
+            let (left, right) = (columns(of: n.input), columns(of: n.right))
+            return left + rightOutputNames(left, right, dropped: [])
+        case .union(let n):
+            var names = columns(of: n.input)
+            for other in n.others { for name in columns(of: other.plan) where !names.contains(name) { names.append(name) } }
+            return names
+        case .unpivot(let n):
+            let listed = Set(n.columns.map(\.name))
+            return columns(of: n.input).filter { !listed.contains($0) } + [n.name, n.value]
+        case .window, .pivot, .describe: return node.schema.names  // refused before they are compiled
+        case .filter, .sort, .top, .limit, .distinct, .dropNulls, .fillNulls: return columns(of: node.input!)
         }
-        let items = left.schema.names.map { column($0) }
-            + zip(kept, schema.names.dropFirst(leftCount)).map { alias(column(hidden[$0]), $1) }
-        return project(rel, items)
     }
 
     // MARK: Expressions

@@ -104,8 +104,8 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         request.operation = operation
         var options = CallOptions.defaults
         options.timeout = timeout
-        let service = self.service
-        _ = try blocking(cancel: nil) { try await service.config(request, options: options) }
+        let (service, message, callOptions) = (self.service, request, options)
+        _ = try blocking(cancel: nil) { try await service.config(message, options: callOptions) }
     }
 
     package func execute(_ plan: PlanNode, cancel: CancellationToken) throws(Diagnostic) -> Table {
@@ -124,11 +124,11 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         var p = Spark_Connect_Plan()
         p.root = relation
         request.plan = p
-        let service = self.service
+        let (service, message) = (self.service, request)
         let batches: [Data]
         do {
             batches = try blocking(cancel: cancel, onCancel: { [weak self] in self?.interrupt(operationID) }) {
-                try await service.executePlan(request) { response in
+                try await service.executePlan(message) { response in
                     var found: [Data] = []
                     for try await message in response.messages {
                         if case .arrowBatch(let batch)? = message.responseType { found.append(batch.data) }
@@ -157,8 +157,8 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         request.userContext = user
         request.interruptType = .operationID
         request.operationID = operationID
-        let service = self.service
-        Task { _ = try? await service.interrupt(request) }
+        let (service, message) = (self.service, request)
+        Task { _ = try? await service.interrupt(message) }
     }
 
     /// A gRPC error as a person reads it: Spark's own message when it sent one.

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import TRQEngine
 import TRQFrame
+import TRQLanguage
 @testable import TRQSpark
 
 // One pipeline suite on both engines, every cell compared: the local engine is the oracle.
@@ -13,7 +14,7 @@ let remote = ProcessInfo.processInfo.environment["TRQ_SPARK_REMOTE"].flatMap { $
 
 /// The server, connected once for the suite (nil when unreachable).
 let liveEngine: SparkExecutor? = {
-    do { return try SparkExecutor(remote, at: nil) } catch {
+    do throws(Diagnostic) { return try SparkExecutor(remote, at: nil) } catch {
         print("note: no Spark Connect server at \(remote) (\(error.message)); the Spark comparison suite skipped")
         return nil
     }

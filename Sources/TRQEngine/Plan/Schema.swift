@@ -27,7 +27,7 @@ package struct Schema: Sendable, Equatable {
     package func type(of name: String) -> DataType? { columns.first { $0.name == name }?.type }
 
     /// Replaces a column in place, or adds it at the end.
-    mutating func set(_ name: String, _ type: DataType?) {
+    package mutating func set(_ name: String, _ type: DataType?) {
         if let i = columns.firstIndex(where: { $0.name == name }) { columns[i].type = type } else {
             columns.append(SourceColumn(name: name, type: type))
         }
