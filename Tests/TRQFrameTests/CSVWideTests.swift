@@ -19,6 +19,33 @@ struct CSVWideTests {
         #expect(result.renamed.map { "\($0.from)>\($0.to)" } == ["x>x_2", "y>y_2", "x>x_3"])
     }
 
+    /// Against the rule written out the slow way: a name already taken, or a generated
+    /// `columnN` the header has, gets the smallest suffix that is neither taken nor in the header.
+    @Test func renamingFollowsTheRuleOnRandomHeaders() {
+        func reference(_ fields: [String]) -> [String] {
+            var names: [String] = []
+            for (i, field) in fields.enumerated() {
+                let base = field.isEmpty ? "column\(i + 1)" : field
+                if !names.contains(base) && !(field.isEmpty && fields.contains(base)) {
+                    names.append(base)
+                    continue
+                }
+                var k = 2
+                while names.contains("\(base)_\(k)") || fields.contains("\(base)_\(k)") { k += 1 }
+                names.append("\(base)_\(k)")
+            }
+            return names
+        }
+        let pool = ["a", "a_2", "a_3", "", "column3", "column5", "column5_2", "b", "b_2", "b_2_2", "a_2_2"]
+        var generator = SplitMix64(seed: 3)
+        for _ in 0..<300 {
+            let fields = (0..<Int(generator.next() % 12 + 1)).map { _ in pool[Int(generator.next() % UInt64(pool.count))] }
+            let names = CSVReader.uniqueNames(fields).names
+            #expect(names == reference(fields), "\(fields)")
+            #expect(Set(names).count == names.count, "\(fields)")
+        }
+    }
+
     @Test func renamingIsReportedAsAWarning() throws {
         let warnings = CSVWarnings()
         let table = try parse("v,v,w,v\n1,2,3,4\n", CSVOptions(warnings: warnings), name: "dup.csv")

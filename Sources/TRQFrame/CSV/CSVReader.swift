@@ -293,26 +293,42 @@ public enum CSVReader {
     /// Empty names become `columnN`. A repeated name gets `_2`, `_3`, ... (`id, id, id` ->
     /// `id, id_2, id_3`), skipping names the header itself has (`id, id, id_2` -> `id, id_3,
     /// id_2`). Linear in the number of fields: each name's next suffix is remembered.
+    ///
+    /// A generated name never equals another name: candidates skip every header name, and a
+    /// `base_k` (k digits after the last underscore) or `columnN` (N the position) is made once.
+    /// So a header name is taken exactly when it appeared before, and one pass over the header's
+    /// codes (one hash per field; headers can have a million fields) finds the repeats.
     static func uniqueNames(_ fields: [String]) -> (names: [String], renamed: [(from: String, to: String)]) {
-        let inHeader = Set(fields)
-        var taken = Set<String>()
-        taken.reserveCapacity(fields.count)
-        var nextSuffix: [String: Int] = [:]
+        let header = KeyInterner()
+        let codes = fields.map { header.insert($0).id }
+        if header.count == fields.count, header.find("") < 0 { return (fields, []) }
+        // By header code: whether the name has appeared, and the next suffix to try for it.
+        var seen = [Bool](repeating: false, count: header.count)
+        var nextSuffix = [Int](repeating: 2, count: header.count)
         var names: [String] = []
         names.reserveCapacity(fields.count)
         var renamed: [(from: String, to: String)] = []
         for (i, field) in fields.enumerated() {
-            let base = field.isEmpty ? "column\(i &+ 1)" : field
-            var name = base
-            // A generated `columnN` gives way to a header name `columnN`, wherever that stands.
-            if taken.contains(name) || (field.isEmpty && inHeader.contains(name)) {
-                var k = nextSuffix[base] ?? 2
-                while taken.contains("\(base)_\(k)") || inHeader.contains("\(base)_\(k)") { k &+= 1 }
-                nextSuffix[base] = k &+ 1
-                name = "\(base)_\(k)"
-                if !field.isEmpty { renamed.append((field, name)) }
+            var base = field
+            var code = Int(codes[i])
+            if field.isEmpty {
+                base = "column\(i &+ 1)"
+                // A generated `columnN` gives way to a header name `columnN`, wherever that stands.
+                code = Int(header.find(base))
+                if code < 0 {
+                    names.append(base)
+                    continue
+                }
+            } else if !seen[code] {
+                seen[code] = true
+                names.append(field)
+                continue
             }
-            taken.insert(name)
+            var k = nextSuffix[code]
+            while header.find("\(base)_\(k)") >= 0 { k &+= 1 }
+            nextSuffix[code] = k &+ 1
+            let name = "\(base)_\(k)"
+            if !field.isEmpty { renamed.append((field, name)) }
             names.append(name)
         }
         return (names, renamed)
