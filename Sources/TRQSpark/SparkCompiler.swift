@@ -10,6 +10,10 @@ import TRQLanguage
 /// NADrop, SetOperation, Unpivot), expressions as Spark's unresolved functions. What Spark cannot
 /// answer as the local engine does is refused with an error at the stage, never approximated.
 package struct SparkCompiler {
+    /// Set while compiling a window stage's items: its aggregates and window functions are then
+    /// computed over each row's partition.
+    private var window: WindowStage?
+
     package init() {}
 
     /// The relation for `plan`, its columns in the plan's order.
@@ -44,14 +48,7 @@ package struct SparkCompiler {
             var schema = n.input.schema
             for item in n.items {
                 // One item at a time: each sees the ones before it.
-                var with = Spark_Connect_WithColumns()
-                with.input = rel
-                var a = Spark_Connect_Expression.Alias()
-                a.expr = try typed(item.expr, n.schema.type(of: item.name), in: schema)
-                a.name = [item.name]
-                with.aliases = [a]
-                rel = Spark_Connect_Relation()
-                rel.withColumns = with
+                rel = withColumn(rel, item.name, try typed(item.expr, n.schema.type(of: item.name), in: schema))
                 schema.set(item.name, n.schema.type(of: item.name))
             }
             return rel
@@ -158,8 +155,32 @@ package struct SparkCompiler {
             rel.unpivot = u
             return rel
         case .window(let n):
-            throw Diagnostic("window stages (per/by) are not supported on Spark yet", at: n.at, kind: .bind,
-                             hint: "run this pipeline locally: .disconnect")
+            var inWindow = self
+            inWindow.window = n.stage
+            var rel = try compile(n.input)
+            var schema = n.input.schema
+            switch n.stage.verb {
+            case .derive(let items):
+                for item in items {
+                    rel = withColumn(rel, item.name, try inWindow.typed(item.expr, n.schema.type(of: item.name), in: schema))
+                    schema.set(item.name, n.schema.type(of: item.name))
+                }
+                return rel
+            case .filter(let condition):
+                // Spark allows window functions in a projection, not in a filter's condition.
+                let hidden = "__trq_window_filter"
+                var f = Spark_Connect_Filter()
+                f.input = withColumn(rel, hidden, try inWindow.expression(condition, in: schema))
+                f.condition = column(hidden)
+                var filtered = Spark_Connect_Relation()
+                filtered.filter = f
+                var d = Spark_Connect_Drop()
+                d.input = filtered
+                d.columnNames = [hidden]
+                rel = Spark_Connect_Relation()
+                rel.drop = d
+                return rel
+            }
         case .pivot(let n):
             throw Diagnostic("pivot is not supported on Spark yet", at: n.at, kind: .bind, hint: "run this pipeline locally: .disconnect")
         case .describe(let n):
@@ -216,6 +237,18 @@ package struct SparkCompiler {
         f.condition = try expression(condition, in: schema)
         var rel = Spark_Connect_Relation()
         rel.filter = f
+        return rel
+    }
+
+    private func withColumn(_ input: Spark_Connect_Relation, _ name: String, _ value: Spark_Connect_Expression) -> Spark_Connect_Relation {
+        var with = Spark_Connect_WithColumns()
+        with.input = input
+        var a = Spark_Connect_Expression.Alias()
+        a.expr = value
+        a.name = [name]
+        with.aliases = [a]
+        var rel = Spark_Connect_Relation()
+        rel.withColumns = with
         return rel
     }
 
@@ -321,7 +354,7 @@ package struct SparkCompiler {
 
     // MARK: Expressions
 
-    private func sortOrder(_ key: SortKey, in schema: Schema) throws(Diagnostic) -> Spark_Connect_Expression.SortOrder {
+    private func sortOrder(_ key: SortKey, in schema: Schema?) throws(Diagnostic) -> Spark_Connect_Expression.SortOrder {
         var o = Spark_Connect_Expression.SortOrder()
         o.child = try expression(key.expr, in: schema)
         o.direction = key.descending ? .descending : .ascending
@@ -429,8 +462,83 @@ package struct SparkCompiler {
         case .call(let name, let args, let at):
             var compiled: [Spark_Connect_Expression] = []
             for arg in args { compiled.append(try expression(arg, in: schema)) }
+            if let window, let kind = FunctionRegistry.byName[name]?.kind, kind != .scalar {
+                return try windowed(name, args, compiled, window, in: schema, at: at)
+            }
             return try function(name, args, compiled, in: schema, at: at)
         }
+    }
+
+    /// An aggregate or window function over the row's partition (`per`), in `by` order. An
+    /// aggregate covers the whole partition; running functions the rows up to this one (SQL's
+    /// ROWS frame, as trq's).
+    private func windowed(_ name: String, _ args: [Expr], _ e: [Spark_Connect_Expression], _ stage: WindowStage,
+                          in schema: Schema?, at: SourceLocation) throws(Diagnostic) -> Spark_Connect_Expression {
+        enum Frame { case whole, running, last(Int), offset }
+        let function: Spark_Connect_Expression
+        let frame: Frame
+        let needsOrder: Bool
+        switch name {
+        case "row_number", "rank", "dense_rank": (function, frame, needsOrder) = (call(name, []), .offset, true)
+        case "lag", "lead":
+            // The offset as a 32-bit literal: a bigint one is cast by Spark's analyzer, after which its
+            // frame no longer matches the function's and the plan is refused.
+            var arguments = e
+            if args.count > 1, case .literal(.int(let n), _) = args[1], let offset = Int32(exactly: n) {
+                var l = Spark_Connect_Expression.Literal()
+                l.integer = offset
+                arguments[1] = Spark_Connect_Expression()
+                arguments[1].literal = l
+            }
+            (function, frame, needsOrder) = (call(name, arguments), .offset, true)
+        case "cumsum": (function, frame, needsOrder) = (call("sum", e), .running, true)
+        case "cumcount": (function, frame, needsOrder) = (call("count", [literal(.int(1))]), .running, true)
+        case "cummin": (function, frame, needsOrder) = (call("min", e), .running, true)
+        case "cummax": (function, frame, needsOrder) = (call("max", e), .running, true)
+        case "rolling_mean", "rolling_sum":
+            guard args.count == 2, case .literal(.int(let n), _) = args[1], n >= 1, n <= Int64(Int32.max) else {
+                throw Diagnostic("\(name) needs a constant window size ≥ 1", at: at, kind: .bind)
+            }
+            (function, frame, needsOrder) = (call(name == "rolling_mean" ? "avg" : "sum", [e[0]]), .last(Int(n)), true)
+        default:
+            (function, frame, needsOrder) = (try self.function(name, args, e, in: schema, at: at), .whole, false)
+        }
+        if needsOrder && stage.by.isEmpty {
+            throw Diagnostic("\(name)() needs `by` on Spark: without it trq uses the input's row order, which Spark does not keep",
+                             at: at, kind: .bind, hint: "add `by KEY`, or run this pipeline locally: .disconnect")
+        }
+        var w = Spark_Connect_Expression.Window()
+        w.windowFunction = function
+        w.partitionSpec = stage.per.map { column($0.name) }
+        var orders: [Spark_Connect_Expression.SortOrder] = []
+        for key in stage.by { orders.append(try sortOrder(key, in: schema)) }
+        w.orderSpec = orders
+        func boundary(_ offset: Int?) -> Spark_Connect_Expression.Window.WindowFrame.FrameBoundary {
+            var b = Spark_Connect_Expression.Window.WindowFrame.FrameBoundary()
+            switch offset {
+            case nil: b.unbounded = true
+            case 0: b.currentRow = true
+            case let n?:
+                var l = Spark_Connect_Expression.Literal()
+                l.integer = Int32(n)
+                var v = Spark_Connect_Expression()
+                v.literal = l
+                b.value = v
+            }
+            return b
+        }
+        var f = Spark_Connect_Expression.Window.WindowFrame()
+        f.frameType = .row
+        switch frame {
+        case .offset: break  // ranks and lag/lead take Spark's own frame
+        case .whole: (f.lower, f.upper) = (boundary(nil), boundary(nil))
+        case .running: (f.lower, f.upper) = (boundary(nil), boundary(0))
+        case .last(let n): (f.lower, f.upper) = (boundary(n == 1 ? 0 : 1 - n), boundary(0))
+        }
+        if case .offset = frame {} else { w.frameSpec = f }
+        var out = Spark_Connect_Expression()
+        out.window = w
+        return out
     }
 
     private func binary(_ op: BinaryOp, _ a: Spark_Connect_Expression, _ b: Spark_Connect_Expression) throws(Diagnostic) -> Spark_Connect_Expression {

@@ -136,7 +136,7 @@ func arguments(_ e: Spark_Connect_Expression) -> [Spark_Connect_Expression] {
     let s = try session()
     // Each error points at the stage or call (`marker`) that Spark cannot run.
     for (pipeline, words, marker) in [
-        ("t | derive r = rank() by x", "window stages", "derive"),
+        ("t | derive r = rank() per k", "rank() needs `by` on Spark", "rank"),
         ("t | agg a = first(x)", "first() depends on row order", "first"),
         ("t | distinct k", "distinct on some columns", "distinct"),
         ("t | pivot k", "pivot", "pivot"),
@@ -147,6 +147,31 @@ func arguments(_ e: Spark_Connect_Expression) -> [Spark_Connect_Expression] {
         let column = pipeline.distance(from: pipeline.startIndex, to: pipeline.range(of: marker)!.lowerBound) + 1
         #expect(error?.at?.column == column, "\(pipeline)")
     }
+}
+
+@Test func windowsBecomeSparkWindowsWithTrqsFrames() throws {
+    let r = try compiled("t | derive s = x / sum(x) per k | derive c = cumsum(x) per k by f desc | derive m = rolling_mean(x, 3) by f")
+    let with = try #require(find(r) { if case .withColumns(let w)? = $0.relType { w } else { nil } })
+    // The last item is outermost: rolling_mean over the 3 rows ending at this one, by f.
+    let rolling = with.aliases[0].expr.cast.expr.window
+    #expect(functionName(rolling.windowFunction) == "avg")
+    #expect(rolling.partitionSpec.isEmpty)
+    #expect(rolling.orderSpec.map(\.nullOrdering) == [.sortNullsLast])
+    #expect(rolling.frameSpec.frameType == .row)
+    #expect(rolling.frameSpec.lower.value.literal.integer == -2)
+    #expect(rolling.frameSpec.upper.currentRow)
+    guard case .withColumns(let cumulative)? = with.input.relType, case .withColumns(let share)? = cumulative.input.relType else {
+        Issue.record("derive items not chained"); return
+    }
+    let running = cumulative.aliases[0].expr.cast.expr.window
+    #expect(functionName(running.windowFunction) == "sum")
+    #expect(running.partitionSpec.map(\.unresolvedAttribute.unparsedIdentifier) == ["`k`"])
+    #expect(running.orderSpec.map(\.direction) == [.descending])
+    #expect(running.frameSpec.lower.unbounded && running.frameSpec.upper.currentRow)
+    // An aggregate covers the whole partition.
+    let whole = arguments(share.aliases[0].expr)[1].window
+    #expect(functionName(whole.windowFunction) == "sum")
+    #expect(whole.frameSpec.lower.unbounded && whole.frameSpec.upper.unbounded)
 }
 
 @Test func sparkURLs() throws {

@@ -48,6 +48,11 @@ let suite: [(pipeline: String, ordered: Bool)] = [
     ("load \"\(listening)\" | filter ms_played > 100000 | limit 7 | agg n = count()", false),
     ("SE | union NO, SE", false),
     ("SE | groupby platform agg a = sum(ms_played), b = mean(ms_played) | unpivot a, b into stat, value", false),
+    ("load \"\(listening)\" | derive share = ms_played / sum(ms_played), n = count(), "
+        + "s = std(ms_played) per country | derive r = dense_rank() per country by ms_played desc | select user_id, track_id, played_at, share, n, s, r", false),
+    ("load \"\(listening)\" | filter ms_played >= quantile(ms_played, 0.9) per platform | select user_id, track_id, played_at, ms_played", false),
+    ("load \"\(listening)\" | derive c = cumsum(ms_played), m = rolling_mean(ms_played, 3), p = lag(ms_played, 1, 0), k = cumcount(), "
+        + "hi = cummax(ms_played) per user_id by played_at, track_id | select user_id, played_at, track_id, c, m, p, k, hi", false),
     ("T | rename name = track_name | drop artist_name | filter name ~ \"^S\" and not (name like \"%e\") | select track_id, name, tempo", false),
 ]
 

@@ -169,7 +169,7 @@ public enum CSVReader {
         }
         let skips = skipped.map { UnsafePointer($0.baseAddress!) }
 
-        let boundaries = chunkStarts(scanner, from: dataStart, count: chunks)
+        let boundaries = chunkStarts(scanner, from: dataStart, count: chunks, rowBytes: dataStart &- start)
         let parsers = UnsafeMutableBufferPointer<ChunkParser>.allocate(capacity: boundaries.count)
         let nulls = NullTokens(options.nulls)
         defer { nulls.release() }
@@ -243,10 +243,14 @@ public enum CSVReader {
     /// that finishes early, e.g. because the other is busy with another program, takes the next)
     /// and at least 1 MB each. Each is the position after a line break; whether it is really a row
     /// start (not inside a quoted field) is checked after parsing.
-    private static func chunkStarts(_ scanner: CSVScanner, from dataStart: Int, count requested: Int?) -> [Int] {
+    /// Without a requested count: up to two chunks a core, each of at least 1 MB and about 1,000
+    /// rows (a row taken to be as long as the header): every chunk has a builder per column, so a
+    /// wide file of few rows split finely would spend its time making and merging builders.
+    private static func chunkStarts(_ scanner: CSVScanner, from dataStart: Int, count requested: Int?, rowBytes: Int) -> [Int] {
         let size = scanner.end &- dataStart
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let count = max(1, min(requested ?? min(cores * 2, size / (1 << 20)), max(size, 1)))
+        let byRows = size / max(1, rowBytes &* 1000)
+        let count = max(1, min(requested ?? min(cores * 2, size / (1 << 20), byRows), max(size, 1)))
         var starts = [dataStart]
         for k in 1..<max(count, 1) {
             let guess = scanner.nextRowStart(from: dataStart &+ size / count &* k)

@@ -46,6 +46,8 @@ public struct SourceFiles: Sendable {
     /// The columns of the stacked table, partition columns last; a type that differs between
     /// files, or is unknown in one, is nil unless ints and floats widen to float.
     public func schema() throws(SourceError) -> [SourceColumn] {
+        // One file's names are unique already: no index by name (a header may have a million).
+        if sources.count == 1 && partitions.keys.isEmpty { return try sources[0].schema() }
         var columns: [SourceColumn] = []
         var position: [String: Int] = [:]
         for (f, source) in sources.enumerated() {
