@@ -81,14 +81,25 @@ package struct SparkCompiler {
             for key in n.keys { orders.append(try sortOrder(key, in: n.input.schema)) }
             return sort(try compile(n.input), orders)
         case .top(let n):
-            guard n.per.isEmpty else {
-                throw Diagnostic("top ... per is not supported on Spark yet", at: n.at, kind: .bind,
-                                 hint: "run it locally (.disconnect), or use `derive r = row_number() per KEY by EXPR desc | filter r <= N`")
-            }
             guard let by = n.by else {
                 throw Diagnostic("top needs `by EXPR` on Spark (the last numeric column is chosen once data is read)", at: n.at, kind: .bind)
             }
-            return limit(sort(try compile(n.input), [try sortOrder(by, in: n.input.schema)]), n.count)
+            let order = try sortOrder(by, in: n.input.schema)
+            guard !n.per.isEmpty else { return limit(sort(try compile(n.input), [order]), n.count) }
+            // Per group: the rows numbered 1...N in each group's order (ties in any order).
+            let hidden = "__trq_top_rank"
+            var w = Spark_Connect_Expression.Window()
+            w.windowFunction = call("row_number", [])
+            w.partitionSpec = n.per.map { column($0.name) }
+            w.orderSpec = [order]
+            var rank = Spark_Connect_Expression()
+            rank.window = w
+            var f = Spark_Connect_Filter()
+            f.input = withColumn(try compile(n.input), hidden, rank)
+            f.condition = call("<=", [column(hidden), literal(.int(Int64(n.count)))])
+            var filtered = Spark_Connect_Relation()
+            filtered.filter = f
+            return dropColumn(filtered, hidden)
         case .limit(let n):
             return limit(try compile(n.input), n.count)
         case .distinct(let n):
@@ -174,12 +185,7 @@ package struct SparkCompiler {
                 f.condition = column(hidden)
                 var filtered = Spark_Connect_Relation()
                 filtered.filter = f
-                var d = Spark_Connect_Drop()
-                d.input = filtered
-                d.columnNames = [hidden]
-                rel = Spark_Connect_Relation()
-                rel.drop = d
-                return rel
+                return dropColumn(filtered, hidden)
             }
         case .pivot(let n):
             throw Diagnostic("pivot is not supported on Spark yet", at: n.at, kind: .bind, hint: "run this pipeline locally: .disconnect")
@@ -249,6 +255,15 @@ package struct SparkCompiler {
         with.aliases = [a]
         var rel = Spark_Connect_Relation()
         rel.withColumns = with
+        return rel
+    }
+
+    private func dropColumn(_ input: Spark_Connect_Relation, _ name: String) -> Spark_Connect_Relation {
+        var d = Spark_Connect_Drop()
+        d.input = input
+        d.columnNames = [name]
+        var rel = Spark_Connect_Relation()
+        rel.drop = d
         return rel
     }
 

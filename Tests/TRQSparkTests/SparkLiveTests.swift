@@ -36,6 +36,7 @@ let suite: [(pipeline: String, ordered: Bool)] = [
         + "| select user_id, minutes, h, wd, d, m, y, dd, wk, r", false),
     ("load \"\(listening)\" | sort ms_played desc, user_id, track_id, played_at | limit 25", true),
     ("load \"\(listening)\" | top 10 by ms_played * 2 + len(user_id)", false),
+    ("load \"\(listening)\" | top 3 by ms_played per country, platform", false),
     ("load \"\(listening)\" | join T on track_id | groupby genre agg n = count(), e = mean(energy), m = max(popularity) | sort genre", true),
     ("load \"\(listening)\" | join left T2 on track_id | select user_id, track_id, genre, track_id_right", false),
     ("T | filter genre in [\"pop\", \"rock\"] and not explicit | derive r = round(energy * 100, 1), l = len(track_name), "
