@@ -34,7 +34,12 @@ extension Evaluator {
     /// column with a constant (`ms_played > 60000`, `played_at >= "2023-07-01"`): counted from
     /// the column's values without building a mask. nil for any other condition.
     func countMatching(_ condition: Expr) throws(Diagnostic) -> Int? {
-        guard let (comparison, at) = try constantComparison(condition) else { return nil }
+        guard let (comparison, at) = try constantComparison(condition) else {
+            // `A and B` of such comparisons (`genre == "pop" and ms_played > 30000`): each side's
+            // rows as bit words, ANDed and counted, without boolean masks per row.
+            guard case .binary(.and, _, _, _) = condition, let words = try matchingWords(condition) else { return nil }
+            return words.reduce(0) { $0 &+ $1.nonzeroBitCount }
+        }
         return try Diagnostic.located(at: at) { () throws(FrameError) in
             switch comparison {
             case .ints(let values, let validity, let op, let constant):
@@ -43,6 +48,55 @@ extension Evaluator {
                 try TRQFrame.countMatching(values, validity: validity, op, constant)
             }
         }
+    }
+
+    /// The rows where `condition` is true, one bit per row (64 per word), when it is a constant
+    /// comparison as `countMatching` takes, a string column `==`/`!=` a constant, or an `and` of
+    /// such conditions; nil for any other. A null row's bit is clear.
+    private func matchingWords(_ condition: Expr) throws(Diagnostic) -> [UInt64]? {
+        if case .binary(.and, let left, let right, _) = condition {
+            guard var words = try matchingWords(left), let other = try matchingWords(right) else { return nil }
+            for w in words.indices { words[w] &= other[w] }
+            return words
+        }
+        if let selection = try selectMatching(condition) { return selection.words }
+        return try stringEqualityWords(condition)
+    }
+
+    /// `column == "text"` or `!=` as bit words: the entries equal to the text are found once, then
+    /// the codes are compared with them (most often one, or none), not looked up per row.
+    private func stringEqualityWords(_ condition: Expr) throws(Diagnostic) -> [UInt64]? {
+        guard case .binary(let op, let left, let right, _) = condition, op == .eq || op == .ne else { return nil }
+        var (column, constant) = (try evaluate(left), try evaluate(right))
+        if case .scalar = column { (column, constant) = (constant, column) }
+        guard case .column(let c) = column, case .scalar(.string(let text)) = constant,
+              case .string(let codes, let dictionary) = c.data else { return nil }
+        let equal = equalEntries(dictionary, text, equal: true)
+        let hits = equal.indices.filter { equal[$0] }.map { Int32(truncatingIfNeeded: $0) }
+        let rows = codes.count
+        var words = [UInt64](repeating: 0, count: (rows &+ 63) >> 6)
+        codes.withUnsafeBufferPointer { codes in
+            words.withUnsafeMutableBufferPointer { out in
+                for hit in hits {
+                    var w = 0
+                    while w << 6 < rows {
+                        let base = w << 6, n = Swift.min(64, rows &- base)
+                        var bits: UInt64 = 0
+                        for j in 0..<n { bits |= UInt64(truncatingIfNeeded: codes[base &+ j] == hit ? 1 : 0) << UInt64(j) }
+                        out[w] |= bits
+                        w &+= 1
+                    }
+                }
+                if op == .ne {
+                    for w in 0..<out.count { out[w] = ~out[w] }
+                    if rows & 63 != 0 { out[out.count &- 1] &= (1 << UInt64(rows & 63)) &- 1 }
+                }
+                if let validity = c.validity {
+                    for w in 0..<out.count { out[w] &= validity.words[w] }
+                }
+            }
+        }
+        return words
     }
 
     /// The rows where `condition` is true, for the same conditions as `countMatching`, selected

@@ -163,9 +163,15 @@ import TRQEngine
         ("ms * 2 <= 4000", 2), ("-ms > -2500", 2), ("played_at >= \"2023-03-01\"", 4),
         ("played_at < \"2023-02-11T09:00:00Z\"", 2), ("float(ms) / 1000 > 4.5", 3),
         ("genre == \"pop\"", 3), ("ms > 2000 and not skipped", 3),
+        // `and` of constant comparisons and string (in)equalities, counted as bit words; a null
+        // user or ms on either side never counts.
+        ("genre == \"pop\" and ms > 1000", 1), ("\"rock\" == genre and ms >= 2000 and played_at >= \"2023-03-01\"", 1),
+        ("user != \"u1\" and ms > 3000", 3), ("genre == \"blues\" and ms > 0", 0), ("user != \"nobody\" and ms > 0", 5),
+        ("genre == \"pop\" and ms > 2000 and genre != \"rock\"", 1),
     ]
     for (condition, expected) in cases {
         #expect(lines(run("plays | filter \(condition) | agg n = count(), m = count()").out) == ["n,m", "\(expected),\(expected)"], "\(condition)")
+        #expect(lines(run("plays | filter \(condition) | limit 100 | agg n = count()").out) == ["n", "\(expected)"], "\(condition)")
     }
 }
 

@@ -11,13 +11,12 @@ DuckDB's `SELECT count(*) FROM read_csv(F) WHERE country = 'US' AND ms_played > 
 in-process around the query, and polars' `scan_csv(F).filter(...).select(pl.len())` likewise.
 Every tool must report the same count. Best of --repeat runs each.
 """
-import argparse
 import os
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from parquet import ROOT, make_file, process_best, python_best  # noqa: E402
+from parquet import listening_file, process_best, python_best  # noqa: E402
 
 QUERY = {
     "duckdb": ("import duckdb\ncon = duckdb.connect()\n"
@@ -30,17 +29,9 @@ QUERY = {
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--trq", default=os.path.join(ROOT, ".build/release/trq"))
-    args = parser.parse_args()
-    os.makedirs("/tmp/trq-bench", exist_ok=True)
+    args, parquet = listening_file()
     csv = f"/tmp/trq-bench/listening-{args.rows}.csv"
     if not os.path.exists(csv):
-        parquet = f"/tmp/trq-bench/listening-{args.rows}.parquet"
-        if not os.path.exists(parquet):
-            make_file(args.rows, parquet)
         import duckdb
         duckdb.connect().execute(f"COPY (SELECT * FROM read_parquet('{parquet}')) TO '{csv}' "
                                  "(HEADER, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%fZ')")

@@ -125,7 +125,9 @@ def table(title, rows):
         print(f"| {name} | {seconds:.3f} | {seconds / base:.2f} |")
 
 
-def main():
+def listening_file():
+    """Parses --rows, --repeat and --trq; returns them with the listening log's Parquet path,
+    made first if missing."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
@@ -135,6 +137,11 @@ def main():
     path = f"/tmp/trq-bench/listening-{args.rows}.parquet"
     if not os.path.exists(path):
         make_file(args.rows, path)
+    return args, path
+
+
+def main():
+    args, path = listening_file()
     print(f"file: {path} ({os.path.getsize(path) / 1e6:.0f} MB, {args.rows:,} rows), best of {args.repeat}")
 
     load = [("trq", trq_statement_best(args.trq, f'let t = load "{path}"', args.repeat, 0))]
