@@ -108,4 +108,20 @@ func same(_ a: Value, _ b: Value) -> Bool {
     default: return a == b
     }
 }
+
+/// Ctrl-C (the session's token) stops a running Spark operation through Connect's Interrupt;
+/// the connection stays usable.
+@Test(.enabled(if: liveEngine != nil)) func cancellingInterruptsTheSparkOperation() throws {
+    let engine = try #require(liveEngine)
+    let s = Session(settings: SessionSettings(), write: { _ in }, writeError: { _ in })
+    #expect(s.execute("let T = load \"\(tracks)\"", file: "setup") == .success)
+    s.executor = engine
+    // 3,000³ rows: far longer than the moment it is given before the token is set.
+    let slow = try s.plan("T | join cross T | join cross T | agg n = count()")
+    let token = CancellationToken()
+    DispatchQueue.global().asyncAfter(deadline: .now() + 2) { token.cancel() }
+    let error = #expect(throws: Diagnostic.self) { try engine.execute(slow, cancel: token) }
+    #expect(error?.kind == .cancelled)
+    #expect(try engine.execute(try s.plan("T | agg n = count()"), cancel: CancellationToken()).columns[0][0] == .int(3000))
+}
 #endif
