@@ -51,6 +51,8 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
     private let service: Spark_Connect_SparkConnectService.Client<HTTP2ClientTransport.Posix>
     private let connections: Task<Void, any Error>
     private let sessionID = UUID().uuidString.lowercased()
+    /// The most rows a result may bring into this process; a larger one is refused with its count.
+    package let maxRows: Int
     private var user: Spark_Connect_UserContext {
         var u = Spark_Connect_UserContext()
         u.userID = ProcessInfo.processInfo.environment["USER"] ?? "trq"
@@ -59,7 +61,8 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
 
     /// Connects and checks that the server answers: the session's time zone is set to UTC, as
     /// trq's timestamps are.
-    package init(_ urlText: String, at: SourceLocation?) throws(Diagnostic) {
+    package init(_ urlText: String, at: SourceLocation?, maxRows: Int = 20_000_000) throws(Diagnostic) {
+        self.maxRows = maxRows
         var parsed: SparkURL
         do { parsed = try SparkURL(urlText) } catch { throw Diagnostic(error.message, at: at, kind: error.kind, hint: error.hint) }
         url = parsed
@@ -124,14 +127,19 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         var p = Spark_Connect_Plan()
         p.root = relation
         request.plan = p
-        let (service, message) = (self.service, request)
-        let batches: [Data]
+        let (service, message, maxRows) = (self.service, request, maxRows)
+        let batches: [Data]?
         do {
             batches = try blocking(cancel: cancel, onCancel: { [weak self] in self?.interrupt(operationID) }) {
-                try await service.executePlan(message) { response in
+                try await service.executePlan(message) { response -> [Data]? in
                     var found: [Data] = []
+                    var rows: Int64 = 0
                     for try await message in response.messages {
-                        if case .arrowBatch(let batch)? = message.responseType { found.append(batch.data) }
+                        guard case .arrowBatch(let batch)? = message.responseType else { continue }
+                        rows += batch.rowCount
+                        // Returning ends the call; the rest is counted on the cluster instead.
+                        if rows > maxRows { return nil }
+                        found.append(batch.data)
                     }
                     return found
                 }
@@ -141,6 +149,10 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         } catch {
             throw Diagnostic("Spark: \(Self.describe(error))", at: at, kind: .runtime)
         }
+        guard let batches else {
+            interrupt(operationID)
+            throw try tooLarge(relation, at: at, cancel: cancel)
+        }
         var reader = ArrowTableReader()
         do {
             for batch in batches { try reader.append(stream: [UInt8](batch)) }
@@ -148,6 +160,20 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         } catch {
             throw Diagnostic("Spark's result could not be read: \(error.message)", at: at, kind: .runtime)
         }
+    }
+
+    /// The error for a result past `maxRows`, with its row count (counted by Spark).
+    private func tooLarge(_ relation: Spark_Connect_Relation, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> Diagnostic {
+        var count = Spark_Connect_Aggregate()
+        count.input = relation
+        count.groupType = .groupby
+        let compiler = SparkCompiler()
+        count.aggregateExpressions = [compiler.alias(compiler.call("count", [compiler.literal(.int(1))]), "n")]
+        var rel = Spark_Connect_Relation()
+        rel.aggregate = count
+        let rows = try run(rel, at: at, cancel: cancel).columns.first.map { $0[0] }
+        return Diagnostic("the result has \(rows.map { "\($0)" } ?? "too many") rows, more than the \(maxRows) trq brings back from Spark",
+                          at: at, kind: .limit, hint: "aggregate, filter or `limit N` before it is printed or bound, or `save` it")
     }
 
     /// Connect's Interrupt for one operation (Ctrl-C).
@@ -171,7 +197,8 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
 }
 
 /// Runs async work to completion from synchronous code (the shell's statement loop), polling
-/// `cancel` so that Ctrl-C stops it.
+/// `cancel` so that Ctrl-C stops it. The caller's thread blocks: it must not be one the work
+/// needs (a cooperative-pool thread, when all of them block this way).
 private func blocking<R: Sendable>(cancel: CancellationToken?, onCancel: @escaping @Sendable () -> Void = {},
                                    _ work: @escaping @Sendable () async throws -> R) throws -> R {
     let box = ResultBox<R>()

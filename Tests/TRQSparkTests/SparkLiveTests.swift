@@ -57,6 +57,10 @@ let suite: [(pipeline: String, ordered: Bool)] = [
     ("T | rename name = track_name | drop artist_name | filter name ~ \"^S\" and not (name like \"%e\") | select track_id, name, tempo", false),
 ]
 
+/// Serialized: each test blocks its thread while Spark answers (as the shell's statement loop
+/// does), and blocking every thread of the two-core cooperative pool at once would starve the
+/// gRPC tasks they wait for.
+@Suite(.serialized) struct SparkLive {
 @Test(.enabled(if: liveEngine != nil)) func bothEnginesAgreeOnEveryCell() throws {
     let engine = try #require(liveEngine)
     var errors = ""
@@ -123,5 +127,17 @@ func same(_ a: Value, _ b: Value) -> Bool {
     let error = #expect(throws: Diagnostic.self) { try engine.execute(slow, cancel: token) }
     #expect(error?.kind == .cancelled)
     #expect(try engine.execute(try s.plan("T | agg n = count()"), cancel: CancellationToken()).columns[0][0] == .int(3000))
+}
+
+/// A result past the row limit is refused with its row count, counted by Spark.
+@Test(.enabled(if: liveEngine != nil)) func aResultTooLargeIsRefusedWithItsRowCount() throws {
+    let small = try SparkExecutor(remote, at: nil, maxRows: 1000)
+    defer { small.close() }
+    let s = Session(settings: SessionSettings(), write: { _ in }, writeError: { _ in })
+    let error = #expect(throws: Diagnostic.self) { try small.execute(try s.plan("load \"\(listening)\" | select user_id, ms_played"), cancel: CancellationToken()) }
+    #expect(error?.kind == .limit)
+    #expect(error?.message == "the result has 10000 rows, more than the 1000 trq brings back from Spark", "\(error?.message ?? "")")
+    #expect(try small.execute(try s.plan("load \"\(listening)\" | limit 1000"), cancel: CancellationToken()).rowCount == 1000)
+}
 }
 #endif
