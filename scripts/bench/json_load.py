@@ -23,7 +23,7 @@ TOOLS = {
     "duckdb": ("import duckdb\ncon = duckdb.connect()\ncon.execute('SET enable_progress_bar = false')\n"
                "load = lambda p: con.execute(f\"CREATE OR REPLACE TABLE t AS SELECT * FROM read_json('{p}')\")"),
     "polars": ("import polars as pl\n"
-               "read = pl.read_ndjson if path.endswith('.ndjson') else pl.read_json\n"
+               "read = lambda p: pl.read_ndjson(p) if p.endswith('.ndjson') else pl.read_json(p)\n"
                "load = lambda p: read(p).with_columns(pl.col('played_at').str.to_datetime('%Y-%m-%dT%H:%M:%SZ', time_zone='UTC'))"),
 }
 
