@@ -119,25 +119,23 @@ private func quickOptions() -> ClassifierOptions {
     }
 
     @Test func trainingStopsUnderACancelledTokenAndWorksAfterwards() throws {
-        do {
-            let data = blobs(rows: 120, seed: 5)
-            var o = quickOptions()
-            o.epochs = 8
-            let kinds: [ClassifierKind?] = ClassifierKind.allCases + [nil]
-            let stopped = CancellationToken()
-            stopped.cancel()
-            for kind in kinds {
-                #expect(throws: FrameError.cancelled, "\(kind.map(\.rawValue) ?? "auto")") {
-                    try stopped.whileCurrent { try ClassificationModel.train(features: data.features, labels: data.labels, model: kind, options: o) }
-                }
+        let data = blobs(rows: 120, seed: 5)
+        var o = quickOptions()
+        o.epochs = 8
+        let kinds: [ClassifierKind?] = ClassifierKind.allCases + [nil]
+        let stopped = CancellationToken()
+        stopped.cancel()
+        for kind in kinds {
+            #expect(throws: FrameError.cancelled, "\(kind.map(\.rawValue) ?? "auto")") {
+                try stopped.whileCurrent { try ClassificationModel.train(features: data.features, labels: data.labels, model: kind, options: o) }
             }
-            #expect(throws: FrameError.cancelled) {
-                try stopped.whileCurrent { try evaluateClassifiers(features: data.features, labels: data.labels, options: o) }
-            }
-            for kind in kinds {
-                let model = try ClassificationModel.train(features: data.features, labels: data.labels, model: kind, options: o)
-                #expect(try model.predict(data.features).count == 120)
-            }
+        }
+        #expect(throws: FrameError.cancelled) {
+            try stopped.whileCurrent { try evaluateClassifiers(features: data.features, labels: data.labels, options: o) }
+        }
+        for kind in kinds {
+            let model = try ClassificationModel.train(features: data.features, labels: data.labels, model: kind, options: o)
+            #expect(try model.predict(data.features).count == 120)
         }
     }
 

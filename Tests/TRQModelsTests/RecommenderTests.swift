@@ -106,21 +106,19 @@ private func blockMatrix() throws -> InteractionMatrix {
 
 @Suite struct RecommenderCancellationTests {
     @Test func trainingStopsUnderACancelledTokenAndWorksAfterwards() throws {
-        do {
-            let m = try blockMatrix()
-            let split = try holdOutSplit(m, fraction: 0.2, seed: 1)
-            let stopped = CancellationToken()
-            stopped.cancel()
-            #expect(throws: FrameError.cancelled) { try stopped.whileCurrent { try ALSModel.train(m) } }
-            #expect(throws: FrameError.cancelled) { try stopped.whileCurrent { try ItemKNNModel(m) } }
-            // Popularity trains without iterating; the cancellation comes from scoring the test users.
-            #expect(throws: FrameError.cancelled) {
-                try stopped.whileCurrent { try evaluateRecommenders(train: split.train, test: split.test, models: [.popularity]) }
-            }
-            #expect(try ALSModel.train(m).recommend(user: 0, k: 3).count == 3)
-            #expect(try ItemKNNModel(m).recommend(user: 0, k: 3).count == 3)
-            #expect(try evaluateRecommenders(train: split.train, test: split.test, models: [.popularity]).count == 1)
+        let m = try blockMatrix()
+        let split = try holdOutSplit(m, fraction: 0.2, seed: 1)
+        let stopped = CancellationToken()
+        stopped.cancel()
+        #expect(throws: FrameError.cancelled) { try stopped.whileCurrent { try ALSModel.train(m) } }
+        #expect(throws: FrameError.cancelled) { try stopped.whileCurrent { try ItemKNNModel(m) } }
+        // Popularity trains without iterating; the cancellation comes from scoring the test users.
+        #expect(throws: FrameError.cancelled) {
+            try stopped.whileCurrent { try evaluateRecommenders(train: split.train, test: split.test, models: [.popularity]) }
         }
+        #expect(try ALSModel.train(m).recommend(user: 0, k: 3).count == 3)
+        #expect(try ItemKNNModel(m).recommend(user: 0, k: 3).count == 3)
+        #expect(try evaluateRecommenders(train: split.train, test: split.test, models: [.popularity]).count == 1)
     }
 }
 
