@@ -160,6 +160,16 @@ struct JSONErrorTests {
         #expect(jsonError(bytes).hasPrefix("t.json:2:10: invalid UTF-8"))
     }
 
+    @Test func invalidUTF8InATextConflictIsFoundBeforeALaterError() {
+        // The column is a timestamp, so the bad text is not interned; a serial and a chunked read must agree.
+        var bytes = Array("[{\"at\": \"2023-01-05T13:22:10Z\"},\n {\"at\": \"x".utf8)
+        bytes += [0xCD, 0xD4]
+        bytes += Array("\", \"b\"} 1}]".utf8)
+        for chunks in [1, 2] {
+            #expect(jsonError(bytes, chunks: chunks).hasPrefix("t.json:2:11: invalid UTF-8"))
+        }
+    }
+
     @Test func nestingDeeperThanTheLimit() {
         let ok = "[{\"a\": " + String(repeating: "[", count: 998) + String(repeating: "]", count: 998) + "}]"
         #expect(json(ok)?.rowCount == 1)

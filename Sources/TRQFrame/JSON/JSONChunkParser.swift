@@ -394,6 +394,10 @@ final class JSONChunkParser {
         case .string: break
         case .unknown: b.pointee.widen(to: .string)
         default:
+            // Not interned, so checked here: the first error in the file must not depend on chunking.
+            if let p = text.baseAddress, firstInvalidUTF8(p, text.count) != nil {
+                throw invalidUTF8(in: p, text.count, near: offset)
+            }
             conflict(node, b)
             return
         }
