@@ -6,8 +6,36 @@ extension Session {
     /// `save "PATH" [with overwrite = false, compression = ...]`: the format follows the extension.
     func save(_ table: Table, to path: String, options: [Option], at: SourceLocation) throws(Diagnostic) {
         let isParquet = path.lowercased().hasSuffix(".parquet")
-        var overwrite = true
-        var compression = ParquetWriter.Compression.snappy
+        let saving = try SaveOptions(options, path: path)
+        let bytes: [UInt8]
+        if isParquet {
+            bytes = ParquetWriter.encode(table, compression: saving.compression)
+        } else {
+            guard let format = TableFormat(path: path) else {
+                throw Diagnostic("cannot tell the format of \"\(path)\" from its extension; use .csv, .tsv, .json, .md or .parquet", at: at)
+            }
+            bytes = TableWriter.encode(table, as: format)
+        }
+        do {
+            try saveAtomically(bytes, to: path, overwrite: saving.overwrite)
+        } catch {
+            throw Diagnostic("\(error)", at: at)
+        }
+        recordSavedTable(table, path: path)
+        if settings.interactive { writeError("saved \(table.rowCount) rows to \(path)\n") }
+    }
+}
+
+/// `save`'s options, checked the same way whichever engine writes.
+package struct SaveOptions {
+    /// Whether an existing target is replaced (the default) or is an error.
+    package var overwrite = true
+    var compression = ParquetWriter.Compression.snappy
+    /// The Parquet codec's name: "snappy", "zstd", "gzip" or "none".
+    package var compressionName: String { compression.rawValue }
+
+    package init(_ options: [Option], path: String) throws(Diagnostic) {
+        let isParquet = path.lowercased().hasSuffix(".parquet")
         for option in options {
             switch option.name.lowercased() {
             case "overwrite":
@@ -26,21 +54,5 @@ extension Session {
                 throw Diagnostic("unknown save option '\(option.name)'\(suggestion(for: option.name, in: known))", at: option.at)
             }
         }
-        let bytes: [UInt8]
-        if isParquet {
-            bytes = ParquetWriter.encode(table, compression: compression)
-        } else {
-            guard let format = TableFormat(path: path) else {
-                throw Diagnostic("cannot tell the format of \"\(path)\" from its extension; use .csv, .tsv, .json, .md or .parquet", at: at)
-            }
-            bytes = TableWriter.encode(table, as: format)
-        }
-        do {
-            try saveAtomically(bytes, to: path, overwrite: overwrite)
-        } catch {
-            throw Diagnostic("\(error)", at: at)
-        }
-        recordSavedTable(table, path: path)
-        if settings.interactive { writeError("saved \(table.rowCount) rows to \(path)\n") }
     }
 }

@@ -7,6 +7,8 @@ struct PipelineResult {
     var table: Table
     var printsTable = true
     var text: String?
+    /// Why `table` is not the result (it stayed where the engine runs), for `_`; nil when it is.
+    var unfetched: String?
 }
 
 extension Session {
@@ -16,26 +18,37 @@ extension Session {
     }
 
     /// Binds a pipeline, rewrites and runs its plan, then each step (model, plot, save) on the
-    /// result, binding the stages after a step once it has run.
+    /// result, binding the stages after a step once it has run. A `save` that ends the pipeline
+    /// goes to the engine, which may write where it runs (Spark); then the result is fetched
+    /// only if `needsTable` (a `let`).
     /// Kernels, readers and models see the session's token as `CancellationToken.current`.
-    func evaluate(_ pipeline: Pipeline) throws(Diagnostic) -> PipelineResult {
-        try cancellation.whileCurrent { () throws(Diagnostic) in try evaluateBound(pipeline) }
+    func evaluate(_ pipeline: Pipeline, needsTable: Bool = true) throws(Diagnostic) -> PipelineResult {
+        try cancellation.whileCurrent { () throws(Diagnostic) in try evaluateBound(pipeline, needsTable: needsTable) }
     }
 
-    private func evaluateBound(_ pipeline: Pipeline) throws(Diagnostic) -> PipelineResult {
+    private func evaluateBound(_ pipeline: Pipeline, needsTable: Bool) throws(Diagnostic) -> PipelineResult {
         defer { showLoadWarnings() }
         var bound = try binder.bind(pipeline)
-        var result = PipelineResult(table: try executor.execute(Rewrites.apply(bound.plan), cancel: cancellation))
-        while let step = bound.rest.first {
+        var printsTable = true
+        while true {
+            let plan = Rewrites.apply(bound.plan)
+            if bound.rest.count == 1, case .save(let path, let options) = bound.rest[0].kind,
+               try executor.save(plan, to: path, options: options, at: bound.rest[0].at, cancel: cancellation) {
+                if settings.interactive { writeError("saved to \(path) by \(executor.name)\n") }
+                guard needsTable else {
+                    return PipelineResult(table: Table(), printsTable: false, unfetched: "saved to \(path) by \(executor.name), not fetched")
+                }
+                return PipelineResult(table: try executor.execute(plan, cancel: cancellation), printsTable: false)
+            }
+            let table = try executor.execute(plan, cancel: cancellation)
+            guard let step = bound.rest.first else { return PipelineResult(table: table, printsTable: printsTable) }
             try Diagnostic.located(at: step.at) { () throws(FrameError) in try FrameError.checkCancellation() }
-            result = try apply(step, to: result.table)
+            let result = try apply(step, to: table)
             let next = bound.rest.dropFirst()
-            if next.isEmpty { break }
+            if next.isEmpty { return result }
             bound = try binder.bind(next, onto: .scan(Scan.table(result.table, name: "the \(step.stepName) result", at: step.at)))
-            let printsTable = result.printsTable
-            result = PipelineResult(table: try executor.execute(Rewrites.apply(bound.plan), cancel: cancellation), printsTable: printsTable)
+            printsTable = result.printsTable
         }
-        return result
     }
 
     private func showLoadWarnings() {

@@ -47,6 +47,8 @@ public final class Session {
     private(set) var tables: [String: Table] = [:]
     private var tableOrder: [String] = []
     private var lastResult: Table?
+    /// Why the last pipeline's result was not fetched (a `save` on the cluster), when it was not.
+    private var lastResultUnfetched: String?
     let models = ModelCache()
     /// Runs the plans: the local engine unless another is connected.
     package var executor: any PlanExecutor = LocalExecutor()
@@ -131,10 +133,11 @@ public final class Session {
             let result = try evaluate(pipeline)
             bind(name, result.table)
         case .run(let pipeline):
-            let result = try evaluate(pipeline)
+            let result = try evaluate(pipeline, needsTable: false)
             if let text = result.text { write(text) }
             if result.printsTable { write(render(result.table)) }
             lastResult = result.table
+            lastResultUnfetched = result.unfetched
         case .command(let name, let arguments, let at):
             return try runCommand(name, arguments, at: at, file: file)
         case .explain(let pipeline):
@@ -150,6 +153,10 @@ public final class Session {
     func table(named name: String, at: SourceLocation) throws(Diagnostic) -> Table {
         if name == "_" {
             guard let lastResult else { throw Diagnostic("'_' names the last result, and nothing has been run yet", at: at) }
+            if let why = lastResultUnfetched {
+                throw Diagnostic("'_' names the last result, which was \(why)", at: at, kind: .notFound,
+                                 hint: "load what was saved, or bind the pipeline with `let NAME = ...`")
+            }
             return lastResult
         }
         guard let t = tables[name] else {

@@ -196,6 +196,13 @@ package struct SparkCompiler {
 
     // MARK: Relations
 
+    /// A path as Spark sees it: a URL (`file:`, `hdfs:`, `s3a:` ...) as written, a plain path
+    /// made absolute against trq's working folder (the server's is another).
+    static func clusterPath(_ path: String) -> String {
+        if path.range(of: "^[A-Za-z][A-Za-z0-9+.-]+:", options: .regularExpression) != nil { return path }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
     private func scan(_ n: Scan) throws(Diagnostic) -> Spark_Connect_Relation {
         var rel = Spark_Connect_Relation()
         switch n.origin {

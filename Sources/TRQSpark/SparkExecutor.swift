@@ -118,15 +118,61 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
 
     /// Sends a relation and reads its result.
     package func run(_ relation: Spark_Connect_Relation, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> Table {
+        var p = Spark_Connect_Plan()
+        p.root = relation
+        guard let batches = try send(p, at: at, cancel: cancel) else { throw try tooLarge(relation, at: at, cancel: cancel) }
+        var reader = ArrowTableReader()
+        do {
+            for batch in batches { try reader.append(stream: [UInt8](batch)) }
+            return try reader.table()
+        } catch {
+            throw Diagnostic("Spark's result could not be read: \(error.message)", at: at, kind: .runtime)
+        }
+    }
+
+    /// `save` on the cluster: a WriteOperation into Spark's folder of part files at the path as
+    /// Spark sees it, the format by extension.
+    package func save(_ plan: PlanNode, to path: String, options: [Option], at: SourceLocation, cancel: CancellationToken) throws(Diagnostic) -> Bool {
+        let saving = try SaveOptions(options, path: path)
+        var write = Spark_Connect_WriteOperation()
+        let lowered = path.lowercased()
+        if lowered.hasSuffix(".csv") || lowered.hasSuffix(".tsv") {
+            write.source = "csv"
+            write.options = ["header": "true", "sep": lowered.hasSuffix(".tsv") ? "\t" : ","]
+        } else if lowered.hasSuffix(".ndjson") || lowered.hasSuffix(".jsonl") {
+            write.source = "json"
+        } else if lowered.hasSuffix(".parquet") {
+            write.source = "parquet"
+            write.options = ["compression": saving.compressionName]
+        } else {
+            let json = lowered.hasSuffix(".json")
+            throw Diagnostic("Spark cannot write \"\(path)\"\(json ? " as one JSON array (it writes one object per line)" : ""); it writes .csv, .tsv, .ndjson and .parquet",
+                             at: at, kind: .bind, hint: json ? "save it as .ndjson, or locally (.disconnect)" : "use one of those extensions, or save locally (.disconnect)")
+        }
+        write.input = try SparkCompiler().relation(plan)
+        let target = SparkCompiler.clusterPath(path)
+        write.path = target
+        write.mode = saving.overwrite ? .overwrite : .errorIfExists
+        var command = Spark_Connect_Command()
+        command.writeOperation = write
+        var p = Spark_Connect_Plan()
+        p.command = command
+        do { _ = try send(p, at: at, cancel: cancel) } catch where error.message.contains("PATH_ALREADY_EXISTS") {
+            throw Diagnostic("'\(target)' exists already", at: at, kind: .io, hint: "remove it, or save with overwrite = true to replace it")
+        }
+        return true
+    }
+
+    /// Sends a plan and returns its Arrow batches, or nil once they pass `maxRows` (the
+    /// operation is then interrupted).
+    private func send(_ plan: Spark_Connect_Plan, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> [Data]? {
         var request = Spark_Connect_ExecutePlanRequest()
         request.sessionID = sessionID
         request.userContext = user
         request.clientType = "trq"
         let operationID = UUID().uuidString.lowercased()
         request.operationID = operationID
-        var p = Spark_Connect_Plan()
-        p.root = relation
-        request.plan = p
+        request.plan = plan
         let (service, message, maxRows) = (self.service, request, maxRows)
         let batches: [Data]?
         do {
@@ -149,17 +195,8 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         } catch {
             throw Diagnostic("Spark: \(Self.describe(error))", at: at, kind: .runtime)
         }
-        guard let batches else {
-            interrupt(operationID)
-            throw try tooLarge(relation, at: at, cancel: cancel)
-        }
-        var reader = ArrowTableReader()
-        do {
-            for batch in batches { try reader.append(stream: [UInt8](batch)) }
-            return try reader.table()
-        } catch {
-            throw Diagnostic("Spark's result could not be read: \(error.message)", at: at, kind: .runtime)
-        }
+        if batches == nil { interrupt(operationID) }
+        return batches
     }
 
     /// The error for a result past `maxRows`, with its row count (counted by Spark).

@@ -129,6 +129,34 @@ func same(_ a: Value, _ b: Value) -> Bool {
     #expect(try engine.execute(try s.plan("T | agg n = count()"), cancel: CancellationToken()).columns[0][0] == .int(3000))
 }
 
+/// `save` under Spark writes Spark's folder of part files; loaded back under Spark it holds the
+/// local engine's answer, every cell. With `overwrite = false` an existing target is an error
+/// naming it; a JSON array, which Spark does not write, is refused.
+@Test(.enabled(if: liveEngine != nil)) func saveWritesOnTheClusterAndLoadsBack() throws {
+    let engine = try #require(liveEngine)
+    var errors = ""
+    let s = Session(settings: SessionSettings(), write: { _ in }, writeError: { errors += $0 })
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trq-spark-save-\(UUID())").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let pipeline = "load \"\(listening)\" | filter country == \"SE\" | select user_id, ms_played, skipped, played_at, platform"
+    let expected = try s.result(pipeline)
+    let localEngine = s.executor
+    s.executor = engine
+    defer { s.executor = localEngine }
+    for ext in ["parquet", "csv"] {
+        let path = folder + "/se." + ext
+        #expect(s.execute(pipeline + " | save \"\(path)\"", file: "t") == .success, "\(errors)")
+        #expect(SourceFile.isFolder(path), "Spark writes a folder of part files: \(path)")
+        compare(expected, try s.result("load \"\(path)\""), ordered: false, "saved as .\(ext)")
+    }
+    errors = ""
+    #expect(s.execute(pipeline + " | save \"\(folder)/se.parquet\" with overwrite = false", file: "t") == .failed)
+    #expect(errors.contains("'\(folder)/se.parquet' exists already"), "\(errors)")
+    errors = ""
+    #expect(s.execute(pipeline + " | save \"\(folder)/se.json\"", file: "t") == .failed)
+    #expect(errors.contains("save it as .ndjson"), "\(errors)")
+}
+
 /// A result past the row limit is refused with its row count, counted by Spark.
 @Test(.enabled(if: liveEngine != nil)) func aResultTooLargeIsRefusedWithItsRowCount() throws {
     let small = try SparkExecutor(remote, at: nil, maxRows: 1000)

@@ -10,8 +10,14 @@ package protocol PlanExecutor {
     func execute(_ plan: PlanNode, cancel: CancellationToken) throws(Diagnostic) -> Table
     /// Releases the engine's connection (`.disconnect`, or another `.connect`).
     func close()
+    /// Writes the plan's result where the engine runs (`save` as a pipeline's last stage) and
+    /// returns true; false leaves it to the session, which writes the fetched table here.
+    func save(_ plan: PlanNode, to path: String, options: [Option], at: SourceLocation, cancel: CancellationToken) throws(Diagnostic) -> Bool
 }
 
 extension PlanExecutor {
     package func close() {}
+    package func save(_ plan: PlanNode, to path: String, options: [Option], at: SourceLocation, cancel: CancellationToken) throws(Diagnostic) -> Bool {
+        false
+    }
 }
