@@ -32,8 +32,8 @@ extension Session {
         var printsTable = true
         while true {
             let plan = Rewrites.apply(bound.plan)
-            if bound.rest.count == 1, case .save(let path, let options) = bound.rest[0].kind,
-               try executor.save(plan, to: path, options: options, at: bound.rest[0].at, cancel: cancellation) {
+            if bound.rest.count == 1, let last = bound.rest.first, case .save(let path, let options) = last.kind,
+               try executor.save(plan, to: path, options: options, at: last.at, cancel: cancellation) {
                 if settings.interactive { writeError("saved to \(path) by \(executor.name)\n") }
                 guard needsTable else {
                     return PipelineResult(table: Table(), printsTable: false, unfetched: "saved to \(path) by \(executor.name), not fetched")
