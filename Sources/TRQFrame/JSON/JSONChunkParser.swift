@@ -23,6 +23,9 @@ struct JSONNode {
     enum Role: UInt8 { case unseen, leaf, object, skipped }
     let path: String
     let key: UnsafeMutableBufferPointer<UInt8>
+    /// The key has no byte that JSON must escape, so input bytes equal to it between quotes
+    /// are this key (see `object`).
+    let plainKey: Bool
     var role: Role
     /// Values load as their minified JSON text (the path held objects and scalars).
     let raw: Bool
@@ -105,7 +108,7 @@ final class JSONChunkParser {
         self.rules = rules
         stop = start
         firstRow = start
-        nodes.append(JSONNode(path: "", key: .allocate(capacity: 0), role: .object, raw: false, text: false))
+        nodes.append(JSONNode(path: "", key: .allocate(capacity: 0), plainKey: false, role: .object, raw: false, text: false))
         nodes[0].childIndex = KeyInterner(validatesUTF8: true)
     }
 
@@ -220,15 +223,18 @@ final class JSONChunkParser {
         while true {
             guard pos < end else { throw truncated() }
             guard base[pos] == UInt8(ascii: "\"") else { throw expected("a key in double quotes") }
-            let keyStart = pos
-            let (key, keyLength) = try string()
+            var child = predictedKey(of: parent, position: k)
+            if child < 0 {
+                let keyStart = pos
+                let (key, keyLength) = try string()
+                child = try self.child(of: parent, position: k, key: key, keyLength, at: keyStart)
+            }
             skipWhitespace()
             guard pos < end else { throw truncated() }
             guard base[pos] == UInt8(ascii: ":") else { throw expected("':' after the key") }
             pos &+= 1
             skipWhitespace()
             guard pos < end else { throw truncated() }
-            let child = try self.child(of: parent, position: k, key: key, keyLength, at: keyStart)
             try value(child, depth: depth)
             k &+= 1
             skipWhitespace()
@@ -247,13 +253,28 @@ final class JSONChunkParser {
         }
     }
 
+    /// The node of the key at `pos` (a quote) when it is the key the last object at this path
+    /// had at position `k`, compared as written (no scan for the string's end, no hash), with
+    /// `pos` moved past it; else -1 and `pos` unmoved.
+    @inline(__always)
+    private func predictedKey(of parent: Int, position k: Int) -> Int {
+        guard k < nodes[parent].predicted.count else { return -1 }
+        let guess = Int(nodes[parent].predicted[k])
+        let key = nodes[guess].key
+        let n = key.count
+        guard nodes[guess].plainKey, pos &+ n &+ 1 < end, base[pos &+ n &+ 1] == UInt8(ascii: "\""),
+              n == 0 || bytesEqual(base + (pos &+ 1), key.baseAddress!, n) else { return -1 }
+        pos &+= n &+ 2
+        return guess
+    }
+
     /// The node of key `key` under `parent`, created on first sight.
     @inline(__always)
     private func child(of parent: Int, position k: Int, key: UnsafePointer<UInt8>, _ n: Int, at offset: Int) throws(JSONFailure) -> Int {
         if k < nodes[parent].predicted.count {
             let guess = Int(nodes[parent].predicted[k])
             let known = nodes[guess].key
-            if known.count == n, n == 0 || memcmp(known.baseAddress!, key, n) == 0 { return guess }
+            if known.count == n, n == 0 || bytesEqual(known.baseAddress!, key, n) { return guess }
         }
         let code = Int(nodes[parent].childIndex!.intern(key, n))
         guard code >= 0 else { throw invalidUTF8(in: key, n, near: offset) }
@@ -279,7 +300,8 @@ final class JSONChunkParser {
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: n)
         if n > 0 { copy.baseAddress!.initialize(from: key, count: n) }
         let raw = rules.rawPaths.contains(path)
-        let node = JSONNode(path: path, key: copy, role: rules.wants(path) ? .unseen : .skipped,
+        let plain = !UnsafeBufferPointer(copy).contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }
+        let node = JSONNode(path: path, key: copy, plainKey: plain, role: rules.wants(path) ? .unseen : .skipped,
                             raw: raw, text: !raw && rules.textPaths.contains(path))
         nodes.append(node)
         return nodes.count &- 1
@@ -537,17 +559,16 @@ final class JSONChunkParser {
     @inline(__always)
     private func string() throws(JSONFailure) -> (UnsafePointer<UInt8>, Int) {
         let open = pos
-        var i = pos &+ 1
-        let first = i
-        while i < end {
+        let first = pos &+ 1
+        let i = jsonStringStop(base, first, end)
+        if i < end {
             let c = base[i]
             if c == UInt8(ascii: "\"") {
                 pos = i &+ 1
                 return (base + first, i &- first)
             }
             if c == UInt8(ascii: "\\") { return try escapedString(open: open, from: first, escapeAt: i) }
-            if c < 0x20 { throw controlCharacter(at: i) }
-            i &+= 1
+            throw controlCharacter(at: i)
         }
         throw JSONFailure(offset: open, message: "string is never closed (it opens here)", hint: "the document may be cut short")
     }
@@ -728,14 +749,15 @@ final class JSONChunkParser {
     private func rawString(emit: Bool) throws(JSONFailure) {
         let open = pos
         var i = pos &+ 1
-        while i < end {
+        while true {
+            i = jsonStringStop(base, i, end)
+            guard i < end else { break }
             let c = base[i]
             if c == UInt8(ascii: "\"") {
                 pos = i &+ 1
                 if emit { minified.append(contentsOf: UnsafeBufferPointer(start: base + open, count: pos &- open)) }
                 return
             }
-            if c < 0x20 { throw controlCharacter(at: i) }
             if c == UInt8(ascii: "\\") {
                 guard i &+ 1 < end else { break }
                 switch base[i &+ 1] {
@@ -749,7 +771,7 @@ final class JSONChunkParser {
                 }
                 continue
             }
-            i &+= 1
+            throw controlCharacter(at: i)
         }
         throw JSONFailure(offset: open, message: "string is never closed (it opens here)", hint: "the document may be cut short")
     }
@@ -836,3 +858,25 @@ final class JSONChunkParser {
 }
 
 let asciiTab = UInt8(ascii: "\t")
+
+/// The offset of the first quote, backslash or control byte (below 0x20) in `base[i..<end]`,
+/// or `end`; eight bytes at a time. Each byte test ((x - k) & ~x & 0x80) can also flag bytes
+/// above a flagged one (the borrow), never below it, so the lowest flag is exact.
+@inline(__always)
+func jsonStringStop(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    var i = start
+    while i &+ 8 <= end {
+        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+        let hits = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- ones &* 0x20) & ~w) & highs
+        if hits != 0 { return i &+ hits.trailingZeroBitCount >> 3 }  // little-endian: byte 0 is lowest
+        i &+= 8
+    }
+    while i < end {
+        let c = base[i]
+        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return i }
+        i &+= 1
+    }
+    return end
+}

@@ -410,21 +410,24 @@ final class KeyInterner {
         return raw.bindMemory(to: UInt64.self, capacity: words)
     }
 
-    /// Re-slots every short value into a table of `capacity` entries (a power of two).
+    /// Re-slots every short value into a table of `capacity` entries (a power of two). The
+    /// entries move as they are (word, length and code), so the arena is not read.
     private func resizeShort(to capacity: Int) {
-        if let shortTable { free(shortTable) }
+        let old = shortTable
+        let oldSlots = old == nil ? 0 : shortMask &+ 1
         let table = KeyInterner.allocateTable(words: capacity &* 2)
         shortTable = table
         shortMask = capacity &- 1
-        for code in 0..<starts.count {
-            let bytes = value(code)
-            guard bytes.count <= 8, let p = bytes.baseAddress else { continue }
-            let word = packShort(p, bytes.count)
-            var slot = KeyInterner.shortSlot(word, bytes.count, shortMask)
+        for i in 0..<oldSlots {
+            let meta = old.unsafelyUnwrapped[i &* 2 &+ 1]
+            if meta == 0 { continue }
+            let word = old.unsafelyUnwrapped[i &* 2]
+            var slot = KeyInterner.shortSlot(word, Int(truncatingIfNeeded: meta >> 32), shortMask)
             while table[slot &* 2 &+ 1] != 0 { slot = (slot &+ 1) & shortMask }
             table[slot &* 2] = word
-            table[slot &* 2 &+ 1] = UInt64(bytes.count) << 32 | UInt64(code &+ 1)
+            table[slot &* 2 &+ 1] = meta
         }
+        if let old { free(old) }
     }
 
     /// Re-slots every long value into a table of `capacity` slots (a power of two).
