@@ -95,6 +95,8 @@ final class JSONChunkParser {
     private(set) var rawConflicts: Set<String> = []
     private(set) var textConflicts: Set<String> = []
     private var scratch = GrowableBuffer<UInt8>()
+    /// `walk`'s stack, kept so that each array value does not allocate one.
+    private var walkStack: [(object: Bool, afterValue: Bool)] = []
     private var minified = GrowableBuffer<UInt8>()
     /// Captured where the parser is made: its worker thread has no binding of its own.
     private let cancel = CancellationToken.current
@@ -135,6 +137,15 @@ final class JSONChunkParser {
             }
         } catch {
             failure = error
+        }
+        // A batched string found invalid was read before anything that stopped the parse.
+        var firstInvalid: PendingString?
+        for b in builders {
+            b.pointee.flushPending()
+            if let value = b.pointee.invalidValue, value.bytes < firstInvalid?.bytes ?? base + end { firstInvalid = value }
+        }
+        if let value = firstInvalid, failure?.isCancelled != true {
+            failure = invalidUTF8(in: value.bytes, value.count, near: value.bytes - base)
         }
     }
 
@@ -335,7 +346,7 @@ final class JSONChunkParser {
             } else {
                 let valueStart = pos
                 try walk(depth: depth, emit: true)
-                try appendText(node, minified.buffer, at: valueStart)
+                try appendText(node, builderForValue(node), minified.buffer, at: valueStart)
             }
             return
         }
@@ -365,11 +376,7 @@ final class JSONChunkParser {
             }
             return
         }
-        let b = leaf(node)
-        guard b.pointee.rowCount == rowCount else {
-            throw JSONFailure(offset: pos, message: "key '\(nodes[node].path)' appears twice in one object",
-                              hint: "each key may appear once per object")
-        }
+        let b = try builderForValue(node)
         switch c {
         case UInt8(ascii: "\""):
             let valueStart = pos
@@ -389,7 +396,7 @@ final class JSONChunkParser {
         case UInt8(ascii: "["):
             let valueStart = pos
             try walk(depth: depth, emit: true)
-            try appendText(node, minified.buffer, at: valueStart)
+            try appendText(node, b, minified.buffer, at: valueStart)
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw notJSONNumber()
         default:
@@ -398,9 +405,15 @@ final class JSONChunkParser {
     }
 
     private func appendNull(_ node: Int) throws(JSONFailure) {
+        try builderForValue(node).pointee.appendNull()
+    }
+
+    /// The builder of a leaf for this row's value; a second value in one object is an error.
+    @inline(__always)
+    private func builderForValue(_ node: Int) throws(JSONFailure) -> UnsafeMutablePointer<ColumnBuilder> {
         let b = leaf(node)
         guard b.pointee.rowCount == rowCount else { throw duplicate(node) }
-        b.pointee.appendNull()
+        return b
     }
 
     private func duplicate(_ node: Int) -> JSONFailure {
@@ -409,9 +422,8 @@ final class JSONChunkParser {
     }
 
     /// Text kept as is: a string column's value.
-    private func appendText(_ node: Int, _ text: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONFailure) {
-        let b = leaf(node)
-        guard b.pointee.rowCount == rowCount else { throw duplicate(node) }
+    private func appendText(_ node: Int, _ b: UnsafeMutablePointer<ColumnBuilder>, _ text: UnsafeBufferPointer<UInt8>,
+                            at offset: Int) throws(JSONFailure) {
         switch b.pointee.kind {
         case .string: break
         case .unknown: b.pointee.widen(to: .string)
@@ -424,6 +436,12 @@ final class JSONChunkParser {
             return
         }
         let p = text.baseAddress ?? base
+        // Text in the input stays valid, so it can wait for a batch of lookups (see `run`).
+        if b.pointee.batchesStrings, p >= base, p < base + end {
+            b.pointee.appendPending(p, text.count)
+            return
+        }
+        b.pointee.flushPending()
         let code = b.pointee.intern(p, text.count)
         guard code >= 0 else { throw invalidUTF8(in: p, text.count, near: offset) }
         b.pointee.append(code: code)
@@ -463,7 +481,7 @@ final class JSONChunkParser {
             case nil: break
             }
         }
-        try appendText(node, UnsafeBufferPointer(start: p, count: n), at: offset)
+        try appendText(node, b, UnsafeBufferPointer(start: p, count: n), at: offset)
     }
 
     private func appendBool(_ node: Int, _ b: UnsafeMutablePointer<ColumnBuilder>, _ v: Bool) throws(JSONFailure) {
@@ -474,7 +492,7 @@ final class JSONChunkParser {
             b.pointee.append(bits: v ? 1 : 0)
         case .string, .unknown:
             let text: StaticString = v ? "true" : "false"
-            try appendText(node, UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), at: pos)
+            try appendText(node, b, UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), at: pos)
         default: conflict(node, b)
         }
     }
@@ -526,7 +544,7 @@ final class JSONChunkParser {
         pos = i
         let negative = base[numberStart] == asciiMinus
         if nodes[node].text || b.pointee.kind == .string {
-            return try appendText(node, UnsafeBufferPointer(start: base + numberStart, count: i &- numberStart), at: numberStart)
+            return try appendText(node, b, UnsafeBufferPointer(start: base + numberStart, count: i &- numberStart), at: numberStart)
         }
         let integer: Int64? = if !integral { nil } else if digits <= 18 {
             negative ? -Int64(magnitude) : Int64(magnitude)
@@ -665,7 +683,12 @@ final class JSONChunkParser {
         if emit { minified.removeAll() }
         var level = depth
         // Per open level: whether it is an object (keys expected) and whether a value came.
-        var stack: [(object: Bool, afterValue: Bool)] = []
+        var stack = walkStack
+        walkStack = []
+        defer {
+            stack.removeAll(keepingCapacity: true)
+            walkStack = stack
+        }
         var expectingKey = false
         while true {
             skipWhitespace()
