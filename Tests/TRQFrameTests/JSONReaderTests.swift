@@ -222,6 +222,24 @@ struct JSONChunkTests {
         }
     }
 
+    /// Past 2^14 distinct values a column's strings are interned in batches: the codes keep
+    /// their rows, and a new value that is not UTF-8 is still the error, found before a later
+    /// error in the same batch, as when each value is looked up at once (smaller chunks).
+    @Test func batchedStringsKeepTheirRowsAndTheirErrors() throws {
+        let rows = (0..<20000).map { "{\"s\": \"v\($0)\", \"t\": \"w\($0 % 7)\"}" }
+        let text = rows.joined(separator: "\n")
+        for chunks in [1, 3] {
+            let table = try #require(json(text, .ndjson, chunks: chunks))
+            #expect(table.rowCount == 20000)
+            #expect((0..<20000).allSatisfy { table.columns[0][$0] == .string("v\($0)") && table.columns[1][$0] == .string("w\($0 % 7)") })
+        }
+        var bytes = Array(rows[0..<19000].joined(separator: "\n").utf8)
+        bytes += Array("\n{\"s\": \"x".utf8) + [0xFF] + Array("\"}\n{\"s\": \"y\"}\n{\"s\": NaN}\n".utf8)
+        for chunks in [1, 2, 5] {
+            #expect(jsonError(bytes, .ndjson, chunks: chunks).hasPrefix("t.json:19001:9: invalid UTF-8"))
+        }
+    }
+
     @Test func conflictsInLaterChunksAreReadAgainAsText() throws {
         var rows = (0..<2000).map { "{\"v\": \($0), \"o\": {\"k\": \($0)}}" }
         rows[1900] = "{\"v\": \"text\", \"o\": 5}"
