@@ -683,12 +683,10 @@ final class JSONChunkParser {
         if emit { minified.removeAll() }
         var level = depth
         // Per open level: whether it is an object (keys expected) and whether a value came.
+        // Empty again when a walk returns (a walk that throws ends the parse).
         var stack = walkStack
         walkStack = []
-        defer {
-            stack.removeAll(keepingCapacity: true)
-            walkStack = stack
-        }
+        defer { walkStack = stack }
         var expectingKey = false
         while true {
             skipWhitespace()
