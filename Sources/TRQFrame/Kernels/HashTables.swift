@@ -230,7 +230,12 @@ final class KeyInterner {
     /// those it lacks; the lookups go in batches (see `intern(batch:codes:)`). Both interners
     /// must validate alike, as the chunks of one column do.
     func codes(of other: KeyInterner) -> [Int32] {
-        [Int32](unsafeUninitializedCapacity: other.count) { out, initialized in
+        // Sized once for the case where all of other's values are new, instead of doubling as they come.
+        let short = KeyInterner.capacity(for: shortCount &+ other.shortCount, from: shortTable == nil ? 64 : shortMask &+ 1)
+        if shortTable == nil || short > shortMask &+ 1 { resizeShort(to: short) }
+        let long = KeyInterner.capacity(for: longCount &+ other.longCount, from: longTable == nil ? 1024 : longMask &+ 1)
+        if longTable == nil || long > longMask &+ 1 { resizeLong(to: long) }
+        return [Int32](unsafeUninitializedCapacity: other.count) { out, initialized in
             withUnsafeTemporaryAllocation(of: PendingString.self, capacity: 16) { batch in
                 var first = 0
                 while first < other.count {
@@ -246,6 +251,13 @@ final class KeyInterner {
             }
             initialized = other.count
         }
+    }
+
+    /// The table size, doubled from `capacity`, that holds `count` entries without growing.
+    private static func capacity(for count: Int, from capacity: Int) -> Int {
+        var capacity = capacity
+        while count &* 4 > (capacity &- 1) &* 3 { capacity &*= 2 }
+        return capacity
     }
 
     /// The code of the value, adding it if new; -1 if it is new and not valid UTF-8.
@@ -404,9 +416,12 @@ final class KeyInterner {
     }
 
     private static func allocateTable(words: Int) -> UnsafeMutablePointer<UInt64> {
-        guard let raw = calloc(words, MemoryLayout<UInt64>.stride) else {
+        // Zeroed by writing, not calloc: a large calloc maps the shared zero page, so each page
+        // would fault twice (the probe's read, then the first write).
+        guard let raw = malloc(words &* MemoryLayout<UInt64>.stride) else {
             fatalError("out of memory growing a string dictionary")
         }
+        memset(raw, 0, words &* MemoryLayout<UInt64>.stride)
         return raw.bindMemory(to: UInt64.self, capacity: words)
     }
 
