@@ -168,6 +168,13 @@ struct JSONErrorTests {
         for chunks in [1, 2] {
             #expect(jsonError(bytes, chunks: chunks).hasPrefix("t.json:2:11: invalid UTF-8"))
         }
+        // An object key given a string later: the string is stepped over, not parsed, and still checked.
+        var nested = Array("{\"d\": {\"e\": 1}}\n\n{\"d\": \"fl".utf8)
+        nested += [0x82]
+        nested += Array("at\"}\n".utf8)
+        for chunks in [1, 2] {
+            #expect(jsonError(nested, .ndjson, chunks: chunks).hasPrefix("t.json:3:10: invalid UTF-8"))
+        }
     }
 
     @Test func nestingDeeperThanTheLimit() {

@@ -775,6 +775,10 @@ final class JSONChunkParser {
             guard i < end else { break }
             let c = base[i]
             if c == UInt8(ascii: "\"") {
+                // Checked here as the parsed strings are, so the error points at the same byte either way.
+                if firstInvalidUTF8(base + (open &+ 1), i &- open &- 1) != nil {
+                    throw invalidUTF8(in: base + (open &+ 1), i &- open &- 1, near: open)
+                }
                 pos = i &+ 1
                 if emit { minified.append(contentsOf: UnsafeBufferPointer(start: base + open, count: pos &- open)) }
                 return
