@@ -29,17 +29,16 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibedit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
-        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CParquetCodecs", providers: [.apt(["libsnappy-dev", "libzstd-dev", "liblz4-dev", "libbrotli-dev"])]),
         .target(name: "CFrameKernels"),
-        .target(name: "CModelKernels", exclude: ["generate_gemm_blocks.py"]),
+        .target(name: "CModelKernels", exclude: ["generate_gemm_blocks.py"], linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "TRQFrame", dependencies: ["CFrameKernels", "CZlib"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
         .target(name: "TRQParquet", dependencies: ["TRQFrame", "CZlib", "CParquetCodecs"], swiftSettings: unchecked),
         // Seeded generators shared by the models, trq-datagen (which links no other library target), tests and benchmarks.
         .target(name: "TRQRandom"),
-        .target(name: "TRQModels", dependencies: ["TRQFrame", "TRQRandom", "COpenBLAS", "CModelKernels"], swiftSettings: unchecked),
+        .target(name: "TRQModels", dependencies: ["TRQFrame", "TRQRandom", "CModelKernels"], swiftSettings: unchecked),
         .target(name: "TRQPlot", dependencies: ["TRQFrame"]),
         .target(name: "TRQEngine", dependencies: ["TRQFrame", "TRQLanguage", "TRQModels", "TRQPlot", "TRQParquet"]),
         // Arrow IPC streams (Spark's result batches and local relations): no gRPC, always built and tested.

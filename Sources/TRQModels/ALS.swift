@@ -1,5 +1,4 @@
 import CModelKernels
-import COpenBLAS
 import Foundation
 
 /// How an interaction weight `w` (summed plays, counts...) becomes the confidence `c` of Hu, Koren &
@@ -109,7 +108,6 @@ public final class ALSModel: Recommender, @unchecked Sendable {
             throw ModelError("ALS options alpha, regularization must be >= 0 and epsilon > 0")
         }
         let clock = ContinuousClock.now
-        useSingleThreadedBLAS()
         let f = options.factors, stride = paddedStride(f)
         let (users, items) = (matrix.userCount, matrix.itemCount)
         let x = AlignedFloats(count: users &* stride)
@@ -191,8 +189,8 @@ public final class ALSModel: Recommender, @unchecked Sendable {
         guard k > 0, itemNorms[i] > 0 else { return [] }
         let f = paddedStride(options.factors)
         var scores = [Float](repeating: 0, count: itemCount)
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(itemCount), Int32(f), 1, itemFactors.pointer, Int32(f),
-                    itemFactors.pointer + i &* f, 1, 0, &scores, 1)
+        trq_row_scores(simdLevel, 1, itemFactors.pointer + i &* f, 1, itemFactors.pointer, Int64(itemCount), Int64(f),
+                       &scores, Int64(itemCount))
         var top = TopK(k)
         let norm = itemNorms[i]
         for j in 0..<itemCount where j != i && itemNorms[j] > 0 {
@@ -257,7 +255,6 @@ public final class ALSModel: Recommender, @unchecked Sendable {
 /// per run of consecutive users with training items; users without any get `fallback`'s scores.
 func factorScores(users: ArraySlice<Int32>, userFactors: AlignedFloats, itemFactors: AlignedFloats, stride f: Int,
                   items itemCount: Int, seen: SeenItems, fallback: PopularityModel, into out: UnsafeMutablePointer<Float>) {
-    useSingleThreadedBLAS()
     var block = users.startIndex
     while block < users.endIndex {
         let u = Int(users[block])
@@ -273,9 +270,8 @@ func factorScores(users: ArraySlice<Int32>, userFactors: AlignedFloats, itemFact
         for r in 0..<rows {
             (gathered.pointer + r &* f).update(from: userFactors.pointer + Int(users[block &+ r]) &* f, count: f)
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(itemCount), Int32(f),
-                    1, gathered.pointer, Int32(f), itemFactors.pointer, Int32(f), 0,
-                    out + (block &- users.startIndex) &* itemCount, Int32(itemCount))
+        trq_row_scores(simdLevel, 1, gathered.pointer, Int64(rows), itemFactors.pointer, Int64(itemCount), Int64(f),
+                       out + (block &- users.startIndex) &* itemCount, Int64(itemCount))
         block = end
     }
 }

@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 import TRQFrame
 
@@ -50,12 +49,6 @@ private final class ChunkCounter: @unchecked Sendable {
         next &+= 1
         return next &- 1
     }
-}
-
-/// OpenBLAS may spawn its own threads inside a call; training already runs one worker per core, so
-/// BLAS calls are kept single-threaded (also what makes their results independent of scheduling).
-func useSingleThreadedBLAS() {
-    if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
 }
 
 /// A 64-byte-aligned Float buffer. Alignment is fixed so that vectorized kernels (OpenBLAS picks

@@ -168,6 +168,13 @@ struct JSONErrorTests {
         for chunks in [1, 2] {
             #expect(jsonError(bytes, chunks: chunks).hasPrefix("t.json:2:11: invalid UTF-8"))
         }
+        // An object key given a string later: the string is stepped over, not parsed, and still checked.
+        var nested = Array("{\"d\": {\"e\": 1}}\n\n{\"d\": \"fl".utf8)
+        nested += [0x82]
+        nested += Array("at\"}\n".utf8)
+        for chunks in [1, 2] {
+            #expect(jsonError(nested, .ndjson, chunks: chunks).hasPrefix("t.json:3:10: invalid UTF-8"))
+        }
     }
 
     @Test func nestingDeeperThanTheLimit() {
@@ -219,6 +226,24 @@ struct JSONChunkTests {
         let text = "[" + rows.joined(separator: ",\n") + "]"
         for chunks in [1, 2, 5] {
             #expect(jsonError(Array(text.utf8), chunks: chunks).hasPrefix("t.json:1501:19: NaN and Infinity"))
+        }
+    }
+
+    /// Past 2^14 distinct values a column's strings are interned in batches: the codes keep
+    /// their rows, and a new value that is not UTF-8 is still the error, found before a later
+    /// error in the same batch, as when each value is looked up at once (smaller chunks).
+    @Test func batchedStringsKeepTheirRowsAndTheirErrors() throws {
+        let rows = (0..<20000).map { "{\"s\": \"v\($0)\", \"t\": \"w\($0 % 7)\"}" }
+        let text = rows.joined(separator: "\n")
+        for chunks in [1, 3] {
+            let table = try #require(json(text, .ndjson, chunks: chunks))
+            #expect(table.rowCount == 20000)
+            #expect((0..<20000).allSatisfy { table.columns[0][$0] == .string("v\($0)") && table.columns[1][$0] == .string("w\($0 % 7)") })
+        }
+        var bytes = Array(rows[0..<19000].joined(separator: "\n").utf8)
+        bytes += Array("\n{\"s\": \"x".utf8) + [0xFF] + Array("\"}\n{\"s\": \"y\"}\n{\"s\": NaN}\n".utf8)
+        for chunks in [1, 2, 5] {
+            #expect(jsonError(bytes, .ndjson, chunks: chunks).hasPrefix("t.json:19001:9: invalid UTF-8"))
         }
     }
 

@@ -20,6 +20,24 @@ import Testing
         checkEveryKernel(level: 2, against: 0)
     }
 
+    /// User x item scores through OpenBLAS (opened at first use; scripts/deps installs it) and
+    /// through trq's own GEMM, each against dot products summed in Double.
+    @Test(arguments: [0, 1])
+    func rowScoresEqualDotProducts(useOpenBLAS: Int32) {
+        if useOpenBLAS == 1 { #expect(trq_openblas_available() == 1, "libopenblas.so.0 did not open") }
+        var random = SplitMix64(seed: 9)
+        let (rows, count, stride, ldo) = (5, 37, 32, 40)
+        let x = random.floats(rows * stride), y = random.floats(count * stride)
+        var out = [Float](repeating: .nan, count: rows * ldo)
+        trq_row_scores(trq_simd_level(), useOpenBLAS, x, Int64(rows), y, Int64(count), Int64(stride), &out, Int64(ldo))
+        let cells = (0..<rows).flatMap { r in (0..<count).map { (r, $0) } }
+        let expected = cells.map { r, j in
+            Float((0..<stride).reduce(0.0) { $0 + Double(x[r * stride + $1]) * Double(y[j * stride + $1]) })
+        }
+        expectClose(cells.map { r, j in out[r * ldo + j] }, expected, "row scores")
+        #expect(out[ldo - 1].isNaN, "wrote past the row's \(count) scores")
+    }
+
     @Test func reluKeepsPositivesOnly() {
         let x: [Float] = [-2, -0.0, 0, 1e-30, 3, .nan, -.infinity, .infinity]
         var y = [Float](repeating: 7, count: x.count)

@@ -46,6 +46,15 @@ int trq_cg_update(int level, float *x, float *r, float *p, const float *ap, int6
 void trq_gemm(int level, int64_t m, int64_t n, int64_t k, float alpha, const float *A, int64_t rsa, int64_t csa,
               const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
 
+/// out[r * ldo + j] = X_r . Y_j for r < rows, j < count (rows of `stride` floats): the user x item
+/// scores. Through OpenBLAS's sgemm when `use_openblas` and the library opens (it is loaded on the
+/// first call, not at start-up), else with trq_gemm one row at a time.
+void trq_row_scores(int level, int use_openblas, const float *X, int64_t rows, const float *Y, int64_t count,
+                    int64_t stride, float *out, int64_t ldo);
+
+/// 1 once libopenblas.so.0 has been opened (opening it on the first call), 0 where it is missing.
+int trq_openblas_available(void);
+
 /// out[j] = |point - rows[j]|^2 for j < count: squared Euclidean distances in double precision
 /// from one point to `count` rows (row-major, `stride` doubles each, a multiple of 8, the padding
 /// zero in both). Used by k-means (a row against the centres, a centre against the rows).

@@ -23,6 +23,9 @@ struct JSONNode {
     enum Role: UInt8 { case unseen, leaf, object, skipped }
     let path: String
     let key: UnsafeMutableBufferPointer<UInt8>
+    /// The key has no byte that JSON must escape, so input bytes equal to it between quotes
+    /// are this key (see `object`).
+    let plainKey: Bool
     var role: Role
     /// Values load as their minified JSON text (the path held objects and scalars).
     let raw: Bool
@@ -92,6 +95,8 @@ final class JSONChunkParser {
     private(set) var rawConflicts: Set<String> = []
     private(set) var textConflicts: Set<String> = []
     private var scratch = GrowableBuffer<UInt8>()
+    /// `walk`'s stack, kept so that each array value does not allocate one.
+    private var walkStack: [(object: Bool, afterValue: Bool)] = []
     private var minified = GrowableBuffer<UInt8>()
     /// Captured where the parser is made: its worker thread has no binding of its own.
     private let cancel = CancellationToken.current
@@ -105,7 +110,7 @@ final class JSONChunkParser {
         self.rules = rules
         stop = start
         firstRow = start
-        nodes.append(JSONNode(path: "", key: .allocate(capacity: 0), role: .object, raw: false, text: false))
+        nodes.append(JSONNode(path: "", key: .allocate(capacity: 0), plainKey: false, role: .object, raw: false, text: false))
         nodes[0].childIndex = KeyInterner(validatesUTF8: true)
     }
 
@@ -132,6 +137,15 @@ final class JSONChunkParser {
             }
         } catch {
             failure = error
+        }
+        // A batched string found invalid was read before anything that stopped the parse.
+        var firstInvalid: PendingString?
+        for b in builders {
+            b.pointee.flushPending()
+            if let value = b.pointee.invalidValue, value.bytes < firstInvalid?.bytes ?? base + end { firstInvalid = value }
+        }
+        if let value = firstInvalid, failure?.isCancelled != true {
+            failure = invalidUTF8(in: value.bytes, value.count, near: value.bytes - base)
         }
     }
 
@@ -220,15 +234,18 @@ final class JSONChunkParser {
         while true {
             guard pos < end else { throw truncated() }
             guard base[pos] == UInt8(ascii: "\"") else { throw expected("a key in double quotes") }
-            let keyStart = pos
-            let (key, keyLength) = try string()
+            var child = predictedKey(of: parent, position: k)
+            if child < 0 {
+                let keyStart = pos
+                let (key, keyLength) = try string()
+                child = try self.child(of: parent, position: k, key: key, keyLength, at: keyStart)
+            }
             skipWhitespace()
             guard pos < end else { throw truncated() }
             guard base[pos] == UInt8(ascii: ":") else { throw expected("':' after the key") }
             pos &+= 1
             skipWhitespace()
             guard pos < end else { throw truncated() }
-            let child = try self.child(of: parent, position: k, key: key, keyLength, at: keyStart)
             try value(child, depth: depth)
             k &+= 1
             skipWhitespace()
@@ -247,13 +264,28 @@ final class JSONChunkParser {
         }
     }
 
+    /// The node of the key at `pos` (a quote) when it is the key the last object at this path
+    /// had at position `k`, compared as written (no scan for the string's end, no hash), with
+    /// `pos` moved past it; else -1 and `pos` unmoved.
+    @inline(__always)
+    private func predictedKey(of parent: Int, position k: Int) -> Int {
+        guard k < nodes[parent].predicted.count else { return -1 }
+        let guess = Int(nodes[parent].predicted[k])
+        let key = nodes[guess].key
+        let n = key.count
+        guard nodes[guess].plainKey, pos &+ n &+ 1 < end, base[pos &+ n &+ 1] == UInt8(ascii: "\""),
+              n == 0 || bytesEqual(base + (pos &+ 1), key.baseAddress!, n) else { return -1 }
+        pos &+= n &+ 2
+        return guess
+    }
+
     /// The node of key `key` under `parent`, created on first sight.
     @inline(__always)
     private func child(of parent: Int, position k: Int, key: UnsafePointer<UInt8>, _ n: Int, at offset: Int) throws(JSONFailure) -> Int {
         if k < nodes[parent].predicted.count {
             let guess = Int(nodes[parent].predicted[k])
             let known = nodes[guess].key
-            if known.count == n, n == 0 || memcmp(known.baseAddress!, key, n) == 0 { return guess }
+            if known.count == n, n == 0 || bytesEqual(known.baseAddress!, key, n) { return guess }
         }
         let code = Int(nodes[parent].childIndex!.intern(key, n))
         guard code >= 0 else { throw invalidUTF8(in: key, n, near: offset) }
@@ -279,7 +311,8 @@ final class JSONChunkParser {
         let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: n)
         if n > 0 { copy.baseAddress!.initialize(from: key, count: n) }
         let raw = rules.rawPaths.contains(path)
-        let node = JSONNode(path: path, key: copy, role: rules.wants(path) ? .unseen : .skipped,
+        let plain = !UnsafeBufferPointer(copy).contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }
+        let node = JSONNode(path: path, key: copy, plainKey: plain, role: rules.wants(path) ? .unseen : .skipped,
                             raw: raw, text: !raw && rules.textPaths.contains(path))
         nodes.append(node)
         return nodes.count &- 1
@@ -313,7 +346,7 @@ final class JSONChunkParser {
             } else {
                 let valueStart = pos
                 try walk(depth: depth, emit: true)
-                try appendText(node, minified.buffer, at: valueStart)
+                try appendText(node, builderForValue(node), minified.buffer, at: valueStart)
             }
             return
         }
@@ -343,11 +376,7 @@ final class JSONChunkParser {
             }
             return
         }
-        let b = leaf(node)
-        guard b.pointee.rowCount == rowCount else {
-            throw JSONFailure(offset: pos, message: "key '\(nodes[node].path)' appears twice in one object",
-                              hint: "each key may appear once per object")
-        }
+        let b = try builderForValue(node)
         switch c {
         case UInt8(ascii: "\""):
             let valueStart = pos
@@ -367,7 +396,7 @@ final class JSONChunkParser {
         case UInt8(ascii: "["):
             let valueStart = pos
             try walk(depth: depth, emit: true)
-            try appendText(node, minified.buffer, at: valueStart)
+            try appendText(node, b, minified.buffer, at: valueStart)
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw notJSONNumber()
         default:
@@ -376,9 +405,15 @@ final class JSONChunkParser {
     }
 
     private func appendNull(_ node: Int) throws(JSONFailure) {
+        try builderForValue(node).pointee.appendNull()
+    }
+
+    /// The builder of a leaf for this row's value; a second value in one object is an error.
+    @inline(__always)
+    private func builderForValue(_ node: Int) throws(JSONFailure) -> UnsafeMutablePointer<ColumnBuilder> {
         let b = leaf(node)
         guard b.pointee.rowCount == rowCount else { throw duplicate(node) }
-        b.pointee.appendNull()
+        return b
     }
 
     private func duplicate(_ node: Int) -> JSONFailure {
@@ -387,9 +422,8 @@ final class JSONChunkParser {
     }
 
     /// Text kept as is: a string column's value.
-    private func appendText(_ node: Int, _ text: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONFailure) {
-        let b = leaf(node)
-        guard b.pointee.rowCount == rowCount else { throw duplicate(node) }
+    private func appendText(_ node: Int, _ b: UnsafeMutablePointer<ColumnBuilder>, _ text: UnsafeBufferPointer<UInt8>,
+                            at offset: Int) throws(JSONFailure) {
         switch b.pointee.kind {
         case .string: break
         case .unknown: b.pointee.widen(to: .string)
@@ -402,6 +436,12 @@ final class JSONChunkParser {
             return
         }
         let p = text.baseAddress ?? base
+        // Text in the input stays valid, so it can wait for a batch of lookups (see `run`).
+        if b.pointee.batchesStrings, p >= base, p < base + end {
+            b.pointee.appendPending(p, text.count)
+            return
+        }
+        b.pointee.flushPending()
         let code = b.pointee.intern(p, text.count)
         guard code >= 0 else { throw invalidUTF8(in: p, text.count, near: offset) }
         b.pointee.append(code: code)
@@ -441,7 +481,7 @@ final class JSONChunkParser {
             case nil: break
             }
         }
-        try appendText(node, UnsafeBufferPointer(start: p, count: n), at: offset)
+        try appendText(node, b, UnsafeBufferPointer(start: p, count: n), at: offset)
     }
 
     private func appendBool(_ node: Int, _ b: UnsafeMutablePointer<ColumnBuilder>, _ v: Bool) throws(JSONFailure) {
@@ -452,7 +492,7 @@ final class JSONChunkParser {
             b.pointee.append(bits: v ? 1 : 0)
         case .string, .unknown:
             let text: StaticString = v ? "true" : "false"
-            try appendText(node, UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), at: pos)
+            try appendText(node, b, UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), at: pos)
         default: conflict(node, b)
         }
     }
@@ -504,7 +544,7 @@ final class JSONChunkParser {
         pos = i
         let negative = base[numberStart] == asciiMinus
         if nodes[node].text || b.pointee.kind == .string {
-            return try appendText(node, UnsafeBufferPointer(start: base + numberStart, count: i &- numberStart), at: numberStart)
+            return try appendText(node, b, UnsafeBufferPointer(start: base + numberStart, count: i &- numberStart), at: numberStart)
         }
         let integer: Int64? = if !integral { nil } else if digits <= 18 {
             negative ? -Int64(magnitude) : Int64(magnitude)
@@ -537,17 +577,16 @@ final class JSONChunkParser {
     @inline(__always)
     private func string() throws(JSONFailure) -> (UnsafePointer<UInt8>, Int) {
         let open = pos
-        var i = pos &+ 1
-        let first = i
-        while i < end {
+        let first = pos &+ 1
+        let i = jsonStringStop(base, first, end)
+        if i < end {
             let c = base[i]
             if c == UInt8(ascii: "\"") {
                 pos = i &+ 1
                 return (base + first, i &- first)
             }
             if c == UInt8(ascii: "\\") { return try escapedString(open: open, from: first, escapeAt: i) }
-            if c < 0x20 { throw controlCharacter(at: i) }
-            i &+= 1
+            throw controlCharacter(at: i)
         }
         throw JSONFailure(offset: open, message: "string is never closed (it opens here)", hint: "the document may be cut short")
     }
@@ -644,7 +683,10 @@ final class JSONChunkParser {
         if emit { minified.removeAll() }
         var level = depth
         // Per open level: whether it is an object (keys expected) and whether a value came.
-        var stack: [(object: Bool, afterValue: Bool)] = []
+        // Empty again when a walk returns (a walk that throws ends the parse).
+        var stack = walkStack
+        walkStack = []
+        defer { walkStack = stack }
         var expectingKey = false
         while true {
             skipWhitespace()
@@ -728,14 +770,19 @@ final class JSONChunkParser {
     private func rawString(emit: Bool) throws(JSONFailure) {
         let open = pos
         var i = pos &+ 1
-        while i < end {
+        while true {
+            i = jsonStringStop(base, i, end)
+            guard i < end else { break }
             let c = base[i]
             if c == UInt8(ascii: "\"") {
+                // Checked here as the parsed strings are, so the error points at the same byte either way.
+                if firstInvalidUTF8(base + (open &+ 1), i &- open &- 1) != nil {
+                    throw invalidUTF8(in: base + (open &+ 1), i &- open &- 1, near: open)
+                }
                 pos = i &+ 1
                 if emit { minified.append(contentsOf: UnsafeBufferPointer(start: base + open, count: pos &- open)) }
                 return
             }
-            if c < 0x20 { throw controlCharacter(at: i) }
             if c == UInt8(ascii: "\\") {
                 guard i &+ 1 < end else { break }
                 switch base[i &+ 1] {
@@ -749,7 +796,7 @@ final class JSONChunkParser {
                 }
                 continue
             }
-            i &+= 1
+            throw controlCharacter(at: i)
         }
         throw JSONFailure(offset: open, message: "string is never closed (it opens here)", hint: "the document may be cut short")
     }
@@ -836,3 +883,25 @@ final class JSONChunkParser {
 }
 
 let asciiTab = UInt8(ascii: "\t")
+
+/// The offset of the first quote, backslash or control byte (below 0x20) in `base[i..<end]`,
+/// or `end`; eight bytes at a time. Each byte test ((x - k) & ~x & 0x80) can also flag bytes
+/// above a flagged one (the borrow), never below it, so the lowest flag is exact.
+@inline(__always)
+func jsonStringStop(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    var i = start
+    while i &+ 8 <= end {
+        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+        let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+        let hits = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (w &- ones &* 0x20) & ~w) & highs
+        if hits != 0 { return i &+ hits.trailingZeroBitCount >> 3 }  // little-endian: byte 0 is lowest
+        i &+= 8
+    }
+    while i < end {
+        let c = base[i]
+        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { return i }
+        i &+= 1
+    }
+    return end
+}

@@ -230,7 +230,12 @@ final class KeyInterner {
     /// those it lacks; the lookups go in batches (see `intern(batch:codes:)`). Both interners
     /// must validate alike, as the chunks of one column do.
     func codes(of other: KeyInterner) -> [Int32] {
-        [Int32](unsafeUninitializedCapacity: other.count) { out, initialized in
+        // Sized once for the case where all of other's values are new, instead of doubling as they come.
+        let short = KeyInterner.capacity(for: shortCount &+ other.shortCount, from: shortTable == nil ? 64 : shortMask &+ 1)
+        if shortTable == nil || short > shortMask &+ 1 { resizeShort(to: short) }
+        let long = KeyInterner.capacity(for: longCount &+ other.longCount, from: longTable == nil ? 1024 : longMask &+ 1)
+        if longTable == nil || long > longMask &+ 1 { resizeLong(to: long) }
+        return [Int32](unsafeUninitializedCapacity: other.count) { out, initialized in
             withUnsafeTemporaryAllocation(of: PendingString.self, capacity: 16) { batch in
                 var first = 0
                 while first < other.count {
@@ -246,6 +251,13 @@ final class KeyInterner {
             }
             initialized = other.count
         }
+    }
+
+    /// The table size, doubled from `capacity`, that holds `count` entries without growing.
+    private static func capacity(for count: Int, from capacity: Int) -> Int {
+        var capacity = capacity
+        while count &* 4 > (capacity &- 1) &* 3 { capacity &*= 2 }
+        return capacity
     }
 
     /// The code of the value, adding it if new; -1 if it is new and not valid UTF-8.
@@ -404,27 +416,33 @@ final class KeyInterner {
     }
 
     private static func allocateTable(words: Int) -> UnsafeMutablePointer<UInt64> {
-        guard let raw = calloc(words, MemoryLayout<UInt64>.stride) else {
+        // Zeroed by writing, not calloc: a large calloc maps the shared zero page, so each page
+        // would fault twice (the probe's read, then the first write).
+        guard let raw = malloc(words &* MemoryLayout<UInt64>.stride) else {
             fatalError("out of memory growing a string dictionary")
         }
+        memset(raw, 0, words &* MemoryLayout<UInt64>.stride)
         return raw.bindMemory(to: UInt64.self, capacity: words)
     }
 
-    /// Re-slots every short value into a table of `capacity` entries (a power of two).
+    /// Re-slots every short value into a table of `capacity` entries (a power of two). The
+    /// entries move as they are (word, length and code), so the arena is not read.
     private func resizeShort(to capacity: Int) {
-        if let shortTable { free(shortTable) }
+        let old = shortTable
+        let oldSlots = old == nil ? 0 : shortMask &+ 1
         let table = KeyInterner.allocateTable(words: capacity &* 2)
         shortTable = table
         shortMask = capacity &- 1
-        for code in 0..<starts.count {
-            let bytes = value(code)
-            guard bytes.count <= 8, let p = bytes.baseAddress else { continue }
-            let word = packShort(p, bytes.count)
-            var slot = KeyInterner.shortSlot(word, bytes.count, shortMask)
+        for i in 0..<oldSlots {
+            let meta = old.unsafelyUnwrapped[i &* 2 &+ 1]
+            if meta == 0 { continue }
+            let word = old.unsafelyUnwrapped[i &* 2]
+            var slot = KeyInterner.shortSlot(word, Int(truncatingIfNeeded: meta >> 32), shortMask)
             while table[slot &* 2 &+ 1] != 0 { slot = (slot &+ 1) & shortMask }
             table[slot &* 2] = word
-            table[slot &* 2 &+ 1] = UInt64(bytes.count) << 32 | UInt64(code &+ 1)
+            table[slot &* 2 &+ 1] = meta
         }
+        if let old { free(old) }
     }
 
     /// Re-slots every long value into a table of `capacity` slots (a power of two).
