@@ -34,11 +34,11 @@ public struct ArrowTableReader {
             guard length > 0, at + length <= bytes.count else { throw ArrowError("message at byte \(at) claims \(length) bytes, past the stream's end") }
             let message = try FlatTable.root(bytes, start: at)
             at += length
-            let bodyLength = Int(try message.int64(3))
+            let bodyLength = Int(try message.integer(3, as: Int64.self))
             guard bodyLength >= 0, at + bodyLength <= bytes.count else { throw ArrowError("message body at byte \(at) is truncated") }
             let body = at
             at += bodyLength
-            switch try message.uint8(1) {
+            switch try message.integer(1, as: UInt8.self) {
             case 1:
                 guard let schema = try message.table(2) else { throw ArrowError("schema message without a schema") }
                 let read = try schema.tables(1).map { (f) throws(ArrowError) in try ArrowField(f) }
@@ -67,7 +67,7 @@ public struct ArrowTableReader {
 
     private mutating func readBatch(_ batch: FlatTable, fields: [ArrowField], bytes: [UInt8], body: Int, bodyLength: Int) throws(ArrowError) {
         if try batch.table(3) != nil { throw ArrowError("compressed record batches are not supported; unset spark.sql.execution.arrow compression") }
-        let length = Int(try batch.int64(0))
+        let length = Int(try batch.integer(0, as: Int64.self))
         let nodes = try batch.int64Structs(1, fields: 2)
         let buffers = try batch.int64Structs(2, fields: 2)
         guard nodes.count == fields.count else { throw ArrowError("record batch has \(nodes.count) columns, the schema \(fields.count)") }
@@ -137,7 +137,7 @@ struct ArrowField {
     init(_ field: FlatTable) throws(ArrowError) {
         name = try field.string(0) ?? ""
         if try field.table(4) != nil { throw ArrowError("column '\(name)' is dictionary-encoded, which is not supported") }
-        let typeCode = try field.uint8(2)
+        let typeCode = try field.integer(2, as: UInt8.self)
         let parameters = try field.table(3)
         let name = self.name
         func param() throws(ArrowError) -> FlatTable {
@@ -146,20 +146,20 @@ struct ArrowField {
         }
         switch typeCode {
         case 1: self.type = .null
-        case 2: self.type = .int(bits: Int(try param().int32(0)), signed: try param().bool(1))
+        case 2: self.type = .int(bits: Int(try param().integer(0, as: Int32.self)), signed: try param().bool(1))
         case 3:
-            let precision = try param().int16(0)
+            let precision = try param().integer(0, as: Int16.self)
             guard precision == 1 || precision == 2 else { throw ArrowError("column '\(name)': half-precision floats are not supported") }
             self.type = .float(bits: precision == 1 ? 32 : 64)
         case 5: self.type = .utf8
         case 20: self.type = .largeUtf8
         case 6: self.type = .bool
         case 7:
-            let bits = Int(try param().int32(2, default: 128))
+            let bits = Int(try param().integer(2, as: Int32.self, default: 128))
             guard bits == 128 || bits == 64 else { throw ArrowError("column '\(name)': \(bits)-bit decimals are not supported") }
-            self.type = .decimal(scale: Int(try param().int32(1)), bits: bits)
-        case 8: self.type = try param().int16(0, default: 1) == 0 ? .date32 : .date64
-        case 10: self.type = .timestamp(unit: try param().int16(0))
+            self.type = .decimal(scale: Int(try param().integer(1, as: Int32.self)), bits: bits)
+        case 8: self.type = try param().integer(0, as: Int16.self, default: 1) == 0 ? .date32 : .date64
+        case 10: self.type = .timestamp(unit: try param().integer(0, as: Int16.self))
         default:
             // Spark's nested types (arrays, maps, structs) have no trq column type.
             throw ArrowError("column '\(name)' has Arrow type \(typeCode) (nested or binary), which trq cannot hold; select flat columns")

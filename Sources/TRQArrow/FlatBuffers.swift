@@ -35,32 +35,18 @@ struct FlatTable {
         return offset == 0 ? nil : position + offset
     }
 
-    func int64(_ index: Int, default value: Int64 = 0) throws(ArrowError) -> Int64 {
+    /// A scalar field, little-endian; `value` when the field is absent.
+    func integer<T: FixedWidthInteger>(_ index: Int, as type: T.Type, default value: T = 0) throws(ArrowError) -> T {
         guard let at = try field(index) else { return value }
-        try check(at, 8)
-        return Int64(bitPattern: readU64(bytes, at))
-    }
-
-    func int32(_ index: Int, default value: Int32 = 0) throws(ArrowError) -> Int32 {
-        guard let at = try field(index) else { return value }
-        try check(at, 4)
-        return Int32(bitPattern: readU32(bytes, at))
-    }
-
-    func int16(_ index: Int, default value: Int16 = 0) throws(ArrowError) -> Int16 {
-        guard let at = try field(index) else { return value }
-        try check(at, 2)
-        return Int16(bitPattern: readU16(bytes, at))
-    }
-
-    func uint8(_ index: Int, default value: UInt8 = 0) throws(ArrowError) -> UInt8 {
-        guard let at = try field(index) else { return value }
-        try check(at, 1)
-        return bytes[at]
+        let size = MemoryLayout<T>.size
+        try check(at, size)
+        var bits: UInt64 = 0
+        for i in 0..<size { bits |= UInt64(bytes[at + i]) << (8 * i) }
+        return T(truncatingIfNeeded: bits)
     }
 
     func bool(_ index: Int, default value: Bool = false) throws(ArrowError) -> Bool {
-        try uint8(index, default: value ? 1 : 0) != 0
+        try integer(index, as: UInt8.self, default: value ? 1 : 0) != 0
     }
 
     /// Where an offset field points.

@@ -417,8 +417,9 @@ final class KeyInterner {
 
     private static func allocateTable(words: Int) -> UnsafeMutablePointer<UInt64> {
         // Zeroed by writing, not calloc: a large calloc maps the shared zero page, so each page
-        // would fault twice (the probe's read, then the first write).
-        guard let raw = malloc(words &* MemoryLayout<UInt64>.stride) else {
+        // would fault twice (the probe's read, then the first write). aligned_alloc, because the
+        // compiler turns malloc and memset into calloc.
+        guard let raw = aligned_alloc(64, Swift.max(words &* MemoryLayout<UInt64>.stride, 64)) else {
             fatalError("out of memory growing a string dictionary")
         }
         memset(raw, 0, words &* MemoryLayout<UInt64>.stride)
