@@ -9,6 +9,8 @@ struct PipelineResult {
     var text: String?
     /// Why `table` is not the result (it stayed where the engine runs), for `_`; nil when it is.
     var unfetched: String?
+    /// The result's row count when `table` holds only the first rows, those printed.
+    var rowCount: Int?
 }
 
 extension Session {
@@ -20,13 +22,14 @@ extension Session {
     /// Binds a pipeline, rewrites and runs its plan, then each step (model, plot, save) on the
     /// result, binding the stages after a step once it has run. A `save` that ends the pipeline
     /// goes to the engine, which may write where it runs (Spark); then the result is fetched
-    /// only if `needsTable` (a `let`).
+    /// only if `needsTable` (a `let`). With `shownRows`, a result printed from the plan may
+    /// hold only its first rows (the engine's `preview`).
     /// Kernels, readers and models see the session's token as `CancellationToken.current`.
-    func evaluate(_ pipeline: Pipeline, needsTable: Bool = true) throws(Diagnostic) -> PipelineResult {
-        try cancellation.whileCurrent { () throws(Diagnostic) in try evaluateBound(pipeline, needsTable: needsTable) }
+    func evaluate(_ pipeline: Pipeline, needsTable: Bool = true, shownRows: Int? = nil) throws(Diagnostic) -> PipelineResult {
+        try cancellation.whileCurrent { () throws(Diagnostic) in try evaluateBound(pipeline, needsTable: needsTable, shownRows: shownRows) }
     }
 
-    private func evaluateBound(_ pipeline: Pipeline, needsTable: Bool) throws(Diagnostic) -> PipelineResult {
+    private func evaluateBound(_ pipeline: Pipeline, needsTable: Bool, shownRows: Int?) throws(Diagnostic) -> PipelineResult {
         defer { showLoadWarnings() }
         var bound = try binder.bind(pipeline)
         var printsTable = true
@@ -39,6 +42,11 @@ extension Session {
                     return PipelineResult(table: Table(), printsTable: false, unfetched: "saved to \(path) by \(executor.name), not fetched")
                 }
                 return PipelineResult(table: try executor.execute(plan, cancel: cancellation), printsTable: false)
+            }
+            if bound.rest.isEmpty, printsTable, let shownRows, let (head, rowCount) = try executor.preview(plan, rows: shownRows, cancel: cancellation) {
+                guard rowCount > head.rowCount else { return PipelineResult(table: head) }
+                return PipelineResult(table: head, unfetched: "printed from the first \(shownRows) rows \(executor.name) sent, not fetched whole",
+                                      rowCount: rowCount)
             }
             let table = try executor.execute(plan, cancel: cancellation)
             guard let step = bound.rest.first else { return PipelineResult(table: table, printsTable: printsTable) }

@@ -47,7 +47,8 @@ public final class Session {
     private(set) var tables: [String: Table] = [:]
     private var tableOrder: [String] = []
     private var lastResult: Table?
-    /// Why the last pipeline's result was not fetched (a `save` on the cluster), when it was not.
+    /// Why the last pipeline's result was not fetched whole (a `save` on the cluster, a printed
+    /// preview), when it was not.
     private var lastResultUnfetched: String?
     let models = ModelCache()
     /// Runs the plans: the local engine unless another is connected.
@@ -133,9 +134,10 @@ public final class Session {
             let result = try evaluate(pipeline)
             bind(name, result.table)
         case .run(let pipeline):
-            let result = try evaluate(pipeline, needsTable: false)
+            let boxed = settings.format == .table && settings.maxRows >= 0
+            let result = try evaluate(pipeline, needsTable: false, shownRows: boxed ? settings.maxRows : nil)
             if let text = result.text { write(text) }
-            if result.printsTable { write(render(result.table)) }
+            if result.printsTable { write(render(result.table, rowCount: result.rowCount)) }
             lastResult = result.table
             lastResultUnfetched = result.unfetched
         case .command(let name, let arguments, let at):
@@ -167,9 +169,10 @@ public final class Session {
     }
 
     /// A table as text in the session's output format.
-    func render(_ table: Table) -> String {
+    /// `rowCount`: the result's, when `table` is only its first rows (`PipelineResult.rowCount`).
+    func render(_ table: Table, rowCount: Int? = nil) -> String {
         switch settings.format {
-        case .table: return renderBox(table, maxRows: settings.maxRows, maxWidth: settings.width)
+        case .table: return renderBox(table, maxRows: settings.maxRows, maxWidth: settings.width, rowCount: rowCount)
         case .csv: return String(decoding: TableWriter.csv(table), as: UTF8.self)
         case .json: return String(decoding: TableWriter.json(table), as: UTF8.self)
         case .markdown: return String(decoding: TableWriter.markdown(table), as: UTF8.self)

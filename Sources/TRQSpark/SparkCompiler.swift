@@ -22,6 +22,17 @@ package struct SparkCompiler {
         return project(rel, columns(of: plan).map { column($0) })
     }
 
+    /// What printing fetches: the first `rows` + 1 rows (the one past those shown tells whether
+    /// Spark must count the rest).
+    package func head(_ plan: PlanNode, rows: Int) throws(Diagnostic) -> Spark_Connect_Relation {
+        limit(try relation(plan), rows + 1)
+    }
+
+    /// One row, one column `n`: the relation's row count, computed by Spark.
+    package func count(_ relation: Spark_Connect_Relation) -> Spark_Connect_Relation {
+        aggregate(relation, keys: [], items: [alias(call("count", [literal(.int(1))]), "n")])
+    }
+
     private func compile(_ plan: PlanNode) throws(Diagnostic) -> Spark_Connect_Relation {
         switch plan {
         case .scan(let n):

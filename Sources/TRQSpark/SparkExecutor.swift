@@ -199,17 +199,26 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         return batches
     }
 
+    /// Printing: the first rows (`SparkCompiler.head`), and the row count from Spark when more
+    /// are left.
+    package func preview(_ plan: PlanNode, rows: Int, cancel: CancellationToken) throws(Diagnostic) -> (head: Table, rowCount: Int)? {
+        let compiler = SparkCompiler()
+        let head = try run(try compiler.head(plan, rows: rows), at: plan.location, cancel: cancel)
+        guard head.rowCount > rows else { return (head, head.rowCount) }
+        return (head, try rowCount(try compiler.relation(plan), at: plan.location, cancel: cancel))
+    }
+
+    private func rowCount(_ relation: Spark_Connect_Relation, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> Int {
+        guard case .int(let n)? = try run(SparkCompiler().count(relation), at: at, cancel: cancel).columns.first?[0] else {
+            throw Diagnostic("Spark did not answer a row count", at: at, kind: .runtime)
+        }
+        return Int(n)
+    }
+
     /// The error for a result past `maxRows`, with its row count (counted by Spark).
     private func tooLarge(_ relation: Spark_Connect_Relation, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> Diagnostic {
-        var count = Spark_Connect_Aggregate()
-        count.input = relation
-        count.groupType = .groupby
-        let compiler = SparkCompiler()
-        count.aggregateExpressions = [compiler.alias(compiler.call("count", [compiler.literal(.int(1))]), "n")]
-        var rel = Spark_Connect_Relation()
-        rel.aggregate = count
-        let rows = try run(rel, at: at, cancel: cancel).columns.first.map { $0[0] }
-        return Diagnostic("the result has \(rows.map { "\($0)" } ?? "too many") rows, more than the \(maxRows) trq brings back from Spark",
+        let rows = try rowCount(relation, at: at, cancel: cancel)
+        return Diagnostic("the result has \(rows) rows, more than the \(maxRows) trq brings back from Spark",
                           at: at, kind: .limit, hint: "aggregate, filter or `limit N` before it is printed or bound, or `save` it")
     }
 

@@ -66,6 +66,15 @@ private func intColumn(_ values: [Int64?]) -> Column {
         #expect(renderBox(t, maxRows: 4, maxWidth: 100) == expected)
     }
 
+    /// A remote engine's first rows with the result's row count: those rows, then `⋮`.
+    @Test func firstRowsOfALongerResultShowTheirCount() throws {
+        let t = try Table(names: ["n"], columns: [intColumn((0..<5).map { Int64($0) })])
+        let box = renderBox(t, maxRows: 4, maxWidth: 100, rowCount: 1000)
+        let body = box.split(separator: "\n").map { $0.filter { $0 != " " && $0 != "│" } }
+        #expect(Array(body[4...8]) == ["0", "1", "2", "3", "⋮"])
+        #expect(box.contains("1000 rows (4 shown)"))
+    }
+
     @Test func oddRowLimitShowsOneMoreAtTheTop() throws {
         let t = try Table(names: ["n"], columns: [intColumn((0..<10).map { Int64($0) })])
         let box = renderBox(t, maxRows: 3, maxWidth: 100)

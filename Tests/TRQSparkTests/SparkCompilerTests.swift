@@ -174,6 +174,20 @@ func arguments(_ e: Spark_Connect_Expression) -> [Spark_Connect_Expression] {
     #expect(whole.frameSpec.lower.unbounded && whole.frameSpec.upper.unbounded)
 }
 
+/// Printing sends the shown relation under a Limit of the rows shown + 1, and counts with an
+/// Aggregate over the same relation.
+@Test func printingFetchesOnlyTheRowsShown() throws {
+    let plan = try session().plan("t | filter x > 0 | select k, x")
+    let compiler = SparkCompiler()
+    guard case .limit(let limit)? = try compiler.head(plan, rows: 20).relType else { Issue.record("no Limit on top"); return }
+    #expect(limit.limit == 21)
+    #expect(limit.input == (try compiler.relation(plan)))
+    guard case .aggregate(let count)? = compiler.count(limit.input).relType else { Issue.record("no Aggregate on top"); return }
+    #expect(count.input == limit.input)
+    #expect(count.groupingExpressions.isEmpty)
+    #expect(count.aggregateExpressions.map(functionName) == ["count"])
+}
+
 @Test func sparkURLs() throws {
     #expect(try SparkURL("sc://127.0.0.1:15002") == SparkURL("\"sc://127.0.0.1:15002\""))
     #expect(try SparkURL("sc://spark.example.org").port == 15002)

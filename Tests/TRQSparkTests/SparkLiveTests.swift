@@ -157,6 +157,27 @@ func same(_ a: Value, _ b: Value) -> Bool {
     #expect(errors.contains("save it as .ndjson"), "\(errors)")
 }
 
+/// Printed under Spark, a long result shows its first rows and the row count Spark computed;
+/// `_` is then not the result (only those rows were fetched), while a short result is whole.
+@Test(.enabled(if: liveEngine != nil)) func printingShowsTheFirstRowsAndSparksRowCount() throws {
+    let engine = try #require(liveEngine)
+    var (out, errors) = ("", "")
+    var settings = SessionSettings()
+    settings.maxRows = 4
+    let s = Session(settings: settings, write: { out += $0 }, writeError: { errors += $0 })
+    let localEngine = s.executor
+    s.executor = engine
+    defer { s.executor = localEngine }
+    #expect(s.execute("load \"\(listening)\" | select user_id, ms_played", file: "t") == .success, "\(errors)")
+    #expect(out.contains("10000 rows (4 shown)"), "\(out)")
+    #expect(s.execute("_ | agg n = count()", file: "t") == .failed)
+    #expect(errors.contains("not fetched whole"), "\(errors)")
+    out = ""
+    #expect(s.execute("load \"\(listening)\" | groupby platform | sort platform | limit 3", file: "t") == .success, "\(errors)")
+    #expect(out.contains("3 rows  2 columns"), "\(out)")
+    #expect(try s.result("_ | agg n = count()").columns[0][0] == .int(3))
+}
+
 /// A result past the row limit is refused with its row count, counted by Spark.
 @Test(.enabled(if: liveEngine != nil)) func aResultTooLargeIsRefusedWithItsRowCount() throws {
     let small = try SparkExecutor(remote, at: nil, maxRows: 1000)

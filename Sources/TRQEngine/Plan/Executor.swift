@@ -13,11 +13,17 @@ package protocol PlanExecutor {
     /// Writes the plan's result where the engine runs (`save` as a pipeline's last stage) and
     /// returns true; false leaves it to the session, which writes the fetched table here.
     func save(_ plan: PlanNode, to path: String, options: [Option], at: SourceLocation, cancel: CancellationToken) throws(Diagnostic) -> Bool
+    /// For printing: the plan's first `rows` + 1 rows (at most) and its row count, so that an
+    /// engine across a network sends only what is shown; nil: the session prints `execute`'s table.
+    func preview(_ plan: PlanNode, rows: Int, cancel: CancellationToken) throws(Diagnostic) -> (head: Table, rowCount: Int)?
 }
 
 extension PlanExecutor {
     package func close() {}
     package func save(_ plan: PlanNode, to path: String, options: [Option], at: SourceLocation, cancel: CancellationToken) throws(Diagnostic) -> Bool {
         false
+    }
+    package func preview(_ plan: PlanNode, rows: Int, cancel: CancellationToken) throws(Diagnostic) -> (head: Table, rowCount: Int)? {
+        nil
     }
 }

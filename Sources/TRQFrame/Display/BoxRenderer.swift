@@ -11,9 +11,13 @@
 /// - Cells: `NULL` for nulls; floats with at most 6 significant digits (see `boxText(_:)`);
 ///   control characters in strings escaped (`\n`, `\t`, `\u{1B}`) so rows stay on one line.
 /// - Footer: `N rows  M columns`, with `(K shown)` after whichever part was elided.
-public func renderBox(_ table: Table, maxRows: Int, maxWidth: Int) -> String {
-    let rows = shownRows(count: table.rowCount, maxRows: maxRows)
-    let elidesRows = rows.head.count &+ rows.tail.count < table.rowCount
+/// - `rowCount`, when `table` holds only the result's first rows (a remote engine sends only
+///   those shown): the result's row count; the first `maxRows` rows are shown, then `⋮`.
+public func renderBox(_ table: Table, maxRows: Int, maxWidth: Int, rowCount: Int? = nil) -> String {
+    let rows = rowCount == nil ? shownRows(count: table.rowCount, maxRows: maxRows)
+        : (head: Array(0..<(maxRows < 0 ? table.rowCount : min(table.rowCount, maxRows))), tail: [])
+    let total = rowCount ?? table.rowCount
+    let elidesRows = rows.head.count &+ rows.tail.count < total
 
     // A shown column takes at least 4 characters, so at most maxWidth / 4 columns from either
     // end can be shown: a wide table formats only those.
@@ -40,7 +44,7 @@ public func renderBox(_ table: Table, maxRows: Int, maxWidth: Int) -> String {
         shown.insert(BoxColumn.ellipsis(rows: rows), at: at)
     }
 
-    var rowPart = "\(table.rowCount) \(table.rowCount == 1 ? "row" : "rows")"
+    var rowPart = "\(total) \(total == 1 ? "row" : "rows")"
     if elidesRows { rowPart += " (\(rows.head.count &+ rows.tail.count) shown)" }
     var columnPart = "\(table.columnCount) \(table.columnCount == 1 ? "column" : "columns")"
     if layout.ellipsisAt != nil { columnPart += " (\(layout.shown.count) shown)" }
