@@ -16,7 +16,7 @@ struct PipelineResult {
 extension Session {
     var binder: Binder {
         Binder(table: { (name, at) throws(Diagnostic) in try self.table(named: name, at: at) }, memoryLimit: settings.memoryLimit,
-               warnings: loadWarnings)
+               warnings: loadWarnings, remoteSchema: executor.loadSchema)
     }
 
     /// Binds a pipeline, rewrites and runs its plan, then each step (model, plot, save) on the

@@ -223,8 +223,9 @@ package struct SparkCompiler {
                 throw Diagnostic("cannot send '\(name)' to Spark: \(error.message)", at: n.at, kind: .runtime)
             }
             rel.localRelation = local
+        case .remote(let source):
+            return try read(source, columns: n.sourceSchema.columns.count, at: n.at)
         case .files(let files, let pattern):
-            var source = Spark_Connect_Read.DataSource()
             var paths: [String] = []
             for file in files.files {
                 guard let path = file.diskPath, file.name == file.container else {
@@ -233,26 +234,66 @@ package struct SparkCompiler {
                 }
                 paths.append(URL(fileURLWithPath: path).standardizedFileURL.path)
             }
-            source.paths = paths
-            switch files.format.formatName {
-            case "csv":
-                source.format = "csv"
-                source.options = ["header": "true", "inferSchema": "true", "sep": pattern.lowercased().hasSuffix(".tsv") ? "\t" : ","]
-            case "json":
-                source.format = "json"
-                source.options = ["multiLine": "true"]
-            case "ndjson":
-                source.format = "json"
-            case "parquet":
-                source.format = "parquet"
-            case let other:
-                throw Diagnostic("Spark cannot read the \(other) format", at: n.at, kind: .bind, hint: "load it locally (.disconnect)")
-            }
-            var read = Spark_Connect_Read()
-            read.dataSource = source
-            rel.read = read
+            return try read(RemoteSource(pattern: pattern, format: files.format.formatName, options: [:]), paths: paths, columns: 0, at: n.at)
         }
         return rel
+    }
+
+    /// Spark's reader for a `load`: the format and the options Spark has an equivalent for (the
+    /// others are refused, naming them); `paths` as Spark sees them (by default the pattern's).
+    /// Without a header, Spark's `_c0, _c1, ...` (the first `columns` of them) are renamed trq's
+    /// `column1, column2, ...`.
+    func read(_ source: RemoteSource, paths: [String]? = nil, columns: Int, at: SourceLocation) throws(Diagnostic) -> Spark_Connect_Relation {
+        var data = Spark_Connect_Read.DataSource()
+        data.paths = paths ?? [Self.clusterPath(source.pattern)]
+        func refuse(_ name: String, _ why: String) -> Diagnostic {
+            Diagnostic("load option `\(name)` on Spark: \(why)", at: at, kind: .bind, hint: "load it locally (.disconnect)")
+        }
+        var header = true
+        switch source.format {
+        case "csv":
+            data.format = "csv"
+            data.options = ["header": "true", "inferSchema": "true", "sep": source.pattern.lowercased().hasSuffix(".tsv") ? "\t" : ","]
+            for (name, value) in source.options {
+                switch (name, value) {
+                case ("header", .bool(let b)):
+                    header = b
+                    data.options["header"] = b ? "true" : "false"
+                case ("delimiter", .string(let d)): data.options["sep"] = d.lowercased() == "tab" ? "\t" : d
+                case ("encoding", .string(let e)): data.options["encoding"] = CSVEncoding(name: e) == .latin1 ? "ISO-8859-1" : "UTF-8"
+                case ("nulls", .stringList(let texts)):
+                    guard texts.count <= 1 else { throw refuse(name, "Spark's CSV reader takes one null text, not \(texts.count)") }
+                    data.options["nullValue"] = texts.first ?? "\u{0}"
+                default: throw refuse(name, "not passed to Spark yet (cast the columns after loading, e.g. `derive x = float(x)`)")
+                }
+            }
+        case "json", "ndjson":
+            data.format = "json"
+            if source.format == "json" { data.options = ["multiLine": "true"] }
+            for (name, value) in source.options where value != .bool(false) {
+                throw refuse(name, "Spark does not map Spotify's exports; `spotify = false` reads the raw keys")
+            }
+        case "parquet":
+            data.format = "parquet"
+        case let other:
+            throw Diagnostic("Spark cannot read the \(other) format", at: at, kind: .bind, hint: "load it locally (.disconnect)")
+        }
+        var read = Spark_Connect_Read()
+        read.dataSource = data
+        var rel = Spark_Connect_Relation()
+        rel.read = read
+        guard !header, columns > 0 else { return rel }
+        var r = Spark_Connect_WithColumnsRenamed()
+        r.input = rel
+        r.renames = (0..<columns).map { i in
+            var one = Spark_Connect_WithColumnsRenamed.Rename()
+            one.colName = "_c\(i)"
+            one.newColName = "column\(i + 1)"
+            return one
+        }
+        var renamed = Spark_Connect_Relation()
+        renamed.withColumnsRenamed = r
+        return renamed
     }
 
     private func filter(_ input: Spark_Connect_Relation, _ condition: Expr, in schema: Schema) throws(Diagnostic) -> Spark_Connect_Relation {

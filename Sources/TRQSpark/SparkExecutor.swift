@@ -222,6 +222,49 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
                           at: at, kind: .limit, hint: "aggregate, filter or `limit N` before it is printed or bound, or `save` it")
     }
 
+    /// `load` reads on the cluster: the source's columns come from Spark's analysis of the Read
+    /// (AnalyzePlan), so a path only the cluster sees (`hdfs:`, `s3a:`, its own disks) binds.
+    package var loadSchema: ((RemoteSource, SourceLocation) throws(Diagnostic) -> [SourceColumn])? {
+        { [self] (source, at) throws(Diagnostic) in try schema(of: source, at: at) }
+    }
+
+    private func schema(of source: RemoteSource, at: SourceLocation) throws(Diagnostic) -> [SourceColumn] {
+        var request = Spark_Connect_AnalyzePlanRequest()
+        request.sessionID = sessionID
+        request.userContext = user
+        request.clientType = "trq"
+        var schema = Spark_Connect_AnalyzePlanRequest.Schema()
+        schema.plan.root = try SparkCompiler().read(source, columns: 0, at: at)
+        request.schema = schema
+        let (service, message) = (self.service, request)
+        let answer: Spark_Connect_DataType
+        do {
+            answer = try blocking(cancel: nil) { try await service.analyzePlan(message).schema.schema }
+        } catch {
+            throw Diagnostic("Spark cannot read \"\(source.pattern)\": \(Self.describe(error))", at: at, kind: .io,
+                             hint: "the path is read by the Spark cluster, as it sees it")
+        }
+        let headerless = source.options["header"] == .bool(false)
+        var columns: [SourceColumn] = []
+        for (i, field) in answer.struct.fields.enumerated() {
+            let name = headerless ? "column\(i + 1)" : field.name
+            let type: DataType
+            switch field.dataType.kind {
+            case .long?, .integer?, .short?, .byte?: type = .int
+            case .double?, .float?: type = .float
+            case .boolean?: type = .bool
+            case .string?, .char?, .varChar?: type = .string
+            case .date?: type = .date
+            case .timestamp?, .timestampNtz?: type = .timestamp
+            default:
+                throw Diagnostic("column '\(name)' of \"\(source.pattern)\" has a type trq does not read from Spark (\(field.dataType.kind.map { String("\($0)".prefix { $0 != "(" }) } ?? "unknown"))",
+                                 at: at, kind: .type, hint: "load it locally (.disconnect), or write it without that column")
+            }
+            columns.append(SourceColumn(name: name, type: type))
+        }
+        return columns
+    }
+
     /// Connect's Interrupt for one operation (Ctrl-C).
     private func interrupt(_ operationID: String) {
         var request = Spark_Connect_InterruptRequest()

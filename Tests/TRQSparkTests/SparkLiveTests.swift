@@ -178,6 +178,28 @@ func same(_ a: Value, _ b: Value) -> Bool {
     #expect(try s.result("_ | agg n = count()").columns[0][0] == .int(3))
 }
 
+/// `load` under Spark binds with the columns Spark reports (AnalyzePlan) and passes the options
+/// to Spark's reader: a `file:` URL, which trq itself cannot open, loads with the local
+/// engine's answer for the same file.
+@Test(.enabled(if: liveEngine != nil)) func loadReadsOnTheClusterWithItsOptions() throws {
+    let engine = try #require(liveEngine)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("trq-spark-load-\(UUID()).txt").path
+    try "a;1;0.5;true\nb;-;2.5;false\nc;3;-;true\n".write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    var errors = ""
+    let s = Session(settings: SessionSettings(), write: { _ in }, writeError: { errors += $0 })
+    let options = "with delimiter = \";\", header = false, nulls = [\"-\"], format = \"csv\""
+    let expected = try s.result("load \"\(path)\" \(options)")
+    #expect(throws: Diagnostic.self) { try s.result("load \"file://\(path)\" \(options)") }
+    let localEngine = s.executor
+    s.executor = engine
+    defer { s.executor = localEngine }
+    compare(expected, try s.result("load \"file://\(path)\" \(options)"), ordered: false, "load file: URL with options")
+    #expect(expected.names == ["column1", "column2", "column3", "column4"])
+    let error = #expect(throws: Diagnostic.self) { try s.result("load \"file://\(path)\" with nulls = [\"-\", \"NA\"]") }
+    #expect(error?.message.contains("one null text") == true, "\(error?.message ?? "")")
+}
+
 /// A result past the row limit is refused with its row count, counted by Spark.
 @Test(.enabled(if: liveEngine != nil)) func aResultTooLargeIsRefusedWithItsRowCount() throws {
     let small = try SparkExecutor(remote, at: nil, maxRows: 1000)

@@ -18,6 +18,8 @@ struct Binder {
     var memoryLimit: Int?
     /// Collects the sources' warnings for the session to show.
     var warnings: CSVWarnings?
+    /// Set when the engine reads the files (`PlanExecutor.loadSchema`).
+    var remoteSchema: ((RemoteSource, SourceLocation) throws(Diagnostic) -> [SourceColumn])?
 
     func bind(_ pipeline: Pipeline) throws(Diagnostic) -> BoundPipeline {
         try bind(pipeline.stages[...], onto: source(pipeline.source))
@@ -27,7 +29,9 @@ struct Binder {
         switch source {
         case .table(let name, let at): .scan(Scan.table(try table(name, at), name: name, at: at))
         case .load(let path, let options, let at):
-            .scan(try Scan.load(path, options: options, at: at, memoryLimit: memoryLimit, warnings: warnings))
+            if let remoteSchema { .scan(try Scan.remote(path, options: options, at: at, schema: remoteSchema)) } else {
+                .scan(try Scan.load(path, options: options, at: at, memoryLimit: memoryLimit, warnings: warnings))
+            }
         }
     }
 

@@ -16,6 +16,9 @@ package protocol PlanExecutor {
     /// For printing: the plan's first `rows` + 1 rows (at most) and its row count, so that an
     /// engine across a network sends only what is shown; nil: the session prints `execute`'s table.
     func preview(_ plan: PlanNode, rows: Int, cancel: CancellationToken) throws(Diagnostic) -> (head: Table, rowCount: Int)?
+    /// Set by an engine that reads `load`'s files itself (the path as it sees them): the columns
+    /// of a source, asked of the engine. nil: the files are opened here.
+    var loadSchema: ((RemoteSource, SourceLocation) throws(Diagnostic) -> [SourceColumn])? { get }
 }
 
 extension PlanExecutor {
@@ -26,4 +29,5 @@ extension PlanExecutor {
     package func preview(_ plan: PlanNode, rows: Int, cancel: CancellationToken) throws(Diagnostic) -> (head: Table, rowCount: Int)? {
         nil
     }
+    package var loadSchema: ((RemoteSource, SourceLocation) throws(Diagnostic) -> [SourceColumn])? { nil }
 }

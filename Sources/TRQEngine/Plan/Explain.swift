@@ -38,6 +38,8 @@ enum Explain {
                 line("scan \"\(pattern)\" (\(files.format.formatName)\(count))")
             case .table(_, let name):
                 line("scan table \(name)")
+            case .remote(let source):
+                line("scan \"\(source.pattern)\" (\(source.format), read by the engine)")
             }
             let read = scan.schema.names
             let all = scan.sourceSchema.names.count

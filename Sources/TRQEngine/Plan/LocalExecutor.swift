@@ -142,6 +142,9 @@ struct LocalExecutor: PlanExecutor {
             var t = table
             if let columns = scan.columns { keepOnly(Set(columns), in: &t) }
             return t
+        case .remote(let source):
+            // Bound while another engine was connected, which no statement keeps across `.disconnect`.
+            throw Diagnostic("\"\(source.pattern)\" was bound for another engine", at: scan.at, kind: .bind, hint: "run the pipeline again")
         case .files(let files, _):
             let result: SourceRead
             do {

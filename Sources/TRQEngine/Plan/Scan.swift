@@ -7,6 +7,8 @@ package struct Scan: Sendable {
     package enum Origin: Sendable {
         case files(SourceFiles, pattern: String)
         case table(Table, name: String)
+        /// Files the connected engine reads (Spark); nothing was opened here.
+        case remote(RemoteSource)
     }
 
     /// A condition pushed into the read: the source applies it while reading when it can, and
@@ -56,6 +58,16 @@ package struct Scan: Sendable {
         }
     }
 
+    /// `load "PATH" [with ...]` where the engine reads the files: the format from `with format`
+    /// or the extension, the options checked as for a local load, the columns the engine's.
+    static func remote(_ pattern: String, options: [Option], at: SourceLocation,
+                       schema: (RemoteSource, SourceLocation) throws(Diagnostic) -> [SourceColumn]) throws(Diagnostic) -> Scan {
+        let format = try namedFormat(options) ?? SourceFormats.forPath(pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern)
+        let bound = try SourceOptionBinding.bind(options.filter { $0.name.lowercased() != "format" }, for: format, memoryLimit: nil, warnings: nil)
+        let source = RemoteSource(pattern: pattern, format: format.formatName, options: bound.values)
+        return Scan(origin: .remote(source), sourceSchema: Schema(try schema(source, at)), at: at)
+    }
+
     /// The format `with format = NAME` names, if given.
     private static func namedFormat(_ options: [Option]) throws(Diagnostic) -> (any TableSource.Type)? {
         guard let option = options.first(where: { $0.name.lowercased() == "format" }) else { return nil }
@@ -71,8 +83,22 @@ package struct Scan: Sendable {
         return named
     }
 
-    static func table(_ table: Table, name: String, at: SourceLocation) -> Scan {
+    package static func table(_ table: Table, name: String, at: SourceLocation) -> Scan {
         Scan(origin: .table(table, name: name), sourceSchema: Schema(table), at: at)
+    }
+}
+
+/// A `load` the connected engine reads: the pattern as written, the format's name ("csv",
+/// "json", "ndjson", "parquet") and the options as checked.
+package struct RemoteSource: Sendable, Equatable {
+    package var pattern: String
+    package var format: String
+    package var options: [String: SourceOptionValue]
+
+    package init(pattern: String, format: String, options: [String: SourceOptionValue]) {
+        self.pattern = pattern
+        self.format = format
+        self.options = options
     }
 }
 
