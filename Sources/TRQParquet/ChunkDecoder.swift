@@ -122,7 +122,9 @@ final class ChunkDecoder {
             throw EncodingFailure(message: "page levels (\(levels) bytes) are longer than the page")
         }
         let size = Int(header.uncompressedSize)
-        if scratch.count < size { scratch = [UInt8](repeating: 0, count: size) }
+        // Not zeroed: every codec checks it wrote exactly `size` bytes, and a header that lies about
+        // a huge size then costs untouched address space, not gigabytes of zeroed pages.
+        if scratch.count < size { scratch = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size } }
         // withUnsafeMutableBytes does not carry typed throws; the buffer pointer form does.
         try scratch.withUnsafeMutableBufferPointer { buffer throws(EncodingFailure) in
             let out = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<size])
