@@ -113,7 +113,50 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
 
     package func execute(_ plan: PlanNode, cancel: CancellationToken) throws(Diagnostic) -> Table {
         let relation = try SparkCompiler().relation(plan)
-        return try run(relation, at: plan.location, cancel: cancel)
+        return try locatingErrors(in: plan) { () throws(Diagnostic) in try run(relation, at: plan.location, cancel: cancel) }
+    }
+
+    /// Runs `body`; a Spark error is moved to the stage that causes it: the first node, from the
+    /// source up, whose relation Spark's analyzer refuses (Spark answers for the whole plan).
+    /// An error no analysis reproduces (one in the data) stays at the pipeline's end.
+    private func locatingErrors<R>(in plan: PlanNode, _ body: () throws(Diagnostic) -> R) throws(Diagnostic) -> R {
+        do { return try body() } catch where error.kind == .runtime {
+            var chain: [PlanNode] = []
+            var node: PlanNode? = plan
+            while let n = node {
+                chain.append(n)
+                node = n.input
+            }
+            for n in chain.reversed() {
+                guard let relation = try? SparkCompiler().relation(n), let refused = analysisError(relation) else { continue }
+                // Spark's message, without the plan it prints after it (its own names, not trq's).
+                throw Diagnostic("Spark: \(refused.prefix { $0 != "\n" })", at: n.location, kind: .bind, hint: error.hint)
+            }
+            throw error
+        }
+    }
+
+    /// Spark's analysis error for a relation, nil when it analyzes.
+    private func analysisError(_ relation: Spark_Connect_Relation) -> String? {
+        do {
+            _ = try analyze(relation)
+            return nil
+        } catch {
+            return Self.describe(error)
+        }
+    }
+
+    /// The relation's schema as Spark's analyzer resolves it (AnalyzePlan), nothing run.
+    private func analyze(_ relation: Spark_Connect_Relation) throws -> Spark_Connect_DataType {
+        var request = Spark_Connect_AnalyzePlanRequest()
+        request.sessionID = sessionID
+        request.userContext = user
+        request.clientType = "trq"
+        var schema = Spark_Connect_AnalyzePlanRequest.Schema()
+        schema.plan.root = relation
+        request.schema = schema
+        let (service, message) = (self.service, request)
+        return try blocking(cancel: nil) { try await service.analyzePlan(message).schema.schema }
     }
 
     /// Sends a relation and reads its result.
@@ -157,7 +200,7 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         command.writeOperation = write
         var p = Spark_Connect_Plan()
         p.command = command
-        do { _ = try send(p, at: at, cancel: cancel) } catch where error.message.contains("PATH_ALREADY_EXISTS") {
+        do { _ = try locatingErrors(in: plan) { () throws(Diagnostic) in try send(p, at: at, cancel: cancel) } } catch where error.message.contains("PATH_ALREADY_EXISTS") {
             throw Diagnostic("'\(target)' exists already", at: at, kind: .io, hint: "remove it, or save with overwrite = true to replace it")
         }
         return true
@@ -203,7 +246,8 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
     /// are left.
     package func preview(_ plan: PlanNode, rows: Int, cancel: CancellationToken) throws(Diagnostic) -> (head: Table, rowCount: Int)? {
         let compiler = SparkCompiler()
-        let head = try run(try compiler.head(plan, rows: rows), at: plan.location, cancel: cancel)
+        let relation = try compiler.head(plan, rows: rows)
+        let head = try locatingErrors(in: plan) { () throws(Diagnostic) in try run(relation, at: plan.location, cancel: cancel) }
         guard head.rowCount > rows else { return (head, head.rowCount) }
         return (head, try rowCount(try compiler.relation(plan), at: plan.location, cancel: cancel))
     }
@@ -229,18 +273,9 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
     }
 
     private func schema(of source: RemoteSource, at: SourceLocation) throws(Diagnostic) -> [SourceColumn] {
-        var request = Spark_Connect_AnalyzePlanRequest()
-        request.sessionID = sessionID
-        request.userContext = user
-        request.clientType = "trq"
-        var schema = Spark_Connect_AnalyzePlanRequest.Schema()
-        schema.plan.root = try SparkCompiler().read(source, columns: 0, at: at)
-        request.schema = schema
-        let (service, message) = (self.service, request)
+        let read = try SparkCompiler().read(source, columns: 0, at: at)
         let answer: Spark_Connect_DataType
-        do {
-            answer = try blocking(cancel: nil) { try await service.analyzePlan(message).schema.schema }
-        } catch {
+        do { answer = try analyze(read) } catch {
             throw Diagnostic("Spark cannot read \"\(source.pattern)\": \(Self.describe(error))", at: at, kind: .io,
                              hint: "the path is read by the Spark cluster, as it sees it")
         }

@@ -200,6 +200,22 @@ func same(_ a: Value, _ b: Value) -> Bool {
     #expect(error?.message.contains("one null text") == true, "\(error?.message ?? "")")
 }
 
+/// An error Spark's analyzer raises for the whole plan is shown at the stage that causes it
+/// (file:line:column), with Spark's message: trq rounds to a per-row number of decimals, Spark
+/// only to a constant one.
+@Test(.enabled(if: liveEngine != nil)) func sparksAnalysisErrorIsShownAtItsStage() throws {
+    let engine = try #require(liveEngine)
+    var errors = ""
+    let s = Session(settings: SessionSettings(), write: { _ in }, writeError: { errors += $0 })
+    let localEngine = s.executor
+    s.executor = engine
+    defer { s.executor = localEngine }
+    let script = "load \"\(tracks)\"\n  | filter popularity > 10\n  | derive r = round(energy, popularity % 3)\n  | select track_id, r\n"
+    #expect(s.execute(script, file: "t.trq") == .failed)
+    #expect(errors.hasPrefix("t.trq:3:5: error: Spark: "), "\(errors)")
+    #expect(errors.contains("round"), "\(errors)")
+}
+
 /// A result past the row limit is refused with its row count, counted by Spark.
 @Test(.enabled(if: liveEngine != nil)) func aResultTooLargeIsRefusedWithItsRowCount() throws {
     let small = try SparkExecutor(remote, at: nil, maxRows: 1000)
