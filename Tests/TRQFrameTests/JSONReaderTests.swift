@@ -177,6 +177,17 @@ struct JSONErrorTests {
         }
     }
 
+    @Test func numbersSteppedOverFollowTheSameGrammar() {
+        // "o" is an object by the first line, so a number for it is stepped over, not parsed;
+        // a chunk that starts at the second line parses it. Both must give the same error.
+        let text = "{\"o\": {\"k\": 1}}\n\n{\"o\": -01, \"p\": 1}\n"
+        for chunks in [1, 2] {
+            #expect(jsonError(Array(text.utf8), .ndjson, chunks: chunks).hasPrefix("t.json:3:7: number with a leading zero"))
+        }
+        let huge = "{\"o\": {\"k\": 1}}\n\n{\"o\": 1e999}\n"
+        #expect(jsonError(Array(huge.utf8), .ndjson, chunks: 1) == jsonError(Array(huge.utf8), .ndjson, chunks: 2))
+    }
+
     @Test func nestingDeeperThanTheLimit() {
         let ok = "[{\"a\": " + String(repeating: "[", count: 998) + String(repeating: "]", count: 998) + "}]"
         #expect(json(ok)?.rowCount == 1)

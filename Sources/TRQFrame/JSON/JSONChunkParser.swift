@@ -514,8 +514,7 @@ final class JSONChunkParser {
             digits = 1
             if i < end, base[i] &- asciiZero <= 9 {
                 pos = i
-                throw JSONFailure(offset: numberStart, message: "number with a leading zero",
-                                  hint: "JSON numbers have no leading zeros; write the value as a string if the zeros matter")
+                throw leadingZero(numberStart)
             }
         } else {
             while i < end {
@@ -811,6 +810,7 @@ final class JSONChunkParser {
         }
         if base[i] == asciiZero {
             i &+= 1
+            if i < end, base[i] &- asciiZero <= 9 { throw leadingZero(numberStart) }
         } else {
             while i < end, base[i] &- asciiZero <= 9 { i &+= 1 }
         }
@@ -859,6 +859,11 @@ final class JSONChunkParser {
     private func notJSONNumber() -> JSONFailure {
         JSONFailure(offset: pos, message: "NaN and Infinity are not JSON values",
                     hint: "write null for a missing number, or the value as a string")
+    }
+
+    private func leadingZero(_ at: Int) -> JSONFailure {
+        JSONFailure(offset: at, message: "number with a leading zero",
+                    hint: "JSON numbers have no leading zeros; write the value as a string if the zeros matter")
     }
 
     private func badNumber(_ at: Int) -> JSONFailure {
