@@ -177,7 +177,7 @@ struct JSONErrorTests {
         }
     }
 
-    @Test func numbersSteppedOverFollowTheSameGrammar() {
+    @Test func valuesSteppedOverFollowTheSameRules() {
         // "o" is an object by the first line, so a number for it is stepped over, not parsed;
         // a chunk that starts at the second line parses it. Both must give the same error.
         let text = "{\"o\": {\"k\": 1}}\n\n{\"o\": -01, \"p\": 1}\n"
@@ -186,6 +186,8 @@ struct JSONErrorTests {
         }
         let huge = "{\"o\": {\"k\": 1}}\n\n{\"o\": 1e999}\n"
         #expect(jsonError(Array(huge.utf8), .ndjson, chunks: 1) == jsonError(Array(huge.utf8), .ndjson, chunks: 2))
+        let duplicate = "{\"o\": 1}\n\n{\"o\": {\"k\": 1, \"k\": 2}}\n"
+        #expect(jsonError(Array(duplicate.utf8), .ndjson, chunks: 1) == jsonError(Array(duplicate.utf8), .ndjson, chunks: 2))
     }
 
     @Test func nestingDeeperThanTheLimit() {
