@@ -110,7 +110,7 @@ def run_trq(path, binary=TRQ):
 
 def main():
     if not os.path.exists(TRQ):
-        subprocess.run(["swift", "build", "-c", "release", "--product", "trq"], cwd=ROOT, check=True)
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "trq"], cwd=ROOT, check=True)
     args = sys.argv[1:]
     baseline = None
     if args[:1] == ["--baseline"]:

@@ -3,7 +3,7 @@
 
 Usage: scripts/bench/check_against_pandas.py [TRQ_BENCH] [DATA_DIR]
   TRQ_BENCH defaults to .build/release/trq-bench (build it with
-  `swift build -c release --product trq-bench`), DATA_DIR to ../shared/data.
+  `swift build -c release --static-swift-stdlib --product trq-bench`), DATA_DIR to ../shared/data.
 Each file is read by `trq-bench dump` (JSON) and by pandas.read_csv with the separator and
 encoding pandas needs; row counts, column names, inferred kinds and every value must agree.
 A synthetic 50,000-row listening file (make_listening.py) checks timestamps, which the real
@@ -73,7 +73,7 @@ def compare(label, rows, frame):
 
 def main():
     if not os.path.exists(BENCH):
-        print(f"{BENCH} not found; run `swift build -c release --product trq-bench`")
+        print(f"{BENCH} not found; run `swift build -c release --static-swift-stdlib --product trq-bench`")
         return 1
     # Synthetic listening events: the real data sets have no timestamps.
     synthetic = "/tmp/trq-check-listening.csv"

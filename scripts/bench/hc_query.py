@@ -3,8 +3,8 @@
 against DuckDB (its own table, loaded first), best of 3 runs of each query, and checks that
 both count the same rows.
 
-Usage: scripts/bench/hc_query.py FILE.csv [FILE.csv ...] (release trq: `swift build -c release
---product trq`). Queries: `country == "US"` (12 distinct values) and `track_id == ID` (ID: the
+Usage: scripts/bench/hc_query.py FILE.csv [FILE.csv ...] (release trq as scripts/run builds it:
+`swift build -c release --static-swift-stdlib --product trq`). Queries: `country == "US"` (12 distinct values) and `track_id == ID` (ID: the
 first row's id; 500k-2M distinct), each `and ms_played > 30000`.
 """
 import os

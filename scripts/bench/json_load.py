@@ -6,7 +6,7 @@ Writes /tmp/trq-bench/records-N.ndjson and the same records as one JSON array, r
 (if missing; seed 7, about 200 bytes a record: an ISO 8601 UTC timestamp, ints, a bool, a float,
 short and long strings, a nested object and an array), then loads each file in every tool, each
 in its own process, best of N, timing only the load with the timestamps parsed:
-trq `.build/release/trq-bench load` (build it with `swift build -c release --product trq-bench`),
+trq `.build/release/trq-bench load` (build it with `swift build -c release --static-swift-stdlib --product trq-bench`),
 DuckDB `CREATE TABLE t AS SELECT * FROM read_json(p)` (which detects the timestamps), polars
 `read_ndjson`/`read_json` followed by parsing `played_at` as a datetime. Ratios are the other
 tool's time over trq's (above 1: trq is faster); the target is trq <= 0.5x the faster of them.

@@ -4,7 +4,7 @@
 Usage: scripts/bench/load.py [--repeat N] [--rows 1000000,10000000] [--baseline TRQ_BENCH] [FILE ...]
 Without files, listening-event CSVs of the given row counts are generated into /tmp/trq-bench/
 by make_listening.py (if missing). trq is timed with .build/release/trq-bench (build it with
-`swift build -c release --product trq-bench`). Each tool runs in its own process, timing only
+`swift build -c release --static-swift-stdlib --product trq-bench`). Each tool runs in its own process, timing only
 the load call, best of N runs. Peak RSS comes from a separate process that loads once (so
 memory an allocator keeps between repeated loads does not count); it is the whole process's
 (/usr/bin/time), interpreter and libraries included. --baseline adds another trq-bench binary
@@ -75,7 +75,7 @@ def main():
     parser.add_argument("files", nargs="*")
     args = parser.parse_args()
     if not os.path.exists(TRQ):
-        sys.exit(f"{TRQ} not found: run `swift build -c release --product trq-bench`")
+        sys.exit(f"{TRQ} not found: run `swift build -c release --static-swift-stdlib --product trq-bench`")
     files = args.files
     if not files:
         os.makedirs("/tmp/trq-bench", exist_ok=True)

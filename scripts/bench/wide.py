@@ -88,7 +88,7 @@ def run_python(tool, out):
 
 def main():
     if not os.path.exists(TRQ):
-        subprocess.run(["swift", "build", "-c", "release", "--product", "trq"], cwd=ROOT, check=True)
+        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "trq"], cwd=ROOT, check=True)
     write_files()
     out = os.path.join(DIR, "wide-out.csv")
     print(f"{os.path.basename(WIDE)}: 100,000 columns x 10 rows, {os.path.getsize(WIDE) / 1e6:.1f} MB")

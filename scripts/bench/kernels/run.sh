@@ -6,6 +6,6 @@ cd "$(dirname "$0")/../../.."
 rows=${1:-10000000}
 out=out/bench/kernels
 mkdir -p "$out/data"
-swift build -c release --product trq-bench-kernels >&2
+swift build -c release --static-swift-stdlib --product trq-bench-kernels >&2
 .build/release/trq-bench-kernels "$rows" "$out/data"
 python3 scripts/bench/kernels/bench.py "$out/data"
