@@ -105,12 +105,8 @@ package struct SparkCompiler {
             w.orderSpec = [order]
             var rank = Spark_Connect_Expression()
             rank.window = w
-            var f = Spark_Connect_Filter()
-            f.input = withColumn(try compile(n.input), hidden, rank)
-            f.condition = call("<=", [column(hidden), literal(.int(Int64(n.count)))])
-            var filtered = Spark_Connect_Relation()
-            filtered.filter = f
-            return dropColumn(filtered, hidden)
+            let ranked = withColumn(try compile(n.input), hidden, rank)
+            return dropColumn(filter(ranked, call("<=", [column(hidden), literal(.int(Int64(n.count)))])), hidden)
         case .limit(let n):
             return limit(try compile(n.input), n.count)
         case .distinct(let n):
@@ -191,12 +187,8 @@ package struct SparkCompiler {
             case .filter(let condition):
                 // Spark allows window functions in a projection, not in a filter's condition.
                 let hidden = "__trq_window_filter"
-                var f = Spark_Connect_Filter()
-                f.input = withColumn(rel, hidden, try inWindow.expression(condition, in: schema))
-                f.condition = column(hidden)
-                var filtered = Spark_Connect_Relation()
-                filtered.filter = f
-                return dropColumn(filtered, hidden)
+                let flagged = withColumn(rel, hidden, try inWindow.expression(condition, in: schema))
+                return dropColumn(filter(flagged, column(hidden)), hidden)
             }
         case .pivot(let n):
             throw Diagnostic("pivot is not supported on Spark yet", at: n.at, kind: .bind, hint: "run this pipeline locally: .disconnect")
@@ -297,12 +289,11 @@ package struct SparkCompiler {
     }
 
     private func filter(_ input: Spark_Connect_Relation, _ condition: Expr, in schema: Schema) throws(Diagnostic) -> Spark_Connect_Relation {
-        var f = Spark_Connect_Filter()
-        f.input = input
-        f.condition = try expression(condition, in: schema)
-        var rel = Spark_Connect_Relation()
-        rel.filter = f
-        return rel
+        filter(input, try expression(condition, in: schema))
+    }
+
+    private func filter(_ input: Spark_Connect_Relation, _ condition: Spark_Connect_Expression) -> Spark_Connect_Relation {
+        .with { $0.filter = .with { $0.input = input; $0.condition = condition } }
     }
 
     private func withColumn(_ input: Spark_Connect_Relation, _ name: String, _ value: Spark_Connect_Expression) -> Spark_Connect_Relation {
@@ -318,21 +309,11 @@ package struct SparkCompiler {
     }
 
     private func dropColumn(_ input: Spark_Connect_Relation, _ name: String) -> Spark_Connect_Relation {
-        var d = Spark_Connect_Drop()
-        d.input = input
-        d.columnNames = [name]
-        var rel = Spark_Connect_Relation()
-        rel.drop = d
-        return rel
+        .with { $0.drop = .with { $0.input = input; $0.columnNames = [name] } }
     }
 
     private func limit(_ input: Spark_Connect_Relation, _ n: Int) -> Spark_Connect_Relation {
-        var l = Spark_Connect_Limit()
-        l.input = input
-        l.limit = Int32(clamping: n)
-        var rel = Spark_Connect_Relation()
-        rel.limit = l
-        return rel
+        .with { $0.limit = .with { $0.input = input; $0.limit = Int32(clamping: n) } }
     }
 
     private func project(_ input: Spark_Connect_Relation, _ items: [Spark_Connect_Expression]) -> Spark_Connect_Relation {
@@ -471,6 +452,12 @@ package struct SparkCompiler {
         return e
     }
 
+    /// A 32-bit integer literal, where Spark wants an int rather than trq's 64-bit one (window
+    /// offsets and frame bounds).
+    private func int32Literal(_ value: Int32) -> Spark_Connect_Expression {
+        .with { $0.literal = .with { $0.integer = value } }
+    }
+
     func literal(_ value: Literal) -> Spark_Connect_Expression {
         var l = Spark_Connect_Expression.Literal()
         switch value {
@@ -559,10 +546,7 @@ package struct SparkCompiler {
             // frame no longer matches the function's and the plan is refused.
             var arguments = e
             if args.count > 1, case .literal(.int(let n), _) = args[1], let offset = Int32(exactly: n) {
-                var l = Spark_Connect_Expression.Literal()
-                l.integer = offset
-                arguments[1] = Spark_Connect_Expression()
-                arguments[1].literal = l
+                arguments[1] = int32Literal(offset)
             }
             (function, frame, needsOrder) = (call(name, arguments), .offset, true)
         case "cumsum": (function, frame, needsOrder) = (call("sum", e), .running, true)
@@ -592,12 +576,7 @@ package struct SparkCompiler {
             switch offset {
             case nil: b.unbounded = true
             case 0: b.currentRow = true
-            case let n?:
-                var l = Spark_Connect_Expression.Literal()
-                l.integer = Int32(n)
-                var v = Spark_Connect_Expression()
-                v.literal = l
-                b.value = v
+            case let n?: b.value = int32Literal(Int32(n))
             }
             return b
         }
