@@ -7,8 +7,11 @@ struct ColumnBuilder {
     /// The type from `CSVOptions.types`; values are checked against it, never widened.
     let forced: ValueKind?
     private(set) var rowCount = 0
-    /// One 8-byte slot per row for every non-string kind (see `ParsedField.bits`).
+    /// One 8-byte slot per row for the numeric and time kinds (see `ParsedField.bits`).
     private(set) var values = GrowableBuffer<UInt64>()
+    /// One byte per row for a bool column: an eighth of a `values` slot, which matters at the
+    /// load's peak, when every column's chunks are held at once.
+    private(set) var booleans = GrowableBuffer<UInt8>()
     private(set) var codes = GrowableBuffer<Int32>()
     private(set) var strings: KeyInterner
     /// String values read but not yet interned (see `appendPending`).
@@ -29,7 +32,11 @@ struct ColumnBuilder {
     }
 
     @inline(__always) mutating func append(bits: UInt64) {
-        values.append(bits)
+        if kind == .bool {
+            booleans.append(UInt8(truncatingIfNeeded: bits))
+        } else {
+            values.append(bits)
+        }
         rowCount &+= 1
     }
 
@@ -80,6 +87,7 @@ struct ColumnBuilder {
         switch kind {
         case .unknown: break
         case .string: codes.append(0)
+        case .bool: booleans.append(0)
         default: values.append(0)
         }
         rowCount &+= 1
@@ -97,6 +105,8 @@ struct ColumnBuilder {
         case (.unknown, _):
             if newKind == .string {
                 codes.append(repeating: 0, count: rowCount)
+            } else if newKind == .bool {
+                booleans.append(repeating: 0, count: rowCount)
             } else {
                 values.append(repeating: 0, count: rowCount)
             }
@@ -122,13 +132,19 @@ struct ColumnBuilder {
         kind = .string
     }
 
+    /// Frees the dictionary once the merge has taken its values (see `BuilderMerge`).
+    mutating func releaseDictionary() {
+        strings = KeyInterner(validatesUTF8: strings.validatesUTF8)
+    }
+
     private mutating func releaseStorage() {
         values.release()
+        booleans.release()
         codes.release()
         nullBits.release()
         pending.release()
         // Drops the values now (if no one else holds them), not when the builder is deinitialized.
-        strings = KeyInterner(validatesUTF8: strings.validatesUTF8)
+        releaseDictionary()
     }
 
     mutating func release() {

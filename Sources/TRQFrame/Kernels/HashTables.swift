@@ -208,6 +208,19 @@ final class KeyInterner {
 
     var count: Int { starts.count }
 
+    /// Frees the lookup tables of an interner that only gives its values from now on (a column's
+    /// dictionary, see `StringDictionary`): about 16 bytes a value of a large dictionary.
+    func releaseLookupTables() {
+        if let shortTable { free(shortTable) }
+        if let longTable { free(longTable) }
+        shortTable = nil
+        longTable = nil
+        shortMask = 0
+        longMask = 0
+        shortCount = 0
+        longCount = 0
+    }
+
     /// The bytes of the value with `code`; valid until the next value is added.
     func value(_ code: Int) -> UnsafeBufferPointer<UInt8> {
         let start = starts[code]
