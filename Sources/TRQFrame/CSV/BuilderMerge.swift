@@ -33,17 +33,16 @@ enum BuilderMerge {
             var target = out.baseAddress!
             for part in parts {
                 let builder = part.pointee
-                let values = builder.values
                 let n = builder.rowCount
                 switch (builder.kind, kind) {
                 case (.unknown, _):
                     for i in 0..<n { (target + i).initialize(to: convert(0)) }
                 case (.int, .float):
-                    for i in 0..<n { (target + i).initialize(to: convert(Double(Int64(bitPattern: values[i])).bitPattern)) }
+                    for i in 0..<n { (target + i).initialize(to: convert(Double(Int64(bitPattern: builder.bits(at: i))).bitPattern)) }
                 case (.date, .timestamp):
-                    for i in 0..<n { (target + i).initialize(to: convert(UInt64(bitPattern: Int64(bitPattern: values[i]) &* microsPerDay))) }
+                    for i in 0..<n { (target + i).initialize(to: convert(UInt64(bitPattern: Int64(bitPattern: builder.bits(at: i)) &* microsPerDay))) }
                 default:
-                    for i in 0..<n { (target + i).initialize(to: convert(values[i])) }
+                    for i in 0..<n { (target + i).initialize(to: convert(builder.bits(at: i))) }
                 }
                 target += n
                 part.pointee.release()
