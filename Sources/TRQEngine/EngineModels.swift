@@ -29,6 +29,24 @@ package struct RecommendRequest {
     }
 }
 
+/// `classify` resolved against its input's columns, for an engine that trains where it runs
+/// (`PlanExecutor.classify`).
+package struct ClassifyRequest {
+    package enum Mode {
+        /// `from`: the training table, bound in the session (nil: the input's labelled rows).
+        case predict(from: Table?)
+        case eval(fraction: Double, seed: Int, against: Table?)
+    }
+
+    package var label: String
+    package var mode: Mode
+    package var features: [String]
+    /// nil: `auto`.
+    package var kind: ClassifierKind?
+    package var options: ClassifierOptions
+    package var at: SourceLocation
+}
+
 /// The error for a user or item id the interactions lack, with what the ids look like (`sample`
 /// is one of them; nil: there are none).
 package func missingID(_ noun: String, _ value: Value, column: String, sample: Value?, at: SourceLocation) -> Diagnostic {
@@ -44,6 +62,21 @@ extension Session {
         case .recommend(let mode, let k, let model, let using, let options):
             let request = try recommendRequest(plan.schema, mode: mode, k: k, model: model, using: using, options: options, at: step.at)
             return try executor.recommend(request, on: plan, models: models, cancel: cancellation)
+        case .classify(let label, let mode, let features, let modelName, let options):
+            let schema = plan.schema
+            try schema.require(label)
+            let (kind, settings) = try classifierSettings(modelName, options, at: step.at)
+            let resolved: ClassifyRequest.Mode
+            switch mode {
+            case .predict(let from): resolved = .predict(from: try from.map { name throws(Diagnostic) in try table(named: name, at: step.at) })
+            case .eval(let testExpr, let seedExpr, let against):
+                resolved = .eval(fraction: try testExpr.map { e throws(Diagnostic) in try constantNumber(e, what: "test") } ?? 0.2,
+                                 seed: try seedExpr.map { e throws(Diagnostic) in try nonNegativeInt(e, what: "seed") } ?? 42,
+                                 against: try against.map { name throws(Diagnostic) in try table(named: name, at: step.at) })
+            }
+            let request = ClassifyRequest(label: label.name, mode: resolved, features: try featureColumns(schema, label: label.name, given: features),
+                                          kind: kind, options: settings, at: step.at)
+            return try executor.classify(request, on: plan, models: models, cancel: cancellation)
         default:
             return nil
         }

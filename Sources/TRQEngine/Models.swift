@@ -244,15 +244,8 @@ extension Session {
 
     func classify(_ t: Table, label: ColumnRef, mode: ClassifyMode, features: [ColumnRef], model modelName: String?, options: [Option], at: SourceLocation) throws(Diagnostic) -> PipelineResult {
         _ = try columnIndex(label, in: t)
-        var classifierOptions = ClassifierOptions()
-        for option in options {
-            try model(at: option.at) { try classifierOptions.set(option.name, try optionValue(option)) }
-        }
-        let kind = try model(at: at) { try ClassifierKind.named(modelName ?? "auto") }
-        if let modelName, kind == nil, modelName.lowercased() != "auto" {
-            throw Diagnostic("unknown model '\(modelName)'; use logistic, mlp, cnn, forest, boost or auto", at: at)
-        }
-        let featureNames = try featureColumns(t, label: label.name, given: features)
+        let (kind, classifierOptions) = try classifierSettings(modelName, options, at: at)
+        let featureNames = try featureColumns(Schema(t), label: label.name, given: features)
 
         switch mode {
         case .predict(let from):
@@ -322,15 +315,28 @@ extension Session {
         }
     }
 
+    /// The model (nil: auto) and options of a `classify` stage.
+    func classifierSettings(_ modelName: String?, _ options: [Option], at: SourceLocation) throws(Diagnostic) -> (ClassifierKind?, ClassifierOptions) {
+        var classifierOptions = ClassifierOptions()
+        for option in options {
+            try model(at: option.at) { try classifierOptions.set(option.name, try optionValue(option)) }
+        }
+        let kind = try model(at: at) { try ClassifierKind.named(modelName ?? "auto") }
+        if let modelName, kind == nil, modelName.lowercased() != "auto" {
+            throw Diagnostic("unknown model '\(modelName)'; use logistic, mlp, cnn, forest, boost or auto", at: at)
+        }
+        return (kind, classifierOptions)
+    }
+
     /// Every numeric and boolean column but the label (and earlier predictions), unless given.
-    private func featureColumns(_ t: Table, label: String, given: [ColumnRef]) throws(Diagnostic) -> [String] {
+    func featureColumns(_ schema: Schema, label: String, given: [ColumnRef]) throws(Diagnostic) -> [String] {
         if !given.isEmpty {
-            for ref in given { _ = try columnIndex(ref, in: t) }
+            for ref in given { try schema.require(ref) }
             return given.map(\.name)
         }
-        return zip(t.names, t.columns).compactMap { name, column in
-            guard name != label, name != "confidence", !name.hasPrefix("predicted_") else { return nil }
-            return [.int, .float, .bool].contains(column.type) ? name : nil
+        return schema.columns.compactMap { column in
+            guard column.name != label, column.name != "confidence", !column.name.hasPrefix("predicted_") else { return nil }
+            return column.type.map { [.int, .float, .bool].contains($0) } == true ? column.name : nil
         }
     }
 

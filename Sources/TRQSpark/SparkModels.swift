@@ -301,7 +301,7 @@ extension SparkExecutor {
     // MARK: ML commands and relations
 
     /// Fits an estimator on the cluster and returns the model's server-side reference.
-    private func fit(_ estimator: String, _ params: [String: Spark_Connect_Expression.Literal], on dataset: Spark_Connect_Relation,
+    func fit(_ estimator: String, _ params: [String: Spark_Connect_Expression.Literal], on dataset: Spark_Connect_Relation,
                      at: SourceLocation, cancel: CancellationToken) throws(Diagnostic) -> String {
         let command = Spark_Connect_MlCommand.with {
             $0.fit = .with {
@@ -322,7 +322,7 @@ extension SparkExecutor {
     }
 
     /// A fitted model's Transform of `input` (its output columns added).
-    private func transformed(_ input: Spark_Connect_Relation, by model: String) -> Spark_Connect_Relation {
+    func transformed(_ input: Spark_Connect_Relation, by model: String) -> Spark_Connect_Relation {
         .with { $0.mlRelation = .with { $0.transform = .with { $0.objRef = .with { $0.id = model }; $0.input = input } } }
     }
 
@@ -345,7 +345,7 @@ extension SparkExecutor {
 
     /// A window function over `per`, ordered by `by` (descending where true), over the rows up to
     /// this one when `running`.
-    private func window(_ function: Spark_Connect_Expression, per: [Spark_Connect_Expression], by: [(Spark_Connect_Expression, Bool)],
+    func window(_ function: Spark_Connect_Expression, per: [Spark_Connect_Expression], by: [(Spark_Connect_Expression, Bool)],
                         running: Bool = false) -> Spark_Connect_Expression {
         .with {
             $0.window = .with {
@@ -365,7 +365,7 @@ extension SparkExecutor {
         }
     }
 
-    private func join(_ left: Spark_Connect_Relation, _ right: Spark_Connect_Relation, on condition: Spark_Connect_Expression?,
+    func join(_ left: Spark_Connect_Relation, _ right: Spark_Connect_Relation, on condition: Spark_Connect_Expression?,
                       kind: Spark_Connect_Join.JoinType) -> Spark_Connect_Relation {
         .with {
             $0.join = .with {
@@ -377,7 +377,7 @@ extension SparkExecutor {
         }
     }
 
-    private func stringArray(_ values: [String]) -> Spark_Connect_Expression.Literal {
+    func stringArray(_ values: [String]) -> Spark_Connect_Expression.Literal {
         .with {
             $0.array = .with {
                 $0.elementType = .with { $0.string = .init() }

@@ -123,5 +123,46 @@ extension SparkLive {
         #expect(abs(metric("coverage") - coverage) < 1e-9)
         #expect(metric("recall_at_k") > 0.3, "\(row)")
     }
+
+    /// `classify` under Spark trains Spark ML's classifiers on the cluster: on planted separable
+    /// data (the label is the sign of x + y, a margin around it) each of logistic, forest, boost
+    /// and mlp predicts the held-out rows (their label null, so not trained on) near perfectly,
+    /// returning the input's columns with `predicted_LABEL` and `confidence`; cnn and auto,
+    /// which Spark lacks, are refused by name.
+    @Test(.enabled(if: liveEngine != nil)) func classifyTrainsSparksClassifiersOnTheCluster() throws {
+        let engine = try #require(liveEngine)
+        var generator = SeededLCG(seed: 11)
+        var rows = ["id,x,y,truth"]
+        for id in 0..<200 {
+            var (x, y) = (0.0, 0.0)
+            repeat {
+                x = Double(generator.next(below: 2001)) / 100 - 10
+                y = Double(generator.next(below: 2001)) / 100 - 10
+            } while abs(x + y) < 2
+            rows.append("\(id),\(x),\(y),\(x + y > 0 ? "up" : "down")")
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trq-spark-classify-\(UUID()).csv").path
+        try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let s = Session(settings: SessionSettings(), write: { _ in }, writeError: { _ in })
+        s.executor = engine
+        let input = "load \"\(path)\" | derive label = if(id < 150, truth, null)"
+        for model in ["logistic", "forest with trees = 10", "boost with rounds = 10", "mlp with hidden = 8, layers = 1"] {
+            let t = try s.result("\(input) | classify label features x, y model \(model)")
+            #expect(t.names == ["id", "x", "y", "truth", "label", "predicted_label", "confidence"], "\(model)")
+            #expect(t.rowCount == 200, "\(model)")
+            guard let id = t.column("id"), let truth = t.column("truth"), let predicted = t.column("predicted_label"),
+                  let confidence = t.column("confidence") else { continue }
+            #expect(predicted.type == .string && confidence.type == .float, "\(model)")
+            let heldOut = (0..<t.rowCount).filter { (id[$0].asDouble ?? 0) >= 150 }
+            let right = heldOut.filter { predicted[$0] == truth[$0] }.count
+            #expect(heldOut.count == 50 && right >= 48, "\(model): \(right) of \(heldOut.count) held-out rows right")
+            #expect((0..<t.rowCount).allSatisfy { (0.5...1).contains(confidence[$0].asDouble ?? -1) }, "\(model)")
+        }
+        for (model, name) in [("cnn", "cnn"), ("auto", "auto")] {
+            let error = #expect(throws: Diagnostic.self) { try s.result("\(input) | classify label features x, y model \(model)") }
+            #expect(error?.message.contains("model \(name) does not run on Spark") == true, "\(error?.message ?? "")")
+        }
+    }
 }
 #endif

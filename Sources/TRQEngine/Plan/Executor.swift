@@ -20,10 +20,12 @@ package protocol PlanExecutor {
     /// of a source, asked of the engine. nil: the files are opened here.
     var loadSchema: ((RemoteSource, SourceLocation) throws(Diagnostic) -> [SourceColumn])? { get }
     /// True for an engine that trains models where it runs: the session then hands it the plan
-    /// of a model step's input (`recommend`) instead of fetching the result.
+    /// of a model step's input (`recommend`, `classify`) instead of fetching the result.
     var trainsModels: Bool { get }
     /// `recommend` on the plan's result; the fitted models are kept in `models` for the session.
     func recommend(_ request: RecommendRequest, on plan: PlanNode, models: ModelCache, cancel: CancellationToken) throws(Diagnostic) -> Table?
+    /// `classify` on the plan's result, likewise.
+    func classify(_ request: ClassifyRequest, on plan: PlanNode, models: ModelCache, cancel: CancellationToken) throws(Diagnostic) -> Table?
 }
 
 extension PlanExecutor {
@@ -37,6 +39,9 @@ extension PlanExecutor {
     package var loadSchema: ((RemoteSource, SourceLocation) throws(Diagnostic) -> [SourceColumn])? { nil }
     package var trainsModels: Bool { false }
     package func recommend(_ request: RecommendRequest, on plan: PlanNode, models: ModelCache, cancel: CancellationToken) throws(Diagnostic) -> Table? {
+        nil
+    }
+    package func classify(_ request: ClassifyRequest, on plan: PlanNode, models: ModelCache, cancel: CancellationToken) throws(Diagnostic) -> Table? {
         nil
     }
 }
