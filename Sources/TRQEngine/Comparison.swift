@@ -255,13 +255,9 @@ extension Evaluator {
 private func equalEntries(_ dictionary: StringDictionary, _ text: String, equal: Bool) -> [Bool] {
     var text = text
     return text.withUTF8 { target in
-        dictionary.values.map { entry in
-            let utf8 = entry.utf8
-            guard utf8.count == target.count else { return !equal }
-            let same = utf8.withContiguousStorageIfAvailable { bytes in
-                bytes.isEmpty || memcmp(bytes.baseAddress!, target.baseAddress!, bytes.count) == 0
-            } ?? utf8.elementsEqual(target)
-            return same == equal
+        dictionary.mapBytes { entry in
+            guard entry.count == target.count else { return !equal }
+            return (entry.isEmpty || memcmp(entry.baseAddress!, target.baseAddress!, entry.count) == 0) == equal
         }
     }
 }

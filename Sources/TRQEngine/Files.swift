@@ -12,7 +12,7 @@ extension Session {
             bytes = ParquetWriter.encode(table, compression: saving.compression)
         } else {
             guard let format = TableFormat(path: path) else {
-                throw Diagnostic("cannot tell the format of \"\(path)\" from its extension; use .csv, .tsv, .json, .md or .parquet", at: at)
+                throw Diagnostic("cannot tell the format of \"\(path)\" from its extension; use .csv, .tsv, .json, .ndjson, .md or .parquet", at: at)
             }
             bytes = TableWriter.encode(table, as: format)
         }

@@ -65,13 +65,6 @@ extension Validity {
     }
 }
 
-/// The distinct strings of a dictionary-encoded column; codes index into `values`.
-/// Entries need not be sorted and may be unused.
-public struct StringDictionary: Sendable, Equatable {
-    public var values: [String]
-    public init(_ values: [String]) { self.values = values }
-}
-
 /// Typed storage. Timestamps are microseconds since 1970-01-01T00:00:00Z; dates are days since
 /// 1970-01-01. The value stored at a null row is unspecified (zero by convention).
 public enum ColumnData: Sendable, Equatable {
@@ -129,7 +122,7 @@ public struct Column: Sendable {
         case .int(let v): return .int(v[i])
         case .float(let v): return .float(v[i])
         case .bool(let v): return .bool(v[i])
-        case .string(let codes, let dict): return .string(dict.values[Int(codes[i])])
+        case .string(let codes, let dict): return .string(dict[Int(codes[i])])
         case .timestamp(let v): return .timestamp(v[i])
         case .date(let v): return .date(v[i])
         }

@@ -90,6 +90,19 @@ struct CSVWriterTests {
         #expect(rows[5]["name, with \"quotes\""] as? Int == 5)
     }
 
+    @Test func ndjsonHasTheJSONArraysObjectsOnePerLine() throws {
+        let table = try sampleTable()
+        let text = String(decoding: TableWriter.encode(table, as: .ndjson), as: UTF8.self)
+        let array = try JSONSerialization.jsonObject(with: Data(TableWriter.json(table))) as? [NSDictionary]
+        #expect(text.hasSuffix("}\n"))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == table.rowCount)
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? NSDictionary }
+        #expect(objects == array)
+        let empty = table.take([])
+        #expect(TableWriter.encode(empty, as: .ndjson).isEmpty)
+    }
+
     @Test func markdownTable() throws {
         let table = try Table(names: ["name", "n"], columns: [
             Column(.string(codes: [0, 1], dictionary: StringDictionary(["a|b", "two\nlines"]))),
@@ -103,6 +116,8 @@ struct CSVWriterTests {
         #expect(TableFormat(path: "out/x.CSV") == .csv)
         #expect(TableFormat(path: "x.tsv") == .tsv)
         #expect(TableFormat(path: "x.json") == .json)
+        #expect(TableFormat(path: "x.NDJSON") == .ndjson)
+        #expect(TableFormat(path: "x.jsonl") == .ndjson)
         #expect(TableFormat(path: "x.md") == .markdown)
         #expect(TableFormat(path: "x.parquet") == nil)
         #expect(TableFormat(path: "dir.csv/x") == nil)

@@ -3,7 +3,9 @@
 enum BuilderMerge {
     /// `parts` in row order; `kind` is their joined kind, and every part is either that kind, a
     /// kind that widens to it by numbers (int -> float, date -> timestamp) or without values.
-    /// For a string column every part must already be a string column.
+    /// For a string column every part must already be a string column. Each part's storage is
+    /// freed as soon as it is copied, so a column's chunks and its merged copy are not all held
+    /// at the load's memory peak.
     static func column(_ parts: [UnsafeMutablePointer<ColumnBuilder>], kind: ValueKind) -> Column {
         let total = parts.reduce(0) { $0 &+ $1.pointee.rowCount }
         let validity = mergedValidity(parts, total: total)
@@ -16,7 +18,7 @@ enum BuilderMerge {
         case .float:
             data = .float(mergedValues(parts, total: total, as: .float) { Double(bitPattern: $0) })
         case .bool:
-            data = .bool(mergedValues(parts, total: total, as: .bool) { $0 != 0 })
+            data = .bool(mergedBooleans(parts, total: total))
         case .date:
             data = .date(mergedValues(parts, total: total, as: .date) { Int32(truncatingIfNeeded: Int64(bitPattern: $0)) })
         case .timestamp:
@@ -31,54 +33,67 @@ enum BuilderMerge {
             var target = out.baseAddress!
             for part in parts {
                 let builder = part.pointee
-                let values = builder.values
                 let n = builder.rowCount
                 switch (builder.kind, kind) {
                 case (.unknown, _):
                     for i in 0..<n { (target + i).initialize(to: convert(0)) }
                 case (.int, .float):
-                    for i in 0..<n { (target + i).initialize(to: convert(Double(Int64(bitPattern: values[i])).bitPattern)) }
+                    for i in 0..<n { (target + i).initialize(to: convert(Double(Int64(bitPattern: builder.bits(at: i))).bitPattern)) }
                 case (.date, .timestamp):
-                    for i in 0..<n { (target + i).initialize(to: convert(UInt64(bitPattern: Int64(bitPattern: values[i]) &* microsPerDay))) }
+                    for i in 0..<n { (target + i).initialize(to: convert(UInt64(bitPattern: Int64(bitPattern: builder.bits(at: i)) &* microsPerDay))) }
                 default:
-                    for i in 0..<n { (target + i).initialize(to: convert(values[i])) }
+                    for i in 0..<n { (target + i).initialize(to: convert(builder.bits(at: i))) }
                 }
                 target += n
+                part.pointee.release()
+            }
+            initialized = total
+        }
+    }
+
+    private static func mergedBooleans(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> [Bool] {
+        [Bool](unsafeUninitializedCapacity: total) { out, initialized in
+            var target = out.baseAddress!
+            for part in parts {
+                let builder = part.pointee
+                let n = builder.rowCount
+                // A part without values (all null) holds no bytes.
+                if builder.kind == .bool {
+                    for i in 0..<n { (target + i).initialize(to: builder.booleans[i] != 0) }
+                } else {
+                    target.initialize(repeating: false, count: n)
+                }
+                target += n
+                part.pointee.release()
             }
             initialized = total
         }
     }
 
     /// The first part's dictionary takes in the others' values, in part order so codes stay in
-    /// order of first appearance (batched lookups, see `KeyInterner.codes(of:)`). Then the parts'
-    /// codes are rewritten and the dictionary's strings made, as concurrent tasks.
+    /// order of first appearance (batched lookups, see `KeyInterner.codes(of:)`), and becomes the
+    /// column's dictionary (its strings are made when first needed). The parts' codes are
+    /// rewritten as concurrent tasks.
     private static func mergedStrings(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> ColumnData {
         let master = parts[0].pointee.strings
-        let remaps = parts.dropFirst().map { master.codes(of: $0.pointee.strings) }
+        let remaps = parts.dropFirst().map { part in
+            defer { part.pointee.releaseDictionary() }
+            return master.codes(of: part.pointee.strings)
+        }
+        master.releaseLookupTables()
         var offsets = [0]
         for part in parts { offsets.append(offsets[offsets.count &- 1] &+ part.pointee.rowCount) }
-        let parallel = total >= parallelThreshold
-        // Strings made in slices of about 64k values.
-        let slices = parallel ? Swift.max(1, (master.count &+ 65_535) >> 16) : 1
-        var values: [String] = []
         let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
-            values = [String](unsafeUninitializedCapacity: master.count) { strings, made in
-                func task(_ t: Int) {
-                    if t < parts.count {
-                        copyCodes(parts[t].pointee, t == 0 ? nil : remaps[t &- 1], to: out.baseAddress! + offsets[t])
-                    } else if let target = strings.baseAddress {
-                        let slice = t &- parts.count
-                        master.makeStrings((master.count * slice / slices)..<(master.count * (slice &+ 1) / slices), into: target)
-                    }
-                }
-                if parallel { parallelFor(parts.count &+ slices, task) } else { for t in 0..<(parts.count &+ slices) { task(t) } }
-                made = master.count
+            func task(_ t: Int) {
+                copyCodes(parts[t].pointee, t == 0 ? nil : remaps[t &- 1], to: out.baseAddress! + offsets[t])
+                parts[t].pointee.release()
             }
+            if total >= parallelThreshold { parallelFor(parts.count, task) } else { for t in parts.indices { task(t) } }
             initialized = total
         }
         // Every code, null rows' included, must index the dictionary.
-        if values.isEmpty, total > 0 { values = [""] }
-        return .string(codes: codes, dictionary: StringDictionary(values))
+        let dictionary = master.count == 0 && total > 0 ? StringDictionary([""]) : StringDictionary(interned: master)
+        return .string(codes: codes, dictionary: dictionary)
     }
 
     /// One part's codes, translated by `remap` (nil: kept).

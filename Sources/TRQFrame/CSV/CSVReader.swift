@@ -239,18 +239,19 @@ public enum CSVReader {
         }
     }
 
-    /// Row starts that split the data into about equal chunks, by default two per core (a core
-    /// that finishes early, e.g. because the other is busy with another program, takes the next)
-    /// and at least 1 MB each. Each is the position after a line break; whether it is really a row
-    /// start (not inside a quoted field) is checked after parsing.
-    /// Without a requested count: up to two chunks a core, each of at least 1 MB and about 1,000
-    /// rows (a row taken to be as long as the header): every chunk has a builder per column, so a
-    /// wide file of few rows split finely would spend its time making and merging builders.
+    /// Row starts that split the data into about equal chunks, by default one per core, each of
+    /// at least 1 MB. Each is the position after a line break; whether it is really a row start
+    /// (not inside a quoted field) is checked after parsing.
+    /// One chunk a core, not more: every chunk keeps its own dictionary of each string column, so
+    /// a column of millions of distinct ids is held once per chunk until the merge (two chunks a
+    /// core cost 10-15% more memory and CPU on a 2M-id file). Each chunk also has at least about
+    /// 1,000 rows (a row taken to be as long as the header): every chunk has a builder per column,
+    /// so a wide file of few rows split finely would spend its time making and merging builders.
     private static func chunkStarts(_ scanner: CSVScanner, from dataStart: Int, count requested: Int?, rowBytes: Int) -> [Int] {
         let size = scanner.end &- dataStart
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         let byRows = size / max(1, rowBytes &* 1000)
-        let count = max(1, min(requested ?? min(cores * 2, size / (1 << 20), byRows), max(size, 1)))
+        let count = max(1, min(requested ?? min(cores, size / (1 << 20), byRows), max(size, 1)))
         var starts = [dataStart]
         for k in 1..<max(count, 1) {
             let guess = scanner.nextRowStart(from: dataStart &+ size / count &* k)
@@ -346,7 +347,7 @@ public enum CSVReader {
     }
 
     /// Joins each of `columns`' chunks into one typed column; columns are done in parallel, and
-    /// each chunk's storage for a column is freed as soon as that column is built.
+    /// each chunk's storage for a column is freed as soon as it is copied (see `BuilderMerge`).
     private static func merge(_ chunks: [ChunkParser], columns: [Int], context: ErrorContext) throws(CSVError) -> [Column] {
         let columnCount = columns.count
         let results = UnsafeMutableBufferPointer<Result<Column, ErrorWrapper>?>.allocate(capacity: columnCount)
@@ -386,9 +387,7 @@ public enum CSVReader {
             }
         }
         let parts = chunks.map { $0.builders.baseAddress! + c }
-        let column = BuilderMerge.column(parts, kind: kind)
-        for part in parts { part.pointee.release() }
-        return column
+        return BuilderMerge.column(parts, kind: kind)
     }
 }
 

@@ -96,8 +96,9 @@ struct ChunkParser {
         var p = start
         var checkpoint = start
         while p < limit {
-            // Every 8 MB: give parsed pages back, and stop if the user pressed Ctrl-C.
-            if p &- checkpoint >= 8 << 20 {
+            // Every 2 MB: give parsed pages back (they count in the process's memory until then),
+            // and stop if the user pressed Ctrl-C.
+            if p &- checkpoint >= 2 << 20 {
                 if releasesParsedPages { releasePages(from: checkpoint, to: p) }
                 checkpoint = p
                 if cancel?.isCancelled == true {

@@ -7,8 +7,16 @@ struct ColumnBuilder {
     /// The type from `CSVOptions.types`; values are checked against it, never widened.
     let forced: ValueKind?
     private(set) var rowCount = 0
-    /// One 8-byte slot per row for every non-string kind (see `ParsedField.bits`).
+    /// One 8-byte slot per row for the numeric and time kinds (see `ParsedField.bits`), but see
+    /// `narrowInts` and `booleans`.
     private(set) var values = GrowableBuffer<UInt64>()
+    /// An int column's values while every one fits in 32 bits (ids, counts, durations), and
+    /// one byte per row for a bool column: the load's memory peak is when every column's chunks
+    /// are held at once, before they are merged into 64-bit and Bool arrays.
+    private(set) var narrowInts = GrowableBuffer<Int32>()
+    private(set) var booleans = GrowableBuffer<UInt8>()
+    /// An int column's values are in `values` (one did not fit in 32 bits), not `narrowInts`.
+    private(set) var wideInts = false
     private(set) var codes = GrowableBuffer<Int32>()
     private(set) var strings: KeyInterner
     /// String values read but not yet interned (see `appendPending`).
@@ -29,8 +37,32 @@ struct ColumnBuilder {
     }
 
     @inline(__always) mutating func append(bits: UInt64) {
-        values.append(bits)
+        switch kind {
+        case .int where !wideInts:
+            let value = Int64(bitPattern: bits)
+            if value == Int64(Int32(truncatingIfNeeded: value)) {
+                narrowInts.append(Int32(truncatingIfNeeded: value))
+            } else {
+                widenInts()
+                values.append(bits)
+            }
+        case .bool: booleans.append(UInt8(truncatingIfNeeded: bits))
+        default: values.append(bits)
+        }
         rowCount &+= 1
+    }
+
+    /// Moves an int column's values to 64-bit slots.
+    private mutating func widenInts() {
+        values.reserve(Swift.max(narrowInts.count &* 2, 16))
+        for i in 0..<narrowInts.count { values.append(UInt64(bitPattern: Int64(narrowInts[i]))) }
+        narrowInts.release()
+        wideInts = true
+    }
+
+    /// The value at `row` of a numeric or time column, as `ParsedField.bits`.
+    @inline(__always) func bits(at row: Int) -> UInt64 {
+        kind == .int && !wideInts ? UInt64(bitPattern: Int64(narrowInts[row])) : values[row]
     }
 
     /// The code of a string value (see `KeyInterner.intern`). The builder's reference keeps the
@@ -80,6 +112,8 @@ struct ColumnBuilder {
         switch kind {
         case .unknown: break
         case .string: codes.append(0)
+        case .bool: booleans.append(0)
+        case .int where !wideInts: narrowInts.append(0)
         default: values.append(0)
         }
         rowCount &+= 1
@@ -97,10 +131,15 @@ struct ColumnBuilder {
         case (.unknown, _):
             if newKind == .string {
                 codes.append(repeating: 0, count: rowCount)
+            } else if newKind == .bool {
+                booleans.append(repeating: 0, count: rowCount)
+            } else if newKind == .int {
+                narrowInts.append(repeating: 0, count: rowCount)
             } else {
                 values.append(repeating: 0, count: rowCount)
             }
         case (.int, .float):
+            if !wideInts { widenInts() }
             for i in 0..<values.count { values[i] = Double(Int64(bitPattern: values[i])).bitPattern }
         case (.date, .timestamp):
             for i in 0..<values.count { values[i] = UInt64(bitPattern: Int64(bitPattern: values[i]) &* microsPerDay) }
@@ -122,13 +161,20 @@ struct ColumnBuilder {
         kind = .string
     }
 
+    /// Frees the dictionary once the merge has taken its values (see `BuilderMerge`).
+    mutating func releaseDictionary() {
+        strings = KeyInterner(validatesUTF8: strings.validatesUTF8)
+    }
+
     private mutating func releaseStorage() {
         values.release()
+        narrowInts.release()
+        booleans.release()
         codes.release()
         nullBits.release()
         pending.release()
         // Drops the values now (if no one else holds them), not when the builder is deinitialized.
-        strings = KeyInterner(validatesUTF8: strings.validatesUTF8)
+        releaseDictionary()
     }
 
     mutating func release() {

@@ -1,14 +1,15 @@
 /// The output formats of `save` and of printed results, chosen by file extension.
 public enum TableFormat: String, Sendable, CaseIterable {
-    case csv, tsv, json, markdown
+    case csv, tsv, json, ndjson, markdown
 
-    /// `.csv`, `.tsv`, `.json`, `.md` (any letter case); nil for anything else.
+    /// `.csv`, `.tsv`, `.json`, `.ndjson` (or `.jsonl`), `.md` (any letter case); nil for anything else.
     public init?(path: String) {
         guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
         switch path[path.index(after: dot)...].lowercased() {
         case "csv": self = .csv
         case "tsv": self = .tsv
         case "json": self = .json
+        case "ndjson", "jsonl": self = .ndjson
         case "md", "markdown": self = .markdown
         default: return nil
         }
@@ -25,13 +26,15 @@ public enum TableFormat: String, Sendable, CaseIterable {
 /// so `CSVReader` reads every value back as written. (A string column whose values all look
 /// like numbers, dates or bools is inferred as that type when read back without `types`.)
 /// JSON: an array of objects, one per row, null as `null`; NaN and infinities, which JSON
-/// cannot express, are written as `null` (as pandas does).
+/// cannot express, are written as `null` (as pandas does). NDJSON: the same objects, one per
+/// line, without the array.
 public enum TableWriter {
     public static func encode(_ table: Table, as format: TableFormat) -> [UInt8] {
         switch format {
         case .csv: csv(table)
         case .tsv: csv(table, delimiter: UInt8(ascii: "\t"))
         case .json: json(table)
+        case .ndjson: json(table, lines: true)
         case .markdown: markdown(table)
         }
     }
@@ -53,7 +56,8 @@ public enum TableWriter {
         return out.finish()
     }
 
-    public static func json(_ table: Table) -> [UInt8] {
+    /// `lines`: NDJSON, one object per line.
+    public static func json(_ table: Table, lines: Bool = false) -> [UInt8] {
         var out = ByteWriter()
         // The `"name":` prefixes, in one array so rows copy slices without reference counting.
         var keys: [UInt8] = []
@@ -63,16 +67,16 @@ public enum TableWriter {
             keyStarts.append(keys.count)
         }
         let cells = CellWriters(table, CellStyle(strings: jsonString, null: "null", jsonText: true))
-        out.append(UInt8(ascii: "["))
+        if !lines { out.append(UInt8(ascii: "[")) }
         cells.writeRows(table.rowCount, into: &out,
-                        beforeRow: { row, out in out.append(row == 0 ? "\n{" : ",\n{") },
+                        beforeRow: { row, out in out.append(lines ? "{" : row == 0 ? "\n{" : ",\n{") },
                         beforeCell: { i, out in
                             if i > 0 { out.append(UInt8(ascii: ",")) }
                             keys.withUnsafeBufferPointer { out.append(UnsafeBufferPointer(rebasing: $0[keyStarts[i]..<keyStarts[i &+ 1]])) }
                         },
                         afterCell: { _ in },
-                        afterRow: { $0.append(UInt8(ascii: "}")) })
-        out.append("\n]\n")
+                        afterRow: { $0.append(lines ? "}\n" : "}") })
+        if !lines { out.append("\n]\n") }
         return out.finish()
     }
 

@@ -302,7 +302,6 @@ public enum JSONReader {
                 for part in parts where part.pointee.kind == .unknown { part.pointee.widen(to: .string) }
             }
             results[c] = BuilderMerge.column(parts, kind: kind)
-            for part in parts { part.pointee.release() }
             for b in padding {
                 b.deinitialize(count: 1)
                 b.deallocate()

@@ -208,6 +208,19 @@ final class KeyInterner {
 
     var count: Int { starts.count }
 
+    /// Frees the lookup tables of an interner that only gives its values from now on (a column's
+    /// dictionary, see `StringDictionary`): about 16 bytes a value of a large dictionary.
+    func releaseLookupTables() {
+        if let shortTable { free(shortTable) }
+        if let longTable { free(longTable) }
+        shortTable = nil
+        longTable = nil
+        shortMask = 0
+        longMask = 0
+        shortCount = 0
+        longCount = 0
+    }
+
     /// The bytes of the value with `code`; valid until the next value is added.
     func value(_ code: Int) -> UnsafeBufferPointer<UInt8> {
         let start = starts[code]
@@ -230,10 +243,13 @@ final class KeyInterner {
     /// those it lacks; the lookups go in batches (see `intern(batch:codes:)`). Both interners
     /// must validate alike, as the chunks of one column do.
     func codes(of other: KeyInterner) -> [Int32] {
-        // Sized once for the case where all of other's values are new, instead of doubling as they come.
-        let short = KeyInterner.capacity(for: shortCount &+ other.shortCount, from: shortTable == nil ? 64 : shortMask &+ 1)
+        // Sized once for at least as many values as the larger of the two holds, then doubled
+        // as new values come: sizing for all of other's values being new would, for two chunks
+        // of one ID column that mostly share their values, allocate a table twice the size
+        // needed at the load's memory peak.
+        let short = KeyInterner.capacity(for: Swift.max(shortCount, other.shortCount), from: shortTable == nil ? 64 : shortMask &+ 1)
         if shortTable == nil || short > shortMask &+ 1 { resizeShort(to: short) }
-        let long = KeyInterner.capacity(for: longCount &+ other.longCount, from: longTable == nil ? 1024 : longMask &+ 1)
+        let long = KeyInterner.capacity(for: Swift.max(longCount, other.longCount), from: longTable == nil ? 1024 : longMask &+ 1)
         if longTable == nil || long > longMask &+ 1 { resizeLong(to: long) }
         return [Int32](unsafeUninitializedCapacity: other.count) { out, initialized in
             withUnsafeTemporaryAllocation(of: PendingString.self, capacity: 16) { batch in
