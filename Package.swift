@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "TRQSpark",
             dependencies: [
-                "TRQEngine", "TRQArrow", "TRQFrame", "TRQLanguage",
+                "TRQEngine", "TRQArrow", "TRQFrame", "TRQLanguage", "TRQModels",
                 .product(name: "GRPCCore", package: "grpc-swift-2", condition: spark),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport", condition: spark),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf", condition: spark),
@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "DatagenTests", dependencies: ["trq-datagen", "TRQRandom", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["trq"]),
         .testTarget(name: "TRQArrowTests", dependencies: ["TRQArrow", "TRQFrame"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TRQSparkTests", dependencies: ["TRQSpark", "TRQEngine", "TRQFrame", "TestSupport"]),
+        .testTarget(name: "TRQSparkTests", dependencies: ["TRQSpark", "TRQEngine", "TRQFrame", "TRQModels", "TestSupport"]),
     ]
 )
 

@@ -6,20 +6,27 @@ import TRQModels
 /// Models trained in this session, keyed by the content of their input and their options, and
 /// optionally on disk (`~/.cache/trq`) so that rerunning a script skips training.
 public final class ModelCache {
-    struct Entry {
+    package struct Entry {
         var kind: String
         var key: String
         var detail: String
         var trainSeconds: Double
         var bytes: Int
         var model: AnyObject
+
+        package init(kind: String, key: String, detail: String, trainSeconds: Double, bytes: Int, model: AnyObject) {
+            (self.kind, self.key, self.detail, self.trainSeconds, self.bytes, self.model) = (kind, key, detail, trainSeconds, bytes, model)
+        }
     }
 
     private(set) var entries: [Entry] = []
 
-    func lookup(_ key: String) -> AnyObject? { entries.first { $0.key == key }?.model }
+    package func lookup(_ key: String) -> AnyObject? { entries.first { $0.key == key }?.model }
 
-    func store(_ entry: Entry) {
+    /// The cached models, oldest first.
+    package var models: [AnyObject] { entries.map(\.model) }
+
+    package func store(_ entry: Entry) {
         entries.removeAll { $0.key == entry.key }
         entries.append(entry)
     }
@@ -74,11 +81,6 @@ private struct IdMap {
         let index = try indices(of: Column(broadcasting: value, count: 1))[0]
         return index < 0 ? nil : index
     }
-
-    /// What the ids look like, for errors: "users look like u0001", or that there are none.
-    func sample(_ plural: String) -> String {
-        keys.count > 0 ? "\(plural) look like \(keys[0])" : "the table has no \(plural)"
-    }
 }
 
 extension Session {
@@ -86,35 +88,26 @@ extension Session {
 
     func recommend(_ t: Table, mode: RecommendMode, k: Expr?, model modelName: String?, using: RecommendColumns, options: [Option],
                    at: SourceLocation) throws(Diagnostic) -> PipelineResult {
-        let userName = try role(using.user, in: t, candidates: ["user_id", "user", "userID"], what: "user", at: at)!
-        let itemName = try role(using.item, in: t, candidates: ["track_id", "item", "item_id", "artist_id", "artistID"], what: "item", at: at)!
-        let weightName = try role(using.weight, in: t, candidates: ["weight", "plays", "count", "ms_played", "rating"], what: nil, at: at)
-        let count = try k.map { e throws(Diagnostic) in try nonNegativeInt(e, what: "k") } ?? 10
-        var settings = RecommenderOptions()
-        for option in options {
-            try model(at: option.at) { try settings.set(option.name, try optionValue(option)) }
-        }
-        let kind = try modelName.map { name throws(Diagnostic) in try model(at: at) { try RecommenderKind.named(name) } }
-        let data = try interactions(t, user: userName, item: itemName, weight: weightName, at: at)
+        let request = try recommendRequest(Schema(t), mode: mode, k: k, model: modelName, using: using, options: options, at: at)
+        let (userName, itemName, count, settings, kind) = (request.user, request.item, request.k, request.options, request.model)
+        let data = try interactions(t, user: userName, item: itemName, weight: request.weight, at: at)
 
-        switch mode {
-        case .forUser(let userExpr):
-            let u = try position(of: userExpr, in: data.users, column: userName, noun: "user")
+        switch request.mode {
+        case .forUser(let user, let userAt):
+            let u = try position(of: user, at: userAt, in: data.users, column: userName, noun: "user")
             let trained = try trainedRecommender(kind ?? .als, data.matrix, options: settings, detail: "\(t.rowCount) rows", at: at)
             let items = try model(at: at) { try trained.recommend(user: u, k: count) }
             return PipelineResult(table: try ranked(items, keys: data.items.keys, scoreName: "score", at: at))
-        case .similar(let itemExpr):
-            let i = try position(of: itemExpr, in: data.items, column: itemName, noun: "item")
+        case .similar(let item, let itemAt):
+            let i = try position(of: item, at: itemAt, in: data.items, column: itemName, noun: "item")
             let trained = try trainedRecommender(.als, data.matrix, options: settings, detail: "\(t.rowCount) rows", at: at) as! ALSModel
             let items = try model(at: at) { try trained.similarItems(item: i, k: count) }
             return PipelineResult(table: try ranked(items, keys: data.items.keys, scoreName: "similarity", at: at))
-        case .eval(let testExpr, let seedExpr, let against):
+        case .eval(let fraction, let seed, let against):
             let train: InteractionMatrix, test: InteractionMatrix
             if let against {
-                (train, test) = (data.matrix, try heldOut(try table(named: against, at: at), data: data, user: userName, item: itemName, at: at))
+                (train, test) = (data.matrix, try heldOut(against, data: data, user: userName, item: itemName, at: at))
             } else {
-                let fraction = try testExpr.map { e throws(Diagnostic) in try constantNumber(e, what: "test") } ?? 0.2
-                let seed = try seedExpr.map { e throws(Diagnostic) in try nonNegativeInt(e, what: "seed") } ?? 42
                 let split = try model(at: at) { try holdOutSplit(data.matrix, fraction: fraction, seed: UInt64(seed)) }
                 (train, test) = (split.train, split.test)
             }
@@ -145,11 +138,39 @@ extension Session {
         var items: IdMap
     }
 
+    /// `recommend`'s columns, k, options and mode resolved against its input's columns (the
+    /// local engine's table, or the plan an engine that trains where it runs receives).
+    func recommendRequest(_ schema: Schema, mode: RecommendMode, k: Expr?, model modelName: String?, using: RecommendColumns,
+                          options: [Option], at: SourceLocation) throws(Diagnostic) -> RecommendRequest {
+        let user = try role(using.user, in: schema, candidates: ["user_id", "user", "userID"], what: "user", at: at)!
+        let item = try role(using.item, in: schema, candidates: ["track_id", "item", "item_id", "artist_id", "artistID"], what: "item", at: at)!
+        let weight = try role(using.weight, in: schema, candidates: ["weight", "plays", "count", "ms_played", "rating"], what: nil, at: at)
+        let count = try k.map { e throws(Diagnostic) in try nonNegativeInt(e, what: "k") } ?? 10
+        var settings = RecommenderOptions()
+        for option in options {
+            try model(at: option.at) { try settings.set(option.name, try optionValue(option)) }
+        }
+        let kind = try modelName.map { name throws(Diagnostic) in try model(at: at) { try RecommenderKind.named(name) } }
+        let resolved: RecommendRequest.Mode
+        switch mode {
+        case .forUser(let e): resolved = .forUser(try constant(e), at: e.location)
+        case .similar(let e): resolved = .similar(try constant(e), at: e.location)
+        case .eval(let testExpr, let seedExpr, let against):
+            resolved = .eval(fraction: try testExpr.map { e throws(Diagnostic) in try constantNumber(e, what: "test") } ?? 0.2,
+                             seed: try seedExpr.map { e throws(Diagnostic) in try nonNegativeInt(e, what: "seed") } ?? 42,
+                             against: try against.map { name throws(Diagnostic) in try table(named: name, at: at) })
+        }
+        return RecommendRequest(mode: resolved, k: count, user: user, item: item, weight: weight, model: kind, options: settings, at: at)
+    }
+
     /// The column playing a role: the one named in `using`, else the first candidate present.
     /// `what` nil means the role is optional.
-    private func role(_ given: ColumnRef?, in t: Table, candidates: [String], what: String?, at: SourceLocation) throws(Diagnostic) -> String? {
-        if let given { return t.names[try columnIndex(given, in: t)] }
-        if let found = candidates.first(where: { t.index(of: $0) != nil }) { return found }
+    private func role(_ given: ColumnRef?, in schema: Schema, candidates: [String], what: String?, at: SourceLocation) throws(Diagnostic) -> String? {
+        if let given {
+            try schema.require(given)
+            return given.name
+        }
+        if let found = candidates.first(where: { schema.contains($0) }) { return found }
         guard let what else { return nil }
         throw Diagnostic("no \(what) column: name one with `using \(what) = COLUMN` (looked for \(candidates.joined(separator: ", ")))", at: at)
     }
@@ -464,12 +485,9 @@ extension Session {
 
     /// The position of the constant `expr` among the ids of `column`, or an error naming it with
     /// a sample of the ids there are.
-    private func position(of expr: Expr, in ids: IdMap, column: String, noun: String) throws(Diagnostic) -> Int32 {
-        let value = try constant(expr)
-        let found = try Diagnostic.located(at: expr.location) { () throws(FrameError) in try ids.index(of: value) }
-        guard let found else {
-            throw Diagnostic("no \(noun) \(value) in column '\(column)'; \(ids.sample("\(noun)s"))", at: expr.location)
-        }
+    private func position(of value: Value, at: SourceLocation, in ids: IdMap, column: String, noun: String) throws(Diagnostic) -> Int32 {
+        let found = try Diagnostic.located(at: at) { () throws(FrameError) in try ids.index(of: value) }
+        guard let found else { throw missingID(noun, value, column: column, sample: ids.keys.count > 0 ? ids.keys[0] : nil, at: at) }
         return found
     }
 

@@ -48,10 +48,15 @@ extension Session {
                 return PipelineResult(table: head, unfetched: "printed from the first \(shownRows) rows \(executor.name) sent, not fetched whole",
                                       rowCount: rowCount)
             }
-            let table = try executor.execute(plan, cancel: cancellation)
-            guard let step = bound.rest.first else { return PipelineResult(table: table, printsTable: printsTable) }
-            try Diagnostic.located(at: step.at) { () throws(FrameError) in try FrameError.checkCancellation() }
-            let result = try apply(step, to: table)
+            guard let step = bound.rest.first else { return PipelineResult(table: try executor.execute(plan, cancel: cancellation), printsTable: printsTable) }
+            let result: PipelineResult
+            if let trained = try modelOnEngine(step, plan: plan) {
+                result = PipelineResult(table: trained)
+            } else {
+                let table = try executor.execute(plan, cancel: cancellation)
+                try Diagnostic.located(at: step.at) { () throws(FrameError) in try FrameError.checkCancellation() }
+                result = try apply(step, to: table)
+            }
             let next = bound.rest.dropFirst()
             if next.isEmpty { return result }
             bound = try binder.bind(next, onto: .scan(Scan.table(result.table, name: "the \(step.stepName) result", at: step.at)))

@@ -50,7 +50,7 @@ public final class Session {
     /// Why the last pipeline's result was not fetched whole (a `save` on the cluster, a printed
     /// preview), when it was not.
     private var lastResultUnfetched: String?
-    let models = ModelCache()
+    package let models = ModelCache()
     /// Runs the plans: the local engine unless another is connected.
     package var executor: any PlanExecutor = LocalExecutor()
     /// Opens a remote engine for `.connect URL`; set by a trq built with the Spark trait, nil

@@ -292,11 +292,11 @@ package struct SparkCompiler {
         filter(input, try expression(condition, in: schema))
     }
 
-    private func filter(_ input: Spark_Connect_Relation, _ condition: Spark_Connect_Expression) -> Spark_Connect_Relation {
+    func filter(_ input: Spark_Connect_Relation, _ condition: Spark_Connect_Expression) -> Spark_Connect_Relation {
         .with { $0.filter = .with { $0.input = input; $0.condition = condition } }
     }
 
-    private func withColumn(_ input: Spark_Connect_Relation, _ name: String, _ value: Spark_Connect_Expression) -> Spark_Connect_Relation {
+    func withColumn(_ input: Spark_Connect_Relation, _ name: String, _ value: Spark_Connect_Expression) -> Spark_Connect_Relation {
         var with = Spark_Connect_WithColumns()
         with.input = input
         var a = Spark_Connect_Expression.Alias()
@@ -308,15 +308,15 @@ package struct SparkCompiler {
         return rel
     }
 
-    private func dropColumn(_ input: Spark_Connect_Relation, _ name: String) -> Spark_Connect_Relation {
+    func dropColumn(_ input: Spark_Connect_Relation, _ name: String) -> Spark_Connect_Relation {
         .with { $0.drop = .with { $0.input = input; $0.columnNames = [name] } }
     }
 
-    private func limit(_ input: Spark_Connect_Relation, _ n: Int) -> Spark_Connect_Relation {
+    func limit(_ input: Spark_Connect_Relation, _ n: Int) -> Spark_Connect_Relation {
         .with { $0.limit = .with { $0.input = input; $0.limit = Int32(clamping: n) } }
     }
 
-    private func project(_ input: Spark_Connect_Relation, _ items: [Spark_Connect_Expression]) -> Spark_Connect_Relation {
+    func project(_ input: Spark_Connect_Relation, _ items: [Spark_Connect_Expression]) -> Spark_Connect_Relation {
         var p = Spark_Connect_Project()
         p.input = input
         p.expressions = items
@@ -325,7 +325,7 @@ package struct SparkCompiler {
         return rel
     }
 
-    private func sort(_ input: Spark_Connect_Relation, _ orders: [Spark_Connect_Expression.SortOrder]) -> Spark_Connect_Relation {
+    func sort(_ input: Spark_Connect_Relation, _ orders: [Spark_Connect_Expression.SortOrder]) -> Spark_Connect_Relation {
         var s = Spark_Connect_Sort()
         s.input = input
         s.order = orders
@@ -335,7 +335,7 @@ package struct SparkCompiler {
         return rel
     }
 
-    private func aggregate(_ input: Spark_Connect_Relation, keys: [Spark_Connect_Expression], items: [Spark_Connect_Expression]) -> Spark_Connect_Relation {
+    func aggregate(_ input: Spark_Connect_Relation, keys: [Spark_Connect_Expression], items: [Spark_Connect_Expression]) -> Spark_Connect_Relation {
         var a = Spark_Connect_Aggregate()
         a.input = input
         a.groupType = .groupby

@@ -50,7 +50,7 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
     private let client: GRPCClient<HTTP2ClientTransport.Posix>
     private let service: Spark_Connect_SparkConnectService.Client<HTTP2ClientTransport.Posix>
     private let connections: Task<Void, any Error>
-    private let sessionID = UUID().uuidString.lowercased()
+    let sessionID = UUID().uuidString.lowercased()
     /// The most rows a result may bring into this process; a larger one is refused with its count.
     package let maxRows: Int
     private var user: Spark_Connect_UserContext {
@@ -163,7 +163,7 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
     package func run(_ relation: Spark_Connect_Relation, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> Table {
         var p = Spark_Connect_Plan()
         p.root = relation
-        guard let batches = try send(p, at: at, cancel: cancel) else { throw try tooLarge(relation, at: at, cancel: cancel) }
+        guard let batches = try send(p, at: at, cancel: cancel)?.batches else { throw try tooLarge(relation, at: at, cancel: cancel) }
         var reader = ArrowTableReader()
         do {
             for batch in batches { try reader.append(stream: [UInt8](batch)) }
@@ -206,9 +206,37 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         return true
     }
 
-    /// Sends a plan and returns its Arrow batches, or nil once they pass `maxRows` (the
+    /// Runs an ML command (Fit, Fetch) and returns Spark's answer: a fitted model's reference or
+    /// a fetched value.
+    func run(_ command: Spark_Connect_MlCommand, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> Spark_Connect_MlCommandResult {
+        let p = Spark_Connect_Plan.with { $0.command = .with { $0.mlCommand = command } }
+        guard let result = try send(p, at: at, cancel: cancel)?.ml else {
+            throw Diagnostic("Spark did not answer the ML command", at: at, kind: .runtime)
+        }
+        return result
+    }
+
+    /// Computes a relation once and keeps it on the cluster for the session (a local
+    /// checkpoint), so that the work of fitting a model reads it instead of recomputing it.
+    func checkpoint(_ relation: Spark_Connect_Relation, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> Spark_Connect_Relation {
+        let p = Spark_Connect_Plan.with { $0.command = .with { $0.checkpointCommand = .with { $0.relation = relation; $0.local = true; $0.eager = true } } }
+        guard let id = try send(p, at: at, cancel: cancel)?.cached else {
+            throw Diagnostic("Spark did not answer the checkpoint", at: at, kind: .runtime)
+        }
+        return .with { $0.cachedRemoteRelation = .with { $0.relationID = id } }
+    }
+
+    /// What Spark answers a plan: its result's Arrow batches, an ML command's result, a
+    /// checkpoint's cached relation.
+    private struct Answer: Sendable {
+        var batches: [Data] = []
+        var ml: Spark_Connect_MlCommandResult?
+        var cached: String?
+    }
+
+    /// Sends a plan and returns Spark's answer, or nil once the batches pass `maxRows` (the
     /// operation is then interrupted).
-    private func send(_ plan: Spark_Connect_Plan, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> [Data]? {
+    private func send(_ plan: Spark_Connect_Plan, at: SourceLocation?, cancel: CancellationToken) throws(Diagnostic) -> Answer? {
         var request = Spark_Connect_ExecutePlanRequest()
         request.sessionID = sessionID
         request.userContext = user
@@ -217,20 +245,25 @@ package final class SparkExecutor: PlanExecutor, @unchecked Sendable {
         request.operationID = operationID
         request.plan = plan
         let (service, message, maxRows) = (self.service, request, maxRows)
-        let batches: [Data]?
+        let batches: Answer?
         do {
             batches = try blocking(cancel: cancel, onCancel: { [weak self] in self?.interrupt(operationID) }) {
-                try await service.executePlan(message) { response -> [Data]? in
-                    var found: [Data] = []
+                try await service.executePlan(message) { response -> Answer? in
+                    var answer = Answer()
                     var rows: Int64 = 0
                     for try await message in response.messages {
-                        guard case .arrowBatch(let batch)? = message.responseType else { continue }
-                        rows += batch.rowCount
-                        // Returning ends the call; the rest is counted on the cluster instead.
-                        if rows > maxRows { return nil }
-                        found.append(batch.data)
+                        switch message.responseType {
+                        case .arrowBatch(let batch)?:
+                            rows += batch.rowCount
+                            // Returning ends the call; the rest is counted on the cluster instead.
+                            if rows > maxRows { return nil }
+                            answer.batches.append(batch.data)
+                        case .mlCommandResult(let result)?: answer.ml = result
+                        case .checkpointCommandResult(let result)?: answer.cached = result.relation.relationID
+                        default: continue
+                        }
                     }
-                    return found
+                    return answer
                 }
             }
         } catch is CancellationError {

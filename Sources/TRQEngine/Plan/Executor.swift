@@ -19,6 +19,11 @@ package protocol PlanExecutor {
     /// Set by an engine that reads `load`'s files itself (the path as it sees them): the columns
     /// of a source, asked of the engine. nil: the files are opened here.
     var loadSchema: ((RemoteSource, SourceLocation) throws(Diagnostic) -> [SourceColumn])? { get }
+    /// True for an engine that trains models where it runs: the session then hands it the plan
+    /// of a model step's input (`recommend`) instead of fetching the result.
+    var trainsModels: Bool { get }
+    /// `recommend` on the plan's result; the fitted models are kept in `models` for the session.
+    func recommend(_ request: RecommendRequest, on plan: PlanNode, models: ModelCache, cancel: CancellationToken) throws(Diagnostic) -> Table?
 }
 
 extension PlanExecutor {
@@ -30,4 +35,8 @@ extension PlanExecutor {
         nil
     }
     package var loadSchema: ((RemoteSource, SourceLocation) throws(Diagnostic) -> [SourceColumn])? { nil }
+    package var trainsModels: Bool { false }
+    package func recommend(_ request: RecommendRequest, on plan: PlanNode, models: ModelCache, cancel: CancellationToken) throws(Diagnostic) -> Table? {
+        nil
+    }
 }
