@@ -84,7 +84,7 @@ public func evaluateClassifiers(features: [FeatureColumn], labels: [String?], mo
     let trainColumns: [FeatureColumn], trainLabels: [String?], testColumns: [FeatureColumn], testLabels: [String]
     if let test {
         trainColumns = features.selecting(labelled, ofRows: labels.count)
-        trainLabels = labelled.map { labels[$0] }
+        trainLabels = labelled.count == labels.count ? labels : labelled.map { labels[$0] }
         let testRows = test.labels.indices.filter { test.labels[$0] != nil }
         testColumns = test.features.selecting(testRows, ofRows: test.labels.count)
         testLabels = testRows.compactMap { test.labels[$0] }
