@@ -254,12 +254,15 @@ extension Evaluator {
 /// more.
 private func equalEntries(_ dictionary: StringDictionary, _ text: String, equal: Bool) -> [Bool] {
     var text = text
-    return text.withUTF8 { target in
-        dictionary.mapBytes { entry in
-            guard entry.count == target.count else { return !equal }
-            return (entry.isEmpty || memcmp(entry.baseAddress!, target.baseAddress!, entry.count) == 0) == equal
+    var result: [Bool] = []
+    result.reserveCapacity(dictionary.count)
+    text.withUTF8 { target in
+        dictionary.forEachEntry { entry in
+            let same = entry.count == target.count && (entry.isEmpty || memcmp(entry.baseAddress!, target.baseAddress!, entry.count) == 0)
+            result.append(same == equal)
         }
     }
+    return result
 }
 
 /// A column compared with a constant, as the scan kernels take it.

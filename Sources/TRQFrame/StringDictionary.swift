@@ -6,7 +6,7 @@ import Synchronization
 /// A dictionary made by a reader keeps its entries as the reader's bytes and makes Swift strings
 /// only when `values` is first asked for: 2M distinct 22-byte ids are 60 MB as bytes and offsets
 /// but about 160 MB as `String`s (each a heap object), which set the peak memory of a load.
-/// Looking up one entry (`self[code]`, printing) or comparing bytes (`mapBytes`) needs no strings.
+/// Looking up one entry (`self[code]`, printing) or comparing bytes (`forEachEntry`) needs no strings.
 public struct StringDictionary: Sendable, Equatable {
     private var storage: Storage
 
@@ -24,8 +24,9 @@ public struct StringDictionary: Sendable, Equatable {
 
     public subscript(code: Int) -> String { storage.string(code) }
 
-    /// `body` applied to each entry's UTF-8 bytes, in code order.
-    public func mapBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> [T] { storage.mapBytes(body) }
+    /// Calls `body` with each entry's UTF-8 bytes, in code order. Not generic: a generic one is
+    /// not specialized across modules, and then costs hundreds of ns an entry.
+    public func forEachEntry(_ body: (UnsafeBufferPointer<UInt8>) -> Void) { storage.forEachEntry(body) }
 
     public static func == (a: StringDictionary, b: StringDictionary) -> Bool {
         a.storage === b.storage || a.values == b.values
@@ -65,11 +66,11 @@ public struct StringDictionary: Sendable, Equatable {
             return String(decoding: interned.unsafelyUnwrapped.value(code), as: UTF8.self)
         }
 
-        func mapBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> [T] {
-            if let interned { return (0..<count).map { body(interned.value($0)) } }
-            return given.unsafelyUnwrapped.map { entry in
+        func forEachEntry(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            if let interned { return interned.forEachValue(body) }
+            for entry in given.unsafelyUnwrapped {
                 var entry = entry
-                return entry.withUTF8(body)
+                entry.withUTF8(body)
             }
         }
 

@@ -44,7 +44,7 @@ public final class ClassificationModel: @unchecked Sendable {
         try checkRowCounts(features, labels: labels.count, what: "training")
         let rows = labels.indices.filter { labels[$0] != nil }
         guard !rows.isEmpty else { throw ModelError("no rows with a label to train on") }
-        let columns = rows.count == labels.count ? features : features.map { $0.selecting(rows) }
+        let columns = features.selecting(rows, ofRows: labels.count)
         let encoder = LabelEncoder(fitting: rows.map { labels[$0] })
         guard encoder.classes.count <= Int(UInt16.max) else {
             throw ModelError("the label has \(encoder.classes.count) distinct values; a classifier supports at most 65535 classes")

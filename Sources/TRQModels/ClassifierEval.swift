@@ -83,10 +83,10 @@ public func evaluateClassifiers(features: [FeatureColumn], labels: [String?], mo
     let labelled = labels.indices.filter { labels[$0] != nil }
     let trainColumns: [FeatureColumn], trainLabels: [String?], testColumns: [FeatureColumn], testLabels: [String]
     if let test {
-        trainColumns = features.map { $0.selecting(labelled) }
-        trainLabels = labelled.map { labels[$0] }
+        trainColumns = features.selecting(labelled, ofRows: labels.count)
+        trainLabels = labelled.count == labels.count ? labels : labelled.map { labels[$0] }
         let testRows = test.labels.indices.filter { test.labels[$0] != nil }
-        testColumns = test.features.map { $0.selecting(testRows) }
+        testColumns = test.features.selecting(testRows, ofRows: test.labels.count)
         testLabels = testRows.compactMap { test.labels[$0] }
     } else {
         let encoder = LabelEncoder(fitting: labelled.map { labels[$0] })
@@ -121,6 +121,14 @@ extension FeatureColumn {
         case .numeric(let name, let values): return .numeric(name: name, values: indices.map { values[$0] })
         case .categorical(let name, let values): return .categorical(name: name, values: indices.map { values[$0] })
         }
+    }
+}
+
+extension [FeatureColumn] {
+    /// The rows at `indices` (ascending, distinct) of columns with `count` rows; the columns
+    /// themselves, uncopied, when that is every row.
+    func selecting(_ indices: [Int], ofRows count: Int) -> [FeatureColumn] {
+        indices.count == count ? self : map { $0.selecting(indices) }
     }
 }
 

@@ -33,14 +33,17 @@ public struct ClassifierOptions: Sendable, Equatable {
     /// Networks: Adam epochs at most, mini-batch size.
     public var epochs = 100
     public var batchSize = 256
-    /// Networks: Adam step size (nil: 1e-3); boost: each tree's shrinkage (nil: 0.1).
+    /// Networks: Adam step size (nil: 1e-3); boost: each tree's shrinkage (nil: see
+    /// `GradientBoosting.manyClasses`).
     public var learningRate: Double?
     /// Networks: width of the hidden dense layer(s); `layers` is 1 or 2 (the second is half as wide).
     public var hidden = 128
     public var layers = 2
     /// Networks and boost: stop after this many epochs (rounds) without a lower validation
     /// log-loss; the validation rows are this fraction of the training rows (stratified).
-    public var patience = 10
+    public var patience: Int?
+    /// `patience` when nil (boost with many classes: see `GradientBoosting.manyClasses`).
+    public static let defaultPatience = 10
     public var validationFraction = 0.1
     /// CNN: convolution channels.
     public var channels = 16
@@ -52,7 +55,9 @@ public struct ClassifierOptions: Sendable, Equatable {
     public var maxDepth = 0
     public var minLeaf: Int?
     public var maxFeatures = 0
-    public var bins = 255
+    public var bins: Int?
+    /// `bins` when nil (boost with many classes: see `GradientBoosting.manyClasses`).
+    public static let defaultBins = 255
     /// Forest: which trees (see `RandomForest`): best-split bootstrap trees, randomized-threshold
     /// trees, or both alternating.
     public var split = ForestSplit.mixed
@@ -68,6 +73,12 @@ public struct ClassifierOptions: Sendable, Equatable {
     /// step about 1/p, so scores overshoot and the log-loss rises from round 2 on (scikit-learn's
     /// HistGradientBoosting does the same on the 114 Spotify genres); XGBoost's max_delta_step.
     public var maxStep = 1.0
+    /// Boost: gradient-based one-side sampling (see `TreeGrower.sample`): each tree is grown on
+    /// the `topRate` share of rows with the largest gradients plus an `otherRate` share of the rest,
+    /// reweighted (LightGBM's top_rate, other_rate); top_rate + other_rate >= 1 grows on all rows.
+    /// Both nil: see `GradientBoosting.manyClasses`; one nil: LightGBM's default for it (0.2, 0.1).
+    public var topRate: Double?
+    public var otherRate: Double?
 
     /// `auto`: the fraction of training rows held out to choose the model.
     public var autoValidation = 0.2
@@ -77,7 +88,7 @@ public struct ClassifierOptions: Sendable, Equatable {
     public static let optionNames = ["seed", "threads", "max_categories", "l2", "iterations", "epochs", "batch_size",
                                      "learning_rate", "hidden", "layers", "patience", "validation", "channels",
                                      "trees", "max_depth", "min_leaf", "max_features", "bins", "split", "rounds", "max_leaves",
-                                     "early_stopping", "tolerance", "max_step", "auto_validation"]
+                                     "early_stopping", "tolerance", "max_step", "top_rate", "other_rate", "auto_validation"]
 
     /// Sets an option by its name in the language (`with trees = 200`).
     public mutating func set(_ name: String, _ value: OptionValue) throws {
@@ -106,6 +117,8 @@ public struct ClassifierOptions: Sendable, Equatable {
         case "early_stopping": earlyStopping = try value.bool(name)
         case "tolerance": tolerance = try value.double(name, in: 0...1e6)
         case "max_step": maxStep = try value.double(name, in: 0...1e6)
+        case "top_rate": topRate = try value.double(name, in: 0...1)
+        case "other_rate": otherRate = try value.double(name, in: 0...1)
         case "auto_validation": autoValidation = try value.double(name, in: 0.01...0.9)
         default: throw unknownOption(name, known: Self.optionNames, context: "classify")
         }
@@ -115,11 +128,11 @@ public struct ClassifierOptions: Sendable, Equatable {
     public func hash(into h: inout ContentHash) {
         h.combine("classifier")
         h.combine(seed); h.combine(maxCategories); h.combine(l2); h.combine(iterations); h.combine(epochs)
-        h.combine(batchSize); h.combine(learningRate ?? -1); h.combine(hidden); h.combine(layers); h.combine(patience)
+        h.combine(batchSize); h.combine(learningRate ?? -1); h.combine(hidden); h.combine(layers); h.combine(patience ?? -1)
         h.combine(validationFraction); h.combine(channels); h.combine(trees); h.combine(maxDepth); h.combine(minLeaf ?? -1)
-        h.combine(maxFeatures); h.combine(bins); h.combine(split.rawValue); h.combine(autoValidation)
+        h.combine(maxFeatures); h.combine(bins ?? -1); h.combine(split.rawValue); h.combine(autoValidation)
         h.combine(rounds); h.combine(maxLeaves); h.combine(earlyStopping.map { $0 ? 1 : 0 } ?? -1); h.combine(tolerance)
-        h.combine(maxStep)
+        h.combine(maxStep); h.combine(topRate ?? -1); h.combine(otherRate ?? -1)
     }
 }
 

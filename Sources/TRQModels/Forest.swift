@@ -123,7 +123,7 @@ final class RandomForest: Classifier, @unchecked Sendable {
 
     static func train(_ x: FeatureMatrix, _ y: [Int32], classCount k: Int, options: ClassifierOptions,
                       progress: ((Int, Int) -> Void)?) throws(FrameError) -> RandomForest {
-        let bins = FeatureBins(x, maxBins: options.bins)
+        let bins = FeatureBins(x, maxBins: options.bins ?? ClassifierOptions.defaultBins)
         let d = x.columns
         let tryFeatures = options.maxFeatures > 0 ? min(d, options.maxFeatures) : max(1, Int(Double(d).squareRoot()))
         let builder = TreeBuilder(codes: bins.codes(x), labels: y, rows: x.rows, features: d, classes: k,

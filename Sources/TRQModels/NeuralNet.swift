@@ -287,6 +287,7 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
         var rng = SeededGenerator(seed: options.seed)
         var order = fitRows
         var best = params, bestLoss = Double.infinity, sinceBest = 0
+        let patience = options.patience ?? ClassifierOptions.defaultPatience
         var step = 0
         let (b1, b2, lr, l2) = (Float(0.9), Float(0.999), Float(options.learningRate ?? 1e-3), Float(options.l2))
         let d = x.columns
@@ -353,10 +354,10 @@ final class NeuralNetClassifier: Classifier, @unchecked Sendable {
                 sinceBest = loss < bestLoss - 1e-4 ? 0 : sinceBest + 1
                 bestLoss = loss
                 best = params
-                if sinceBest >= options.patience { break }
+                if sinceBest >= patience { break }
             } else {
                 sinceBest += 1
-                if sinceBest >= options.patience { break }
+                if sinceBest >= patience { break }
             }
         }
         return NeuralNetClassifier(kind: kind, network: net, parameters: validation.rows > 0 ? best : params)

@@ -261,7 +261,7 @@ func readSpotify(_ dir: String, genres: Set<String>?) -> (columns: [FeatureColum
 func classifyCommand(_ a: Arguments) throws {
     guard a.positional.count == 1 else { fail("usage: classify DIR [--genres pop,rock] [--models forest] [--test 0.2]") }
     let genres = a.named["genres"].map { Set($0.split(separator: ",").map(String.init)) }
-    let (columns, labels) = readSpotify(a.positional[0], genres: genres)
+    var (columns, labels) = readSpotify(a.positional[0], genres: genres)
     let encoder = LabelEncoder(fitting: labels)
     let codes = labels.map { encoder.encode($0!)! }
     var (trainRows, testRows) = stratifiedSplit(codes, classCount: encoder.classes.count,
@@ -282,12 +282,14 @@ func classifyCommand(_ a: Arguments) throws {
         return kind
     }
     var steps: [String: Int] = [:]  // iterations, epochs or trees run
+    let train = columns.map { $0.selecting(trainRows) }, test = columns.map { $0.selecting(testRows) }
+    let trainLabels = trainRows.map { labels[$0] }, testLabels = testRows.map { labels[$0] }
+    (columns, labels) = ([], [])  // peak memory is the model's, not a third copy of the data
     let reports = try evaluateClassifiers(
-        features: columns.map { $0.selecting(trainRows) }, labels: trainRows.map { labels[$0] }, models: kinds,
-        test: (columns.map { $0.selecting(testRows) }, testRows.map { labels[$0] }), options: options,
+        features: train, labels: trainLabels, models: kinds, test: (test, testLabels), options: options,
         progress: { kind, done, _ in steps[kind.rawValue] = done })
     for r in reports {
-        print(json([("model", r.model), ("rows", labels.count), ("classes", encoder.classes.count), ("steps", steps[r.model] ?? 0),
+        print(json([("model", r.model), ("rows", codes.count), ("classes", encoder.classes.count), ("steps", steps[r.model] ?? 0),
                     ("accuracy", r.accuracy), ("macro_f1", r.macroF1), ("train_seconds", r.trainSeconds),
                     ("peak_mb", peakMemoryMB())]))
     }

@@ -4,4 +4,7 @@ import Glibc
 import Darwin
 #endif
 
+import TRQFrame
+
+returnLargeFreedBlocksToTheSystem()
 exit(runCommandLine(Array(CommandLine.arguments.dropFirst())))

@@ -40,7 +40,8 @@ struct CSVBuilderStorageTests {
             Issue.record("not a string column")
             return
         }
-        let bytes = dictionary.mapBytes { Array($0) }
+        var bytes: [[UInt8]] = []
+        dictionary.forEachEntry { bytes.append(Array($0)) }
         let singly = (0..<dictionary.count).map { dictionary[$0] }
         // Entries in order of first appearance, before and after the strings are made.
         var firstSeen: [String] = []

@@ -36,8 +36,9 @@ import TRQFrame
 
     /// The class is decided by feature 1 crossing 0.3 (features 0 and 2 are noise). Feature 1
     /// takes the 100 values 0.00 ... 0.99, so it has one bin per value: the first tree's root must
-    /// split on it halfway between 0.30 and 0.31, and the model must predict both sides right.
-    @Test func recoversAPlantedSplit() throws {
+    /// split on it halfway between 0.30 and 0.31, and the model must predict both sides right;
+    /// also when each tree sees only a GOSS sample of 15% of the rows.
+    @Test(arguments: [false, true]) func recoversAPlantedSplit(goss: Bool) throws {
         var rng = SeededGenerator(seed: 7)
         var values: [Float] = [], labels: [Int32] = []
         for _ in 0..<2000 {
@@ -46,7 +47,9 @@ import TRQFrame
             labels.append(b <= 0.3 ? 0 : 1)
         }
         let x = FeatureMatrix(rows: 2000, columns: 3, values: values)
-        let model = try GradientBoosting.train(x, labels, classCount: 2, options: options(), progress: nil)
+        var o = options()
+        if goss { (o.topRate, o.otherRate) = (0.1, 0.05) }
+        let model = try GradientBoosting.train(x, labels, classCount: 2, options: o, progress: nil)
         for c in 0..<2 {
             #expect(model.trees[c][0].feature == 1)
             #expect(abs(model.trees[c][0].threshold - 0.305) < 1e-6)
@@ -119,5 +122,102 @@ import TRQFrame
         #expect(largestLeaf(free) > 1)
         #expect(largestLeaf(capped) <= 0.2 + 1e-6)
         #expect(largestLeaf(capped) > 0.19)
+    }
+
+    private func grower(_ x: FeatureMatrix, topRate: Double, otherRate: Double, classes: Int = 1) -> TreeGrower {
+        let bins = FeatureBins(x, maxBins: 255)
+        return TreeGrower(codes: bins.codes(x), rows: x.rows, features: x.columns, edges: bins.edges, maxLeaves: 31,
+                          maxDepth: .max, minLeaf: 20, l2: 1e-4, maxStep: 1, rate: 0.1, binSlots: 256,
+                          topRate: topRate, otherRate: otherRate, classes: classes, seed: 1)
+    }
+
+    /// GOSS with top_rate 0.2, other_rate 0.1 on 8,000 rows (few enough for an exact cut): the
+    /// 1,600 largest |g| are kept as they are, about 800 of the rest are kept with g and h times
+    /// (1 - 0.2) / 0.1 = 8, every other row is left alone, and each row is listed once.
+    @Test func gossKeepsTheLargestGradients() {
+        let n = 8000
+        var rng = SeededGenerator(seed: 9)
+        let x = FeatureMatrix(rows: n, columns: 1, values: (0..<n).map { _ in Float(rng.nextDouble()) })
+        let grower = grower(x, topRate: 0.2, otherRate: 0.1)
+        let scratch = GrowerScratch(grower)
+        let g = (0..<n).map { _ in Float(rng.nextDouble() * 2 - 1) }
+        for r in 0..<n { scratch.g[r] = g[r]; scratch.h[r] = 0.25 }
+        let s = grower.sample(seed: 1, stream: 0, scratch: scratch)
+        let order = (0..<n).map { Int(scratch.index[$0]) }
+        #expect(Set(order).count == n)
+        #expect(Array(order[0..<s]) == order[0..<s].sorted())
+        let cut = g.map(abs).sorted(by: >)[1599]
+        let chosen = Set(order[0..<s])
+        var top = 0, rest = 0
+        for r in 0..<n {
+            if abs(g[r]) >= cut {
+                top += 1
+                #expect(chosen.contains(r) && scratch.g[r] == g[r] && scratch.h[r] == 0.25)
+            } else if chosen.contains(r) {
+                rest += 1
+                #expect(scratch.g[r] == g[r] * 8 && scratch.h[r] == 2)
+            } else {
+                #expect(scratch.g[r] == g[r] && scratch.h[r] == 0.25)
+            }
+        }
+        #expect(top == 1600)
+        #expect(rest > 700 && rest < 900)  // binomial(6400, 1/8): mean 800, sd 26.5
+    }
+
+    /// A tree grown on a GOSS sample still moves every row's score by the value the tree gives
+    /// that row (as prediction walks it): the sampled rows by their leaf, the others by `route`.
+    @Test func everyRowGetsItsTreeValueUnderSampling() {
+        let n = 6000, k = 3
+        var rng = SeededGenerator(seed: 4)
+        var values: [Float] = [], labels: [Int32] = []
+        for i in 0..<n {
+            // Missing b (every 10th row) counts as small: splits on b route it, left or right.
+            let a = Float(rng.nextDouble()), b = i % 10 == 0 ? Float.nan : Float(rng.nextDouble())
+            values += [a, b]
+            labels.append(a < 0.3 ? 0 : a < 0.6 ? 1 : (b.isNaN || b < 0.5 ? 2 : 0))
+        }
+        let x = FeatureMatrix(rows: n, columns: 2, values: values)
+        let grower = grower(x, topRate: 0.1, otherRate: 0.2, classes: k)
+        let scratch = GrowerScratch(grower)
+        var scores = [Float](repeating: 0, count: n * k)
+        let lse = [Float](repeating: Float(Foundation.log(3.0)), count: n)
+        let nodes = scores.withUnsafeMutableBufferPointer { s in
+            grower.grow(class: 2, round: 0, scores: s.baseAddress! + 2 * n, logNormalizer: lse, labels: labels, scratch: scratch)
+        }
+        #expect(grower.sampling)
+        #expect(nodes.count >= 7 && nodes.contains { $0.feature == 1 })
+        values.withUnsafeBufferPointer { v in
+            let moved = (0..<n).filter { scores[2 * n + $0] == treeValue(nodes, v.baseAddress! + $0 * 2) }.count
+            #expect(moved == n)
+        }
+        #expect(scores[0..<(2 * n)].allSatisfy { $0 == 0 })
+    }
+
+    @Test func kthLargestMatchesSorting() {
+        var rng = SeededGenerator(seed: 2)
+        for count in [1, 2, 7, 100, 1000] {
+            // Few distinct values, so ties are the rule.
+            let values = (0..<count).map { _ in Float(rng.nextInt(below: 5)) }
+            let sorted = values.sorted(by: >)
+            for k in Set([1, count / 2 + 1, count]) {
+                var copy = values
+                let kth = copy.withUnsafeMutableBufferPointer { kthLargest($0.baseAddress!, count: count, k: k) }
+                #expect(kth == sorted[k - 1])
+            }
+        }
+    }
+
+    /// Below 50 classes the plain defaults; from 50 on the many-class ones; options set by hand
+    /// win either way, and setting one GOSS share takes LightGBM's default for the other.
+    @Test func manyClassDefaults() {
+        var o = ClassifierOptions()
+        let few = GradientBoosting.settings(o, classes: 49), many = GradientBoosting.settings(o, classes: 50)
+        #expect(few == (0.1, 1, 0, 10, 255))
+        #expect(many == (0.5, 0.1, 0.05, 5, 63))
+        o.learningRate = 0.2
+        o.topRate = 0.3
+        o.patience = 7
+        o.bins = 127
+        #expect(GradientBoosting.settings(o, classes: 114) == (0.2, 0.3, 0.1, 7, 127))
     }
 }

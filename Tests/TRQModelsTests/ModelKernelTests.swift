@@ -1,4 +1,5 @@
 import CModelKernels
+import Foundation
 import TestSupport
 import Testing
 
@@ -180,6 +181,27 @@ private func checkEveryKernel(level: Int32, against reference: Int32?) {
                     }
                     expectClose(out, expected, "gemm \(m)x\(n)x\(k), transposed \(transposed), beta \(beta)")
                 }
+            }
+        }
+    }
+
+    // softmax_gradient and exp_sum_add: 8-wide and tail rows, against exp in Double (every path
+    // uses the same polynomial).
+    do {
+        let n = 21, c: Int32 = 2
+        let score = (0..<n).map { _ in Float.random(in: -12..<4, using: &random) }
+        let lse = score.map { $0 + Float.random(in: 0.01..<14, using: &random) }  // probabilities: score <= lse
+        let labels = (0..<n).map { Int32($0 % 4) }
+        var g = [Float](repeating: .nan, count: n), h = g, sum = [Float](repeating: 0.5, count: n)
+        trq_softmax_gradient(level, score, lse, labels, c, Int64(n), &g, &h)
+        trq_exp_sum_add(level, score, lse, Int64(n), &sum)
+        for r in 0..<n {
+            let p = Foundation.exp(Double(score[r]) - Double(lse[r]))
+            let y = labels[r] == c ? 1.0 : 0.0
+            // Rounding score - lse to float alone moves p by up to 1e-6 relative.
+            if !(abs(Double(g[r]) - (p - y)) <= 2e-6 * p + 1e-7 * y && abs(Double(h[r]) - p * (1 - p)) <= 2e-6 * p
+                 && abs(Double(sum[r]) - (0.5 + p)) <= 2e-6 * (0.5 + p)) {
+                Issue.record("softmax row \(r): g \(g[r]) h \(h[r]) sum \(sum[r]), expected p \(p)")
             }
         }
     }

@@ -108,4 +108,8 @@ int64_t trq_skip_fields(const uint8_t *base, int64_t p, int64_t end, uint8_t del
 /// prefetch of its own; the interner's batched lookups use it to overlap their cache misses.
 static inline void trq_prefetch(const void *p) { __builtin_prefetch(p); }
 
+/// Gives malloc'd blocks of `bytes` and more their own mappings, returned to the system when
+/// freed, with a fixed threshold (glibc's own rises as such blocks are freed). No-op elsewhere.
+void trq_map_large_blocks(int64_t bytes);
+
 #endif

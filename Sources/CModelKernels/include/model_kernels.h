@@ -60,6 +60,16 @@ int trq_openblas_available(void);
 /// zero in both). Used by k-means (a row against the centres, a centre against the rows).
 void trq_squared_distances(int level, const double *point, const double *rows, int64_t count, int64_t stride, double *out);
 
+/// Softmax log-loss gradient of one class for boosted trees: p = exp(score[r] - lse[r]),
+/// g[r] = p - (labels[r] == c), h[r] = max(p (1 - p), 1e-16), for r < n.
+void trq_softmax_gradient(int level, const float *score, const float *lse, const int32_t *labels, int32_t c, int64_t n,
+                          float *g, float *h);
+/// sum[r] += exp(x[r] - shift[r]) for r < n (one class's term of a log-sum-exp).
+void trq_exp_sum_add(int level, const float *x, const float *shift, int64_t n, float *sum);
+/// The exp every path of the two kernels above uses (a polynomial, relative error under 3e-7;
+/// arguments are clamped to [-87, 88]), for tests.
+float trq_exp(float x);
+
 /// y = max(x, 0) and dx = dy where x > 0 else 0, over n floats, branch-free (signs are random:
 /// branches mispredict half the time). NaN in x gives 0.
 void trq_relu(const float *x, float *y, int64_t n);

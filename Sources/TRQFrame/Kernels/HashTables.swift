@@ -223,10 +223,21 @@ final class KeyInterner {
 
     /// The bytes of the value with `code`; valid until the next value is added.
     func value(_ code: Int) -> UnsafeBufferPointer<UInt8> {
-        let start = starts[code]
-        let base = UnsafePointer(arena.base.unsafelyUnwrapped)
-        let length = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: start &- 4, as: UInt32.self)
-        return UnsafeBufferPointer(start: base + start, count: Int(length))
+        KeyInterner.value(at: starts[code], in: arena.base.unsafelyUnwrapped)
+    }
+
+    /// The bytes that start at `start` in `arena`, their length in the 4 bytes before.
+    @inline(__always)
+    private static func value(at start: Int, in arena: UnsafeMutablePointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        let length = UnsafeRawPointer(arena).loadUnaligned(fromByteOffset: start &- 4, as: UInt32.self)
+        return UnsafeBufferPointer(start: arena + start, count: Int(length))
+    }
+
+    /// Calls `body` with each value's bytes, in code order.
+    func forEachValue(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        // The buffers' addresses read once, not through the class at every value.
+        guard let base = arena.base, let starts = starts.base else { return }
+        for code in 0..<count { body(KeyInterner.value(at: starts[code], in: base)) }
     }
 
     /// The distinct values as Swift strings, in code order.

@@ -22,6 +22,7 @@ func now() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
+returnLargeFreedBlocksToTheSystem()
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first, ["load", "dump", "save"].contains(command) else {
     fail("usage: trq-bench load|dump|save [--delimiter C] [--encoding NAME] [--no-header] [--repeat N] [--columns A,B] FILE [OUT]")
