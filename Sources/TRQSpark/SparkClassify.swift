@@ -80,12 +80,12 @@ extension SparkExecutor {
         case .forest?:
             if o.trees != defaults.trees { int("numTrees", o.trees) }
             if o.maxDepth != defaults.maxDepth, o.maxDepth > 0 { int("maxDepth", o.maxDepth) }
-            if o.bins != defaults.bins { int("maxBins", o.bins) }
+            if let bins = o.bins { int("maxBins", bins) }
             if let minLeaf = o.minLeaf { int("minInstancesPerNode", minLeaf) }
         case .boost?:
             if o.rounds != defaults.rounds { int("maxIter", o.rounds) }
             if o.maxDepth != defaults.maxDepth, o.maxDepth > 0 { int("maxDepth", o.maxDepth) }
-            if o.bins != defaults.bins { int("maxBins", o.bins) }
+            if let bins = o.bins { int("maxBins", bins) }
             if let rate = o.learningRate { double("stepSize", rate) }
         case .mlp?:
             let hidden = o.layers == 2 ? [o.hidden, max(1, o.hidden / 2)] : [o.hidden]
