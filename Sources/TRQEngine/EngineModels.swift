@@ -45,6 +45,10 @@ package struct ClassifyRequest {
     package var kind: ClassifierKind?
     package var options: ClassifierOptions
     package var at: SourceLocation
+
+    package init(label: String, mode: Mode, features: [String], kind: ClassifierKind?, options: ClassifierOptions, at: SourceLocation) {
+        (self.label, self.mode, self.features, self.kind, self.options, self.at) = (label, mode, features, kind, options, at)
+    }
 }
 
 /// The error for a user or item id the interactions lack, with what the ids look like (`sample`

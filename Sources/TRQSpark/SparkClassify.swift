@@ -22,11 +22,10 @@ extension SparkExecutor {
     /// `classify` on the cluster: the features assembled into a vector (VectorAssembler), the
     /// label indexed (StringIndexer), Spark ML's classifier fitted through Connect's ML commands
     /// and its Transform scoring the rows; the class and its probability are computed on the
-    /// cluster and the rows come back with `predicted_LABEL` and `confidence`.
+    /// cluster and the rows come back with `predicted_LABEL` and `confidence`. `eval`: one row
+    /// per model, its metrics computed on the cluster.
     package func classify(_ request: ClassifyRequest, on plan: PlanNode, models: ModelCache, cancel: CancellationToken) throws(Diagnostic) -> Table? {
-        guard case .predict(let from) = request.mode else { return nil }
         let c = SparkCompiler()
-        let estimator = try sparkClassifier(request)
         for name in request.features {
             if let type = plan.schema.type(of: name), ![.int, .float, .bool].contains(type) {
                 throw Diagnostic("feature '\(name)' is \(type.rawValue); on Spark the features are numeric or boolean columns", at: request.at, kind: .type,
@@ -34,6 +33,23 @@ extension SparkExecutor {
             }
         }
         let input = try c.relation(plan)
+        guard case .predict(let from) = request.mode else {
+            let rows = try classifierEvaluation(request, input, models: models, cancel: cancel).map { e throws(Diagnostic) in
+                (e.kind, try run(classificationMetrics(e.scored), at: request.at, cancel: cancel), e.fitted.trainSeconds)
+            }
+            do throws(FrameError) {
+                let names = rows.map(\.0.rawValue)
+                return try Table(names: ["model", "accuracy", "macro_f1", "train_seconds"], columns: [
+                    Column(.string(codes: names.indices.map { Int32($0) }, dictionary: StringDictionary(names))),
+                    Column(.float(rows.map { $0.1.columns[0][0].asDouble ?? 0 })),
+                    Column(.float(rows.map { $0.1.columns[1][0].asDouble ?? 0 })),
+                    Column(.float(rows.map(\.2))),
+                ])
+            } catch {
+                throw Diagnostic("Spark's metrics could not be read: \(error.message)", at: request.at, kind: .runtime)
+            }
+        }
+        let estimator = try sparkClassifier(request)
         let train = try from.map { t throws(Diagnostic) in
             guard t.index(of: request.label) != nil else {
                 throw Diagnostic("the training table has no label column '\(request.label)'", at: request.at)
@@ -46,6 +62,80 @@ extension SparkExecutor {
         let scored = predictions(of: fitted, assembled(input, request.features))
         return try run(c.project(scored, kept.map { c.column($0) } + [c.alias(c.column("__trq_predicted"), label), c.alias(c.column("__trq_confidence"), "confidence")]),
                        at: request.at, cancel: cancel)
+    }
+
+    /// `classify eval` on the cluster: each model (the one named, else the four Spark has) fitted
+    /// on the training rows and scoring the test rows (`__trq_label_text` the true class,
+    /// `__trq_predicted` the predicted one). Without `against`, the labelled rows are split per
+    /// class as locally (round(fraction × n) of each class with at least 2 rows, within 1...n-1),
+    /// by a hash of the row and the seed rather than the local random stream, and the split is
+    /// checkpointed on the cluster; with `against`, the test table is sent as a local relation.
+    func classifierEvaluation(_ r: ClassifyRequest, _ input: Spark_Connect_Relation, models: ModelCache,
+                              cancel: CancellationToken) throws(Diagnostic) -> [(kind: ClassifierKind, scored: Spark_Connect_Relation, fitted: SparkClassifier)] {
+        guard case .eval(let fraction, let seed, let against) = r.mode else { preconditionFailure("classifierEvaluation is for classify eval") }
+        let c = SparkCompiler()
+        let kinds: [ClassifierKind] = r.kind.map { [$0] } ?? [.logistic, .mlp, .forest, .boost]
+        let estimators = try kinds.map { kind throws(Diagnostic) in
+            var one = r
+            one.kind = kind
+            return try sparkClassifier(one)
+        }
+        let train: Spark_Connect_Relation, test: Spark_Connect_Relation
+        if let against {
+            guard against.index(of: r.label) != nil else { throw Diagnostic("the test table has no label column '\(r.label)'", at: r.at) }
+            train = input
+            test = labelled(try c.relation(.scan(Scan.table(against, name: "the test table", at: r.at))), r.label)
+        } else {
+            guard fraction > 0, fraction < 1 else {
+                throw Diagnostic("test fraction \(fraction) must be between 0 and 1 (exclusive), e.g. test 0.2", at: r.at)
+            }
+            let text = c.column("__trq_label_text")
+            let n = window(c.call("count", [c.literal(.int(1))]), per: [text], by: [])
+            let draw = c.call("xxhash64", [text] + r.features.map { c.column($0) } + [c.literal(.int(Int64(seed)))])
+            let position = window(c.call("row_number", []), per: [text], by: [(draw, false)])
+            let counted = c.withColumn(c.withColumn(labelled(input, r.label), "__trq_n", n), "__trq_pos", position)
+            let held = c.call("least", [c.call("-", [c.column("__trq_n"), c.literal(.int(1))]),
+                                        c.call("greatest", [c.literal(.int(1)), c.call("round", [c.call("*", [c.literal(.float(fraction)), c.column("__trq_n")])])])])
+            let flag = c.call("and", [c.call(">=", [c.column("__trq_n"), c.literal(.int(2))]), c.call("<=", [c.column("__trq_pos"), held])])
+            let split = try checkpoint(c.withColumn(counted, "__trq_held", flag), at: r.at, cancel: cancel)
+            train = c.filter(split, c.call("not", [c.column("__trq_held")]))
+            test = c.filter(split, c.column("__trq_held"))
+        }
+        var evaluated: [(kind: ClassifierKind, scored: Spark_Connect_Relation, fitted: SparkClassifier)] = []
+        for (kind, estimator) in zip(kinds, estimators) {
+            var one = r
+            one.kind = kind
+            let fitted = try fittedClassifier(estimator, train, one, models: models, cancel: cancel)
+            evaluated.append((kind, predictions(of: fitted, assembled(test, r.features)), fitted))
+        }
+        return evaluated
+    }
+
+    /// Accuracy and macro F1 (the mean F1 over the classes that occur as true or predicted
+    /// labels, scikit-learn's `average="macro"`, as locally) of scored test rows, one row.
+    private func classificationMetrics(_ scored: Spark_Connect_Relation) -> Spark_Connect_Relation {
+        let c = SparkCompiler()
+        let (actual, predicted) = (c.column("__trq_label_text"), c.column("__trq_predicted"))
+        let right = c.call("if", [c.call("==", [actual, predicted]), c.literal(.float(1)), c.literal(.float(0))])
+        let accuracy = c.aggregate(scored, keys: [], items: [c.alias(c.call("coalesce", [c.call("avg", [right]), c.literal(.float(0))]), "accuracy")])
+        let perActual = c.aggregate(scored, keys: [c.alias(actual, "__trq_class")],
+                                    items: [c.alias(c.call("count", [c.literal(.int(1))]), "__trq_support"), c.alias(c.call("sum", [right]), "__trq_tp")])
+        let perPredicted = c.aggregate(scored, keys: [c.alias(predicted, "__trq_pclass")], items: [c.alias(c.call("count", [c.literal(.int(1))]), "__trq_npred")])
+        let classes = join(perActual, perPredicted, on: c.call("==", [c.column("__trq_class"), c.column("__trq_pclass")]), kind: .fullOuter)
+        let tp = c.call("coalesce", [c.column("__trq_tp"), c.literal(.float(0))])
+        let precision = c.call("coalesce", [c.call("try_divide", [tp, c.column("__trq_npred")]), c.literal(.float(0))])
+        let recall = c.call("coalesce", [c.call("try_divide", [tp, c.column("__trq_support")]), c.literal(.float(0))])
+        let sum = c.call("+", [precision, recall])
+        let f1 = c.call("if", [c.call(">", [sum, c.literal(.float(0))]), c.call("/", [c.call("*", [c.literal(.float(2)), c.call("*", [precision, recall])]), sum]), c.literal(.float(0))])
+        let macro = c.aggregate(classes, keys: [], items: [c.alias(c.call("coalesce", [c.call("avg", [f1]), c.literal(.float(0))]), "macro_f1")])
+        return join(accuracy, macro, on: nil, kind: .cross)
+    }
+
+    /// The rows with a label, and the label as text (`__trq_label_text`, the class StringIndexer
+    /// indexes and predictions are named by).
+    private func labelled(_ rows: Spark_Connect_Relation, _ label: String) -> Spark_Connect_Relation {
+        let c = SparkCompiler()
+        return c.withColumn(c.filter(rows, c.call("isnotnull", [c.column(label)])), "__trq_label_text", c.cast(c.column(label), .string))
     }
 
     /// The Spark ML estimator for a model name; the models Spark lacks are refused by name.
@@ -107,9 +197,9 @@ extension SparkExecutor {
     private func fittedClassifier(_ estimator: String, _ train: Spark_Connect_Relation, _ r: ClassifyRequest, models: ModelCache,
                                   cancel: CancellationToken) throws(Diagnostic) -> SparkClassifier {
         let c = SparkCompiler()
-        let labelled = c.withColumn(c.filter(train, c.call("isnotnull", [c.column(r.label)])), "__trq_label_text", c.cast(c.column(r.label), .string))
+        let labelled = labelled(train, r.label)
         var hash = ContentHash()
-        hash.combine("spark classify " + sessionID + " " + estimator)
+        hash.combine("spark classify " + sessionID + " " + estimator + " " + r.label)
         var deterministic = BinaryEncodingOptions()
         deterministic.useDeterministicOrdering = true
         let bytes: [UInt8] = (try? labelled.serializedBytes(options: deterministic)) ?? []

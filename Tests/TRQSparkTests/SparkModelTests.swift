@@ -164,5 +164,48 @@ extension SparkLive {
             #expect(error?.message.contains("model \(name) does not run on Spark") == true, "\(error?.message ?? "")")
         }
     }
+
+    /// `classify eval` under Spark: one row per model with accuracy and macro F1 computed on the
+    /// cluster; the same test rows' true and predicted classes, fetched and scored by the local
+    /// engine's `ClassificationReport`, give the same numbers; on the planted data, near 1.
+    @Test(.enabled(if: liveEngine != nil)) func classifyEvalComputesTheMetricsOnTheCluster() throws {
+        let engine = try #require(liveEngine)
+        var generator = SeededLCG(seed: 5)
+        var rows = ["x,y,truth"]
+        for _ in 0..<150 {
+            let (x, y) = (Double(generator.next(below: 2001)) / 100 - 10, Double(generator.next(below: 2001)) / 100 - 10)
+            // Three classes by the angle's sign pattern, with some noise near the borders.
+            rows.append("\(x),\(y),\(x > 0 ? (y > 0 ? "ne" : "se") : "w")")
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("trq-spark-classify-eval-\(UUID()).csv").path
+        try (rows.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let s = Session(settings: SessionSettings(), write: { _ in }, writeError: { _ in })
+        s.executor = engine
+        let row = try s.result("load \"\(path)\" | classify truth eval test 0.3 seed 9 features x, y model forest with trees = 10")
+        #expect(row.names == ["model", "accuracy", "macro_f1", "train_seconds"])
+        try #require(row.rowCount == 1)
+        #expect(row.columns[0][0] == .string("forest"))
+
+        var options = ClassifierOptions()
+        try options.set("trees", .number(10))
+        let request = ClassifyRequest(label: "truth", mode: .eval(fraction: 0.3, seed: 9, against: nil), features: ["x", "y"], kind: .forest,
+                                      options: options, at: SourceLocation(line: 1, column: 1))
+        let evaluated = try engine.classifierEvaluation(request, try SparkCompiler().relation(try s.plan("load \"\(path)\"")), models: s.models,
+                                                        cancel: CancellationToken())
+        let c = SparkCompiler()
+        let scored = try engine.run(c.project(evaluated[0].scored, [c.column("__trq_label_text"), c.column("__trq_predicted")]), at: nil, cancel: CancellationToken())
+        let labels = Array(Set((0..<scored.rowCount).flatMap { r in scored.columns.map { "\($0[r])" } })).sorted()
+        let index = { (r: Int, j: Int) in labels.firstIndex(of: "\(scored.columns[j][r])")! }
+        let report = ClassificationReport.score(model: "forest", trainSeconds: 0, labels: labels,
+                                                actual: (0..<scored.rowCount).map { index($0, 0) }, predicted: (0..<scored.rowCount).map { index($0, 1) })
+        var perClass: [String: Int] = [:]
+        for line in rows.dropFirst() { perClass[String(line.split(separator: ",")[2]), default: 0] += 1 }
+        let held = perClass.values.reduce(0) { $0 + min($1 - 1, max(1, Int((0.3 * Double($1)).rounded()))) }
+        #expect(scored.rowCount == held, "round(0.3 × n) rows of each class: \(perClass)")
+        #expect(abs((row.columns[1][0].asDouble ?? 0) - report.accuracy) < 1e-9, "\(row) vs \(report.accuracy)")
+        #expect(abs((row.columns[2][0].asDouble ?? 0) - report.macroF1) < 1e-9, "\(row) vs \(report.macroF1)")
+        #expect(report.accuracy > 0.85, "\(report.accuracy)")
+    }
 }
 #endif
