@@ -71,8 +71,7 @@ extension Evaluator {
         if case .scalar = column { (column, constant) = (constant, column) }
         guard case .column(let c) = column, case .scalar(.string(let text)) = constant,
               case .string(let codes, let dictionary) = c.data else { return nil }
-        let equal = equalEntries(dictionary, text, equal: true)
-        let hits = equal.indices.filter { equal[$0] }.map { Int32(truncatingIfNeeded: $0) }
+        let hits = dictionary.codes(equalTo: text)
         let rows = codes.count
         var words = [UInt64](repeating: 0, count: (rows &+ 63) >> 6)
         codes.withUnsafeBufferPointer { codes in
@@ -248,20 +247,12 @@ extension Evaluator {
     }
 }
 
-/// Whether each dictionary entry's bytes equal (`equal`) or differ from `text`'s. Lengths first,
-/// then memcmp: a pass over millions of ids (issue 16) costs a few ns per entry, where String's
-/// `==` (which also accepts canonically equivalent text, not byte equality) costs several times
-/// more.
+/// Whether each dictionary entry's bytes equal (`equal`) or differ from `text`'s: byte equality,
+/// a pass over millions of ids (issue 16) at a few ns per entry (`StringDictionary.codes(equalTo:)`),
+/// where String's `==` (which also accepts canonically equivalent text) costs several times more.
 private func equalEntries(_ dictionary: StringDictionary, _ text: String, equal: Bool) -> [Bool] {
-    var text = text
-    var result: [Bool] = []
-    result.reserveCapacity(dictionary.count)
-    text.withUTF8 { target in
-        dictionary.forEachEntry { entry in
-            let same = entry.count == target.count && (entry.isEmpty || memcmp(entry.baseAddress!, target.baseAddress!, entry.count) == 0)
-            result.append(same == equal)
-        }
-    }
+    var result = [Bool](repeating: !equal, count: dictionary.count)
+    for code in dictionary.codes(equalTo: text) { result[Int(code)] = equal }
     return result
 }
 

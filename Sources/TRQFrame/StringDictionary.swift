@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// The distinct strings of a dictionary-encoded column; codes index into `values`.
@@ -6,7 +11,7 @@ import Synchronization
 /// A dictionary made by a reader keeps its entries as the reader's bytes and makes Swift strings
 /// only when `values` is first asked for: 2M distinct 22-byte ids are 60 MB as bytes and offsets
 /// but about 160 MB as `String`s (each a heap object), which set the peak memory of a load.
-/// Looking up one entry (`self[code]`, printing) or comparing bytes (`forEachEntry`) needs no strings.
+/// Looking up one entry (`self[code]`, printing) or finding a value (`codes(equalTo:)`) needs no strings.
 public struct StringDictionary: Sendable, Equatable {
     private var storage: Storage
 
@@ -24,9 +29,12 @@ public struct StringDictionary: Sendable, Equatable {
 
     public subscript(code: Int) -> String { storage.string(code) }
 
-    /// Calls `body` with each entry's UTF-8 bytes, in code order. Not generic: a generic one is
-    /// not specialized across modules, and then costs hundreds of ns an entry.
-    public func forEachEntry(_ body: (UnsafeBufferPointer<UInt8>) -> Void) { storage.forEachEntry(body) }
+    /// The codes of the entries whose UTF-8 bytes equal `text`'s (byte equality, not String's
+    /// canonical equivalence), in code order: usually one or none.
+    public func codes(equalTo text: String) -> [Int32] {
+        var text = text
+        return text.withUTF8 { storage.codes(equalTo: $0) }
+    }
 
     public static func == (a: StringDictionary, b: StringDictionary) -> Bool {
         a.storage === b.storage || a.values == b.values
@@ -66,12 +74,17 @@ public struct StringDictionary: Sendable, Equatable {
             return String(decoding: interned.unsafelyUnwrapped.value(code), as: UTF8.self)
         }
 
-        func forEachEntry(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-            if let interned { return interned.forEachValue(body) }
-            for entry in given.unsafelyUnwrapped {
+        func codes(equalTo text: UnsafeBufferPointer<UInt8>) -> [Int32] {
+            if let interned { return interned.codes(equalTo: text) }
+            var found: [Int32] = []
+            for (code, entry) in given.unsafelyUnwrapped.enumerated() {
                 var entry = entry
-                entry.withUTF8(body)
+                let same = entry.withUTF8 { bytes in
+                    bytes.count == text.count && (bytes.isEmpty || memcmp(bytes.baseAddress!, text.baseAddress!, bytes.count) == 0)
+                }
+                if same { found.append(Int32(truncatingIfNeeded: code)) }
             }
+            return found
         }
 
         /// In slices of about 64k values on all cores when there are many.

@@ -40,14 +40,16 @@ struct CSVBuilderStorageTests {
             Issue.record("not a string column")
             return
         }
-        var bytes: [[UInt8]] = []
-        dictionary.forEachEntry { bytes.append(Array($0)) }
         let singly = (0..<dictionary.count).map { dictionary[$0] }
         // Entries in order of first appearance, before and after the strings are made.
         var firstSeen: [String] = []
         for id in ids where !firstSeen.contains(id) { firstSeen.append(id) }
         #expect(singly == firstSeen)
-        #expect(bytes == firstSeen.map { Array($0.utf8) })
+        for (code, id) in firstSeen.enumerated() {
+            #expect(dictionary.codes(equalTo: id) == [Int32(code)])
+        }
+        #expect(dictionary.codes(equalTo: "id-") == [])
+        #expect(StringDictionary(["a", "é", "a"]).codes(equalTo: "a") == [0, 2])
         #expect(dictionary.values == firstSeen)
         #expect(codes.map { dictionary[Int($0)] } == ids)
         #expect(dictionary == StringDictionary(firstSeen))

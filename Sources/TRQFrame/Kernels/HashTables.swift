@@ -233,11 +233,19 @@ final class KeyInterner {
         return UnsafeBufferPointer(start: arena + start, count: Int(length))
     }
 
-    /// Calls `body` with each value's bytes, in code order.
-    func forEachValue(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    /// The codes of the values whose bytes equal `text`'s, by a pass over all of them (for an
+    /// interner whose lookup tables are released): lengths first, then the bytes.
+    func codes(equalTo text: UnsafeBufferPointer<UInt8>) -> [Int32] {
         // The buffers' addresses read once, not through the class at every value.
-        guard let base = arena.base, let starts = starts.base else { return }
-        for code in 0..<count { body(KeyInterner.value(at: starts[code], in: base)) }
+        guard let base = arena.base, let starts = starts.base else { return [] }
+        var found: [Int32] = []
+        for code in 0..<count {
+            let value = KeyInterner.value(at: starts[code], in: base)
+            if value.count == text.count, value.isEmpty || memcmp(value.baseAddress!, text.baseAddress!, value.count) == 0 {
+                found.append(Int32(truncatingIfNeeded: code))
+            }
+        }
+        return found
     }
 
     /// The distinct values as Swift strings, in code order.
