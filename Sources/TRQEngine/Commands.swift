@@ -28,7 +28,8 @@ let verbHelp: [(verb: String, example: String, meaning: String)] = [
     ("classify", "classify genre eval", "classifier (logistic, mlp, cnn, forest, boost, auto): predict or evaluate"),
     ("cluster", "cluster k 5 features energy, valence", "k-means: adds cluster and distance (also: cluster eval k 2, 4, 8)"),
     ("plot", #"plot bar genre plays to "out/genres.svg""#, "bar, line, hist, scatter or heatmap (X Y VALUE) chart; terminal, .svg or .html"),
-    ("save", #"save "out/result.csv""#, "write the table (.csv .tsv .json .md), atomically"),
+    ("save", #"save "out/result.csv""#, "write the table (.csv .tsv .json .ndjson .md .parquet), atomically"),
+    ("collect", "collect", "under Spark: bring the result here; the stages after it run locally"),
     ("explain", #"explain plays | filter country == "US" | agg n = count()"#, "print the plan instead of running it: each source's columns and filters"),
 ]
 

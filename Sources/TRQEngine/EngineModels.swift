@@ -60,12 +60,12 @@ package func missingID(_ noun: String, _ value: Value, column: String, sample: V
 extension Session {
     /// A model step run where the engine runs, on the plan's result (nil: the engine leaves it to
     /// the session, which fetches the result and trains here).
-    func modelOnEngine(_ step: Stage, plan: PlanNode) throws(Diagnostic) -> Table? {
-        guard executor.trainsModels else { return nil }
+    func modelOnEngine(_ step: Stage, plan: PlanNode, engine: any PlanExecutor) throws(Diagnostic) -> Table? {
+        guard engine.trainsModels else { return nil }
         switch step.kind {
         case .recommend(let mode, let k, let model, let using, let options):
             let request = try recommendRequest(plan.schema, mode: mode, k: k, model: model, using: using, options: options, at: step.at)
-            return try executor.recommend(request, on: plan, models: models, cancel: cancellation)
+            return try engine.recommend(request, on: plan, models: models, cancel: cancellation)
         case .classify(let label, let mode, let features, let modelName, let options):
             let schema = plan.schema
             try schema.require(label)
@@ -80,7 +80,7 @@ extension Session {
             }
             let request = ClassifyRequest(label: label.name, mode: resolved, features: try featureColumns(schema, label: label.name, given: features),
                                           kind: kind, options: settings, at: step.at)
-            return try executor.classify(request, on: plan, models: models, cancel: cancellation)
+            return try engine.classify(request, on: plan, models: models, cancel: cancellation)
         default:
             return nil
         }

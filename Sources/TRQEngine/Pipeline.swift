@@ -23,7 +23,8 @@ extension Session {
     /// result, binding the stages after a step once it has run. A `save` that ends the pipeline
     /// goes to the engine, which may write where it runs (Spark); then the result is fetched
     /// only if `needsTable` (a `let`). With `shownRows`, a result printed from the plan may
-    /// hold only its first rows (the engine's `preview`).
+    /// hold only its first rows (the engine's `preview`). After a `collect` the local engine runs
+    /// the rest.
     /// Kernels, readers and models see the session's token as `CancellationToken.current`.
     func evaluate(_ pipeline: Pipeline, needsTable: Bool = true, shownRows: Int? = nil) throws(Diagnostic) -> PipelineResult {
         try cancellation.whileCurrent { () throws(Diagnostic) in try evaluateBound(pipeline, needsTable: needsTable, shownRows: shownRows) }
@@ -33,27 +34,31 @@ extension Session {
         defer { showLoadWarnings() }
         var bound = try binder.bind(pipeline)
         var printsTable = true
+        var engine = executor
         while true {
             let plan = Rewrites.apply(bound.plan)
             if bound.rest.count == 1, let last = bound.rest.first, case .save(let path, let options) = last.kind,
-               try executor.save(plan, to: path, options: options, at: last.at, cancel: cancellation) {
-                if settings.interactive { writeError("saved to \(path) by \(executor.name)\n") }
+               try engine.save(plan, to: path, options: options, at: last.at, cancel: cancellation) {
+                if settings.interactive { writeError("saved to \(path) by \(engine.name)\n") }
                 guard needsTable else {
-                    return PipelineResult(table: Table(), printsTable: false, unfetched: "saved to \(path) by \(executor.name), not fetched")
+                    return PipelineResult(table: Table(), printsTable: false, unfetched: "saved to \(path) by \(engine.name), not fetched")
                 }
-                return PipelineResult(table: try executor.execute(plan, cancel: cancellation), printsTable: false)
+                return PipelineResult(table: try engine.execute(plan, cancel: cancellation), printsTable: false)
             }
-            if bound.rest.isEmpty, printsTable, let shownRows, let (head, rowCount) = try executor.preview(plan, rows: shownRows, cancel: cancellation) {
+            if bound.rest.isEmpty, printsTable, let shownRows, let (head, rowCount) = try engine.preview(plan, rows: shownRows, cancel: cancellation) {
                 guard rowCount > head.rowCount else { return PipelineResult(table: head) }
-                return PipelineResult(table: head, unfetched: "printed from the first \(shownRows) rows \(executor.name) sent, not fetched whole",
+                return PipelineResult(table: head, unfetched: "printed from the first \(shownRows) rows \(engine.name) sent, not fetched whole",
                                       rowCount: rowCount)
             }
-            guard let step = bound.rest.first else { return PipelineResult(table: try executor.execute(plan, cancel: cancellation), printsTable: printsTable) }
+            guard let step = bound.rest.first else { return PipelineResult(table: try engine.execute(plan, cancel: cancellation), printsTable: printsTable) }
             let result: PipelineResult
-            if let trained = try modelOnEngine(step, plan: plan) {
+            if case .collect = step.kind {
+                result = PipelineResult(table: try engine.execute(plan, cancel: cancellation))
+                engine = LocalExecutor()
+            } else if let trained = try modelOnEngine(step, plan: plan, engine: engine) {
                 result = PipelineResult(table: trained)
             } else {
-                let table = try executor.execute(plan, cancel: cancellation)
+                let table = try engine.execute(plan, cancel: cancellation)
                 try Diagnostic.located(at: step.at) { () throws(FrameError) in try FrameError.checkCancellation() }
                 result = try apply(step, to: table)
             }

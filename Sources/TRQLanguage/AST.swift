@@ -154,6 +154,9 @@ public struct Stage: Sendable, Equatable {
         /// `plot heatmap X Y VALUE [to "PATH"]` has `value`.
         case plot(kind: PlotKind, x: ColumnRef, y: ColumnRef?, by: ColumnRef?, bins: Expr?, to: String?, value: ColumnRef? = nil)
         case save(path: String, options: [Option])
+        /// `collect`: the result so far is brought into the local engine, which runs the stages
+        /// after it (under Spark; locally it changes nothing).
+        case collect
         /// `derive`/`filter` with aggregates or window functions over partitions, or with `per`/`by`.
         case window(WindowStage)
         /// `pivot COL [using AGG | using name = AGG, ...] [per KEY, ...]`; an unnamed `using AGG`

@@ -259,6 +259,8 @@ struct Parser {
             kind = .unpivot(columns: columns, name: name.name, value: value.name)
         case "describe":
             kind = .describe
+        case "collect":
+            kind = .collect
         case "recommend":
             kind = try parseRecommend()
         case "classify":

@@ -4,7 +4,7 @@ public enum Vocabulary {
     public static let verbs: [String] = [
         "filter", "select", "derive", "drop", "rename", "groupby", "agg", "sort", "top", "limit",
         "distinct", "dropna", "fillna", "join", "union", "pivot", "unpivot", "describe", "recommend",
-        "classify", "cluster", "plot", "save",
+        "classify", "cluster", "plot", "save", "collect",
     ]
 
     /// Every other word with a meaning somewhere in the grammar (all case-insensitive).

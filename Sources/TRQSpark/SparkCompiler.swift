@@ -10,6 +10,8 @@ import TRQLanguage
 /// NADrop, SetOperation, Unpivot), expressions as Spark's unresolved functions. What Spark cannot
 /// answer as the local engine does is refused with an error at the stage, never approximated.
 package struct SparkCompiler {
+    /// The hint of a stage Spark cannot run: the stages from it on can run here.
+    static let runLocally = "run it locally: put `collect` before this stage (the stages after it run here), or .disconnect"
     /// Set while compiling a window stage's items: its aggregates and window functions are then
     /// computed over each row's partition.
     private var window: WindowStage?
@@ -191,9 +193,9 @@ package struct SparkCompiler {
                 return dropColumn(filter(flagged, column(hidden)), hidden)
             }
         case .pivot(let n):
-            throw Diagnostic("pivot is not supported on Spark yet", at: n.at, kind: .bind, hint: "run this pipeline locally: .disconnect")
+            throw Diagnostic("pivot is not supported on Spark yet", at: n.at, kind: .bind, hint: Self.runLocally)
         case .describe(let n):
-            throw Diagnostic("describe is not supported on Spark yet", at: n.at, kind: .bind, hint: "run this pipeline locally: .disconnect")
+            throw Diagnostic("describe is not supported on Spark yet", at: n.at, kind: .bind, hint: Self.runLocally)
         }
     }
 
@@ -563,7 +565,7 @@ package struct SparkCompiler {
         }
         if needsOrder && stage.by.isEmpty {
             throw Diagnostic("\(name)() needs `by` on Spark: without it trq uses the input's row order, which Spark does not keep",
-                             at: at, kind: .bind, hint: "add `by KEY`, or run this pipeline locally: .disconnect")
+                             at: at, kind: .bind, hint: "add `by KEY`, or \(Self.runLocally)")
         }
         var w = Spark_Connect_Expression.Window()
         w.windowFunction = function
@@ -638,7 +640,7 @@ package struct SparkCompiler {
         case "string":
             guard let t = argType(0), t == .int || t == .string else {
                 throw Diagnostic("string() on Spark takes int or string values (Spark writes floats, booleans and times differently)",
-                                 at: at, kind: .bind, hint: "run this pipeline locally: .disconnect")
+                                 at: at, kind: .bind, hint: Self.runLocally)
             }
             return cast(e[0], .string)
         case "count":
@@ -651,9 +653,9 @@ package struct SparkCompiler {
         case "quantile": return call("percentile", e)
         case "first", "last":
             throw Diagnostic("\(name)() depends on row order, which Spark does not keep", at: at, kind: .bind,
-                             hint: "use min()/max(), or run this pipeline locally: .disconnect")
+                             hint: "use min()/max(), or \(Self.runLocally)")
         default:
-            throw Diagnostic("\(name)() is not supported on Spark yet", at: at, kind: .bind, hint: "run this pipeline locally: .disconnect")
+            throw Diagnostic("\(name)() is not supported on Spark yet", at: at, kind: .bind, hint: Self.runLocally)
         }
     }
 }

@@ -30,6 +30,11 @@ import TRQEngine
         == ["genre,track", "jazz,t3", "jazz,t3", "pop,t1", "pop,t1", "pop,t1", "rock,t2", "rock,t2"])
 }
 
+@Test func collectChangesNothingOnTheLocalEngine() {
+    #expect(run("plays | collect | filter ms > 2000 | select user, ms").out == run("plays | filter ms > 2000 | select user, ms").out)
+    #expect(run("explain plays | filter ms > 2000 | collect | select user").out.contains("then collect on that result"))
+}
+
 @Test func topPerGroup() {
     let r = run("plays | top 1 by ms per genre | select genre, user, ms")
     #expect(lines(r.out) == ["genre,user,ms", "pop,u3,5000", "rock,u3,6000", "jazz,,7000"])

@@ -33,6 +33,13 @@ import TRQLanguage
         #expect(try s.statements() == expected)
     }
 
+    @Test func collectIsAStage() throws {
+        let s = Src("tracks | collect | describe")
+        #expect(try s.statements() == [.run(Pipeline(source: .table(name: "tracks", at: loc(1, 1)),
+                                                      stages: [Stage(.collect, at: s.at("collect")), Stage(.describe, at: s.at("describe"))],
+                                                      at: loc(1, 1)))])
+    }
+
     @Test func bareTableNamesAndTheLastResult() throws {
         let s = Src("tracks | describe\n_ | limit 5\n`my table`")
         let expected: [Statement] = [

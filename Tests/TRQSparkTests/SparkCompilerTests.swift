@@ -149,6 +149,12 @@ func arguments(_ e: Spark_Connect_Expression) -> [Spark_Connect_Expression] {
     }
 }
 
+@Test func aStageSparkCannotRunSuggestsCollectingBeforeIt() throws {
+    let s = try session()
+    let error = #expect(throws: Diagnostic.self) { try SparkCompiler().relation(try s.plan("t | describe")) }
+    #expect(error?.hint?.contains("put `collect` before this stage") == true, "\(error?.hint ?? "")")
+}
+
 @Test func windowsBecomeSparkWindowsWithTrqsFrames() throws {
     let r = try compiled("t | derive s = x / sum(x) per k | derive c = cumsum(x) per k by f desc | derive m = rolling_mean(x, 3) by f")
     let with = try #require(find(r) { if case .withColumns(let w)? = $0.relType { w } else { nil } })

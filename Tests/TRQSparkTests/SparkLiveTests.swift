@@ -157,6 +157,21 @@ func same(_ a: Value, _ b: Value) -> Bool {
     #expect(errors.contains("save it as .ndjson"), "\(errors)")
 }
 
+/// `collect` brings Spark's result here and the stages after it run on the local engine: a
+/// stage Spark refuses (`describe`) runs after it, with the local engine's answer.
+@Test(.enabled(if: liveEngine != nil)) func collectRunsTheRestLocally() throws {
+    let engine = try #require(liveEngine)
+    var errors = ""
+    let s = Session(settings: SessionSettings(), write: { _ in }, writeError: { errors += $0 })
+    let pipeline = "load \"\(listening)\" | filter country == \"SE\" | select ms_played, skipped"
+    let expected = try s.result(pipeline + " | describe")
+    let localEngine = s.executor
+    s.executor = engine
+    defer { s.executor = localEngine }
+    #expect(throws: Diagnostic.self) { try s.result(pipeline + " | describe") }
+    compare(expected, try s.result(pipeline + " | collect | describe"), ordered: true, "describe after collect")
+}
+
 /// Printed under Spark, a long result shows its first rows and the row count Spark computed;
 /// `_` is then not the result (only those rows were fetched), while a short result is whole.
 @Test(.enabled(if: liveEngine != nil)) func printingShowsTheFirstRowsAndSparksRowCount() throws {

@@ -78,7 +78,7 @@ struct Binder {
             return try Union.bind(others, onto: input, at: at)
         case .crossJoin(let name, let tableAt):
             return try CrossJoin.bind(right: .scan(Scan.table(try table(name, tableAt), name: name, at: tableAt)), onto: input, at: at)
-        case .recommend, .cluster, .classify, .plot, .save: return nil
+        case .recommend, .cluster, .classify, .plot, .save, .collect: return nil
         }
     }
 }
@@ -91,6 +91,7 @@ extension Stage {
         case .cluster: "cluster"
         case .classify: "classify"
         case .plot: "plot"
+        case .collect: "collect"
         default: "save"
         }
     }
