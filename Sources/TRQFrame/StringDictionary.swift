@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// The distinct strings of a dictionary-encoded column; codes index into `values`.
@@ -79,10 +74,7 @@ public struct StringDictionary: Sendable, Equatable {
             var found: [Int32] = []
             for (code, entry) in given.unsafelyUnwrapped.enumerated() {
                 var entry = entry
-                let same = entry.withUTF8 { bytes in
-                    bytes.count == text.count && (bytes.isEmpty || memcmp(bytes.baseAddress!, text.baseAddress!, bytes.count) == 0)
-                }
-                if same { found.append(Int32(truncatingIfNeeded: code)) }
+                if entry.withUTF8({ sameBytes($0, text) }) { found.append(Int32(truncatingIfNeeded: code)) }
             }
             return found
         }

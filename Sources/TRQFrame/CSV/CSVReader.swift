@@ -358,10 +358,8 @@ public enum CSVReader {
             results.deinitialize()
             results.deallocate()
         }
-        let stringsFirst = columns.indices.sorted { a, b in
-            let (x, y) = (chunks.contains { $0.builders[columns[a]].kind == .string }, chunks.contains { $0.builders[columns[b]].kind == .string })
-            return x != y ? x : a < b
-        }
+        let isString = columns.map { c in chunks.contains { $0.builders[c].kind == .string } }
+        let stringsFirst = columns.indices.filter { isString[$0] } + columns.indices.filter { !isString[$0] }
         let box = UncheckedSendable((results, chunks))
         let work: @Sendable (Int) -> Void = { k in
             let c = stringsFirst[k]

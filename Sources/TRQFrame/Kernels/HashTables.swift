@@ -151,6 +151,12 @@ func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) 
     return true
 }
 
+/// Whether two byte strings are equal: lengths first, then `bytesEqual`.
+@inline(__always)
+func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    a.count == b.count && (a.isEmpty || bytesEqual(a.baseAddress!, b.baseAddress!, a.count))
+}
+
 /// The bytes of a string of at most 8 bytes as one word, zero-extended: two overlapping loads
 /// (which agree where they overlap) or single bytes, never reading past the string.
 @inline(__always)
@@ -239,11 +245,8 @@ final class KeyInterner {
         // The buffers' addresses read once, not through the class at every value.
         guard let base = arena.base, let starts = starts.base else { return [] }
         var found: [Int32] = []
-        for code in 0..<count {
-            let value = KeyInterner.value(at: starts[code], in: base)
-            if value.count == text.count, value.isEmpty || memcmp(value.baseAddress!, text.baseAddress!, value.count) == 0 {
-                found.append(Int32(truncatingIfNeeded: code))
-            }
+        for code in 0..<count where sameBytes(KeyInterner.value(at: starts[code], in: base), text) {
+            found.append(Int32(truncatingIfNeeded: code))
         }
         return found
     }
