@@ -5,10 +5,9 @@ import TRQParquet
 extension Session {
     /// `save "PATH" [with overwrite = false, compression = ...]`: the format follows the extension.
     func save(_ table: Table, to path: String, options: [Option], at: SourceLocation) throws(Diagnostic) {
-        let isParquet = path.lowercased().hasSuffix(".parquet")
         let saving = try SaveOptions(options, path: path)
         let bytes: [UInt8]
-        if isParquet {
+        if saving.isParquet {
             bytes = ParquetWriter.encode(table, compression: saving.compression)
         } else {
             guard let format = TableFormat(path: path) else {
@@ -33,9 +32,11 @@ package struct SaveOptions {
     var compression = ParquetWriter.Compression.snappy
     /// The Parquet codec's name: "snappy", "zstd", "gzip" or "none".
     package var compressionName: String { compression.rawValue }
+    /// The target is a Parquet file (the only format with a compression option).
+    let isParquet: Bool
 
     package init(_ options: [Option], path: String) throws(Diagnostic) {
-        let isParquet = path.lowercased().hasSuffix(".parquet")
+        isParquet = path.lowercased().hasSuffix(".parquet")
         for option in options {
             switch option.name.lowercased() {
             case "overwrite":
