@@ -208,8 +208,7 @@ final class KeyInterner {
     deinit {
         arena.release()
         starts.release()
-        if let shortTable { free(shortTable) }
-        if let longTable { free(longTable) }
+        releaseLookupTables()
     }
 
     var count: Int { starts.count }
