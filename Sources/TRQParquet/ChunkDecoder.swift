@@ -18,18 +18,36 @@ enum Values {
         }
     }
 
-    /// The entries at `indices` (dictionary lookups); indices were checked against `count`.
-    func gather(_ indices: [Int32]) -> Values {
-        func pick<T>(_ v: [T]) -> [T] {
-            v.withUnsafeBufferPointer { v in indices.map { v[Int($0)] } }
+    /// The values as `T`, which must be their storage type (the column's, see `storage`).
+    func withBuffer<T, R>(of _: T.Type, _ body: (UnsafeBufferPointer<T>) throws(EncodingFailure) -> R) throws(EncodingFailure) -> R {
+        func typed<U>(_ v: [U]) throws(EncodingFailure) -> R {
+            precondition(U.self == T.self, "values are not in the column's storage type")
+            return try v.withUnsafeBufferPointer { buffer throws(EncodingFailure) in
+                try body(UnsafeRawBufferPointer(buffer).assumingMemoryBound(to: T.self))
+            }
         }
         switch self {
-        case .int64(let v): return .int64(pick(v))
-        case .double(let v): return .double(pick(v))
-        case .bool(let v): return .bool(pick(v))
-        case .int32(let v): return .int32(pick(v))
+        case .int64(let v): return try typed(v)
+        case .double(let v): return try typed(v)
+        case .bool(let v): return try typed(v)
+        case .int32(let v): return try typed(v)
         }
     }
+}
+
+/// An array of `count` values written by `fill` (which writes all of them or throws).
+func makeArray<T>(_ count: Int, _ fill: (UnsafeMutablePointer<T>) throws(EncodingFailure) -> Void) throws(EncodingFailure) -> [T] {
+    var failure: EncodingFailure?
+    let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        do throws(EncodingFailure) {
+            try fill(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)!)
+            initialized = count
+        } catch {
+            failure = error
+        }
+    }
+    if let failure { throw failure }
+    return values
 }
 
 /// The values and levels of one data page; `values` holds only the non-null ones.
@@ -40,6 +58,42 @@ struct DecodedPage {
     var values: Values
 }
 
+/// Buffers one decoding thread reuses from page to page and from chunk to chunk (fresh buffers
+/// for each page cost page faults): the decompressed page and its definition levels. Sendable
+/// because one task at a time uses it (see `ScratchPool`).
+final class PageScratch: @unchecked Sendable {
+    private var bytes = UnsafeMutableRawPointer.allocate(byteCount: 0, alignment: 16)
+    private var byteCapacity = 0
+    private var levels = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
+    private var levelCapacity = 0
+
+    deinit {
+        bytes.deallocate()
+        levels.deallocate()
+    }
+
+    /// Room for `count` bytes, not zeroed: every codec checks it wrote exactly the page's size,
+    /// and a header that lies about a huge size then costs untouched address space.
+    func bytes(_ count: Int) -> UnsafeMutableRawBufferPointer {
+        if count > byteCapacity {
+            bytes.deallocate()
+            // A quarter more, for the next page being a little larger.
+            byteCapacity = count &+ count >> 2
+            bytes = UnsafeMutableRawPointer.allocate(byteCount: byteCapacity, alignment: 16)
+        }
+        return UnsafeMutableRawBufferPointer(start: bytes, count: count)
+    }
+
+    func levels(_ count: Int) -> UnsafeMutablePointer<Int32> {
+        if count > levelCapacity {
+            levels.deallocate()
+            levelCapacity = count &+ count >> 2
+            levels = UnsafeMutablePointer<Int32>.allocate(capacity: levelCapacity)
+        }
+        return levels
+    }
+}
+
 /// Decodes the pages of one column chunk. String values are interned into `interner`, so a
 /// dictionary page's entries are interned once and its data pages map indices to codes.
 final class ChunkDecoder {
@@ -48,16 +102,82 @@ final class ChunkDecoder {
     let file: UnsafeRawBufferPointer
     let interner = StringInterner()
     private var dictionary: Values?
-    private var scratch: [UInt8] = []
+    private let scratch: PageScratch
 
-    init(leaf: Leaf, chunk: ColumnMetadata, file: UnsafeRawBufferPointer) {
+    init(leaf: Leaf, chunk: ColumnMetadata, file: UnsafeRawBufferPointer, scratch: PageScratch = PageScratch()) {
         self.leaf = leaf
         self.chunk = chunk
         self.file = file
+        self.scratch = scratch
     }
 
-    /// Calls `body` with each data page in order.
+    /// Calls `body` with each data page in order (the nested columns' way: levels and values
+    /// as arrays).
     func forEachPage(_ body: (DecodedPage) throws(EncodingFailure) -> Void) throws(EncodingFailure) {
+        try forEachDataPage { payload, header throws(EncodingFailure) in try body(try decodeDataPage(payload, header)) }
+    }
+
+    /// Decodes a flat leaf's data pages into rows `row..<row + rows` of `out`, a column in the
+    /// leaf's storage type (see `Values`), nulls as zero. Returns the validity of those rows
+    /// when there are nulls.
+    func decodeFlat(into out: UnsafeMutableRawPointer, at row: Int, rows: Int) throws(EncodingFailure) -> Validity? {
+        switch leaf.mapping.dataType {
+        case .int, .timestamp: return try decodeFlat(into: out.assumingMemoryBound(to: Int64.self) + row, rows: rows)
+        case .float: return try decodeFlat(into: out.assumingMemoryBound(to: Double.self) + row, rows: rows)
+        case .bool: return try decodeFlat(into: out.assumingMemoryBound(to: Bool.self) + row, rows: rows)
+        case .string, .date: return try decodeFlat(into: out.assumingMemoryBound(to: Int32.self) + row, rows: rows)
+        }
+    }
+
+    private func decodeFlat<T>(into out: UnsafeMutablePointer<T>, rows: Int) throws(EncodingFailure) -> Validity? {
+        var written = 0
+        var validity: Validity?
+        let full = leaf.maxDefinition
+        try forEachDataPage { payload, header throws(EncodingFailure) in
+            let n = Int(header.valueCount)
+            guard n <= rows &- written else {
+                throw EncodingFailure(message: "column chunk has more values than the row group's \(rows) rows")
+            }
+            try withPageSections(payload, header) { _, definitionData, cursor throws(EncodingFailure) in
+                let encoding = try valueEncoding(header)
+                let target = out + written
+                // Pages without nulls (levels one run of the maximum) need no per-value level work.
+                guard var levelData = definitionData, !isSingleRun(levelData, bitWidth: bitWidth(full), value: full, count: n) else {
+                    return try decodeDense(&cursor, encoding: encoding, count: n, into: target)
+                }
+                let levels = scratch.levels(n)
+                try decodeLevels(&levelData, max: full, count: n, into: levels)
+                var present = 0
+                for i in 0..<n where levels[i] == Int32(full) { present &+= 1 }
+                try decodeDense(&cursor, encoding: encoding, count: present, into: target)
+                if present == n { return }
+                if validity == nil { validity = Validity(count: rows, allValid: true) }
+                // The present values, decoded at the front, moved back to their rows from the
+                // last one down (a value never moves before its own position).
+                var j = present
+                var i = n
+                while i > 0 {
+                    i &-= 1
+                    if levels[i] == Int32(full) {
+                        j &-= 1
+                        target[i] = target[j]
+                    } else {
+                        UnsafeMutableRawPointer(target + i).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<T>.stride)
+                        validity!.clear(written &+ i)
+                    }
+                }
+            }
+            written &+= n
+        }
+        guard written == rows else {
+            throw EncodingFailure(message: "column chunk has \(written) values, the row group has \(rows) rows")
+        }
+        return validity
+    }
+
+    /// Calls `body` with each data page's stored bytes and header, in order, decoding the
+    /// dictionary page on the way.
+    private func forEachDataPage(_ body: (UnsafeRawBufferPointer, PageHeader) throws(EncodingFailure) -> Void) throws(EncodingFailure) {
         if chunk.valueCount == 0 { return }
         var start = Int(chunk.dataPageOffset)
         if let d = chunk.dictionaryPageOffset, d > 0, d < start { start = Int(d) }
@@ -96,9 +216,9 @@ final class ChunkDecoder {
                     dictionary = try decodeValues(&cursor, encoding: .plain, count: Int(header.valueCount))
                 }
             case .data?, .dataV2?:
-                let page = try decodeDataPage(payload, header)
-                levelsRead &+= page.levelCount
-                try body(page)
+                guard header.valueCount >= 0, header.valueCount <= 1 << 28 else { throw EncodingFailure(message: "page claims \(header.valueCount) values") }
+                try body(payload, header)
+                levelsRead &+= Int(header.valueCount)
             case .index?, nil:
                 continue
             }
@@ -121,34 +241,28 @@ final class ChunkDecoder {
         guard levels <= payload.count, levels <= Int(header.uncompressedSize) else {
             throw EncodingFailure(message: "page levels (\(levels) bytes) are longer than the page")
         }
-        let size = Int(header.uncompressedSize)
-        // Not zeroed: every codec checks it wrote exactly `size` bytes, and a header that lies about
-        // a huge size then costs untouched address space, not gigabytes of zeroed pages.
-        if scratch.count < size { scratch = [UInt8](unsafeUninitializedCapacity: size) { _, count in count = size } }
-        // withUnsafeMutableBytes does not carry typed throws; the buffer pointer form does.
-        try scratch.withUnsafeMutableBufferPointer { buffer throws(EncodingFailure) in
-            let out = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<size])
-            if levels > 0 { out.baseAddress!.copyMemory(from: payload.baseAddress!, byteCount: levels) }
-            try chunk.codec.decompress(
-                UnsafeRawBufferPointer(rebasing: payload[levels...]),
-                into: UnsafeMutableRawBufferPointer(rebasing: out[levels...]))
-            try body(UnsafeRawBufferPointer(out))
-        }
+        let out = scratch.bytes(Int(header.uncompressedSize))
+        if levels > 0 { out.baseAddress!.copyMemory(from: payload.baseAddress!, byteCount: levels) }
+        try chunk.codec.decompress(
+            UnsafeRawBufferPointer(rebasing: payload[levels...]),
+            into: UnsafeMutableRawBufferPointer(rebasing: out[levels...]))
+        try body(UnsafeRawBufferPointer(out))
     }
 
-    private func decodeDataPage(_ payload: UnsafeRawBufferPointer, _ header: PageHeader) throws(EncodingFailure) -> DecodedPage {
-        guard header.valueCount >= 0, header.valueCount <= 1 << 28 else { throw EncodingFailure(message: "page claims \(header.valueCount) values") }
-        let n = Int(header.valueCount)
+    /// A data page after decompression: its repetition and definition level data (nil where the
+    /// leaf has none) and a cursor at its values.
+    private func withPageSections(
+        _ payload: UnsafeRawBufferPointer, _ header: PageHeader,
+        _ body: (_ repetitions: ByteCursor?, _ definitions: ByteCursor?, _ values: inout ByteCursor) throws(EncodingFailure) -> Void
+    ) throws(EncodingFailure) {
         let isV2 = header.type == .dataV2
         let levelBytes = isV2 ? Int(header.repetitionLength) &+ Int(header.definitionLength) : 0
         guard levelBytes >= 0, header.repetitionLength >= 0, header.definitionLength >= 0 else { throw EncodingFailure(message: "negative level length") }
-        var page: DecodedPage?
         try withPageBytes(payload, header, levels: levelBytes) { bytes throws(EncodingFailure) in
             var cursor = ByteCursor(bytes)
-            var repetitions: [Int32]?, definitions: [Int32]?
+            var repetitions: ByteCursor?, definitions: ByteCursor?
             if leaf.maxRepetition > 0 {
-                var levels = ByteCursor(isV2 ? try cursor.take(Int(header.repetitionLength)) : try cursor.lengthPrefixed())
-                repetitions = try decodeLevels(&levels, max: leaf.maxRepetition, count: n)
+                repetitions = ByteCursor(isV2 ? try cursor.take(Int(header.repetitionLength)) : try cursor.lengthPrefixed())
             } else if isV2 {
                 _ = try cursor.take(Int(header.repetitionLength))
             }
@@ -156,61 +270,101 @@ final class ChunkDecoder {
                 guard isV2 || header.definitionEncoding == Encoding.rle.rawValue else {
                     throw EncodingFailure(message: "definition levels in the deprecated BIT_PACKED encoding are not supported")
                 }
-                var levels = ByteCursor(isV2 ? try cursor.take(Int(header.definitionLength)) : try cursor.lengthPrefixed())
-                definitions = try decodeLevels(&levels, max: leaf.maxDefinition, count: n)
+                definitions = ByteCursor(isV2 ? try cursor.take(Int(header.definitionLength)) : try cursor.lengthPrefixed())
             } else if isV2 {
                 _ = try cursor.take(Int(header.definitionLength))
             }
+            try body(repetitions, definitions, &cursor)
+        }
+    }
+
+    private func valueEncoding(_ header: PageHeader) throws(EncodingFailure) -> Encoding {
+        guard let encoding = Encoding(rawValue: header.encoding) else {
+            throw EncodingFailure(message: "unknown encoding \(header.encoding)")
+        }
+        return encoding
+    }
+
+    private func decodeDataPage(_ payload: UnsafeRawBufferPointer, _ header: PageHeader) throws(EncodingFailure) -> DecodedPage {
+        let n = Int(header.valueCount)
+        var page: DecodedPage?
+        try withPageSections(payload, header) { repetitionData, definitionData, cursor throws(EncodingFailure) in
+            func levels(_ data: ByteCursor?, max: Int) throws(EncodingFailure) -> [Int32]? {
+                guard var data else { return nil }
+                return try makeArray(n) { out throws(EncodingFailure) in try decodeLevels(&data, max: max, count: n, into: out) }
+            }
+            let repetitions = try levels(repetitionData, max: leaf.maxRepetition)
+            let definitions = try levels(definitionData, max: leaf.maxDefinition)
             var present = n
             if let definitions {
                 let full = Int32(leaf.maxDefinition)
                 present = definitions.reduce(0) { $0 &+ ($1 == full ? 1 : 0) }
             }
-            guard let encoding = Encoding(rawValue: header.encoding) else {
-                throw EncodingFailure(message: "unknown encoding \(header.encoding)")
-            }
-            let values = try decodeValues(&cursor, encoding: encoding, count: present)
+            let values = try decodeValues(&cursor, encoding: try valueEncoding(header), count: present)
             page = DecodedPage(levelCount: n, definitions: definitions, repetitions: repetitions, values: values)
         }
         return page!
     }
 
-    private func decodeLevels(_ cursor: inout ByteCursor, max: Int, count: Int) throws(EncodingFailure) -> [Int32] {
-        var levels = [Int32](repeating: 0, count: count)
-        try levels.withUnsafeMutableBufferPointer { out throws(EncodingFailure) in
-            try decodeHybrid(&cursor, bitWidth: bitWidth(max), count: count, into: out.baseAddress!)
-        }
-        for level in levels where level < 0 || level > max {
+    private func decodeLevels(_ cursor: inout ByteCursor, max: Int, count: Int, into out: UnsafeMutablePointer<Int32>) throws(EncodingFailure) {
+        if let level = try decodeHybrid(&cursor, bitWidth: bitWidth(max), count: count, limit: UInt32(max) &+ 1, into: out, { Int32(bitPattern: $0) }) {
             throw EncodingFailure(message: "level \(level) is over the column's maximum \(max)")
         }
-        return levels
+    }
+
+    /// `count` non-null values in `encoding` written into `out`, in trq's storage (`T`). The
+    /// common cases go straight into `out`; the others through `decodeValues`.
+    private func decodeDense<T>(_ cursor: inout ByteCursor, encoding: Encoding, count n: Int, into out: UnsafeMutablePointer<T>) throws(EncodingFailure) {
+        switch (encoding, leaf.type, leaf.mapping) {
+        case (.plainDictionary, _, _), (.rleDictionary, _, _):
+            guard let dictionary else { throw EncodingFailure(message: "dictionary-encoded page without a dictionary page") }
+            let width = n == 0 && cursor.remaining == 0 ? 0 : Int(try cursor.take(1)[0])
+            try dictionary.withBuffer(of: T.self) { entries throws(EncodingFailure) in
+                let base = entries.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<T>.alignment)!
+                if let index = try decodeHybrid(&cursor, bitWidth: width, count: n, limit: UInt32(clamping: entries.count), into: out, { base[Int($0)] }) {
+                    throw EncodingFailure(message: "dictionary index \(index) is past the dictionary's \(entries.count) entries")
+                }
+            }
+        // Stored as trq stores them: copied.
+        case (.plain, .int64, .int), (.plain, .int64, .timestamp(.micros)), (.plain, .double, _), (.plain, .int32, .date):
+            let raw = try cursor.take(n &* MemoryLayout<T>.size)
+            if n > 0 { UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress!, byteCount: raw.count) }
+        case (.plain, .int32, .int):
+            let raw = try cursor.take(n &* 4)
+            let wide = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Int64.self)
+            for i in 0..<n { wide[i] = Int64(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: i &* 4, as: Int32.self))) }
+        case (.plain, .boolean, _):
+            let raw = try cursor.take((n &+ 7) >> 3)
+            let bools = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Bool.self)
+            for i in 0..<n { bools[i] = raw[i >> 3] & (1 << UInt8(i & 7)) != 0 }
+        case (.rle, .boolean, _):
+            var bits = ByteCursor(try cursor.lengthPrefixed())
+            let bools = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Bool.self)
+            _ = try decodeHybrid(&bits, bitWidth: 1, count: n, limit: 2, into: bools) { $0 != 0 }
+        case (.rle, _, _):
+            throw EncodingFailure(message: "RLE encoding of a \(leaf.type) column")
+        default:
+            let values = try decodeValues(&cursor, encoding: encoding, count: n)
+            guard values.count == n else { throw EncodingFailure(message: "page has \(values.count) of its \(n) values") }
+            try values.withBuffer(of: T.self) { if let base = $0.baseAddress { out.initialize(from: base, count: n) } }
+        }
     }
 
     /// `count` non-null values in `encoding`, converted to trq's storage.
     func decodeValues(_ cursor: inout ByteCursor, encoding: Encoding, count n: Int) throws(EncodingFailure) -> Values {
         switch encoding {
-        case .plainDictionary, .rleDictionary:
-            guard let dictionary else { throw EncodingFailure(message: "dictionary-encoded page without a dictionary page") }
-            let width = n == 0 && cursor.remaining == 0 ? 0 : Int(try cursor.take(1)[0])
-            var indices = [Int32](repeating: 0, count: n)
-            try indices.withUnsafeMutableBufferPointer { out throws(EncodingFailure) in
-                try decodeHybrid(&cursor, bitWidth: width, count: n, into: out.baseAddress!)
+        case .plainDictionary, .rleDictionary, .rle:
+            func decoded<T>(_: T.Type) throws(EncodingFailure) -> [T] {
+                try makeArray(n) { out throws(EncodingFailure) in try decodeDense(&cursor, encoding: encoding, count: n, into: out) }
             }
-            let size = dictionary.count
-            for index in indices where index < 0 || Int(index) >= size {
-                throw EncodingFailure(message: "dictionary index \(index) is past the dictionary's \(size) entries")
+            switch leaf.mapping.dataType {
+            case .int, .timestamp: return .int64(try decoded(Int64.self))
+            case .float: return .double(try decoded(Double.self))
+            case .bool: return .bool(try decoded(Bool.self))
+            case .string, .date: return .int32(try decoded(Int32.self))
             }
-            return dictionary.gather(indices)
         case .plain:
             return try convert(decodePlain(&cursor, count: n))
-        case .rle:
-            guard leaf.type == .boolean else { throw EncodingFailure(message: "RLE encoding of a \(leaf.type) column") }
-            var bits = ByteCursor(try cursor.lengthPrefixed())
-            var raw = [Int32](repeating: 0, count: n)
-            try raw.withUnsafeMutableBufferPointer { out throws(EncodingFailure) in
-                try decodeHybrid(&bits, bitWidth: 1, count: n, into: out.baseAddress!)
-            }
-            return .bool(raw.map { $0 != 0 })
         case .deltaBinaryPacked:
             let values = try decodeDeltaBinaryPacked(&cursor, limit: n)
             guard values.count == n else { throw EncodingFailure(message: "delta data has \(values.count) of \(n) values") }

@@ -71,11 +71,18 @@ struct ByteCursor {
 /// The bit width of values up to `maxValue`.
 func bitWidth(_ maxValue: Int) -> Int { maxValue == 0 ? 0 : Int.bitWidth &- maxValue.leadingZeroBitCount }
 
-/// Decodes `n` values of the RLE/bit-packed hybrid encoding into `out`.
-func decodeHybrid(_ cursor: inout ByteCursor, bitWidth: Int, count n: Int, into out: UnsafeMutablePointer<Int32>) throws(EncodingFailure) {
+/// Decodes `n` values of the RLE/bit-packed hybrid encoding into `out`, each as `element(v)`;
+/// returns the first value not below `limit` (nothing is written for it or after it), or nil.
+/// Inlined so that `element` (a level, a dictionary entry) is part of the loops.
+@inline(__always)
+func decodeHybrid<T>(
+    _ cursor: inout ByteCursor, bitWidth: Int, count n: Int, limit: UInt32, into out: UnsafeMutablePointer<T>,
+    _ element: (UInt32) -> T
+) throws(EncodingFailure) -> UInt32? {
     guard bitWidth <= 32 else { throw EncodingFailure(message: "bit width \(bitWidth) is over 32") }
     var filled = 0
     let valueBytes = (bitWidth &+ 7) >> 3
+    let mask: UInt64 = (1 << UInt64(bitWidth)) &- 1
     while filled < n {
         let header = try cursor.varint()
         if header & 1 == 0 {
@@ -83,8 +90,9 @@ func decodeHybrid(_ cursor: inout ByteCursor, bitWidth: Int, count n: Int, into 
             let raw = try cursor.take(valueBytes)
             var value: UInt32 = 0
             for k in 0..<valueBytes { value |= UInt32(raw[k]) << UInt32(k &* 8) }
+            guard value < limit else { return value }
             let take = min(run, n &- filled)
-            (out + filled).update(repeating: Int32(bitPattern: value), count: take)
+            (out + filled).initialize(repeating: element(value), count: take)
             filled &+= take
         } else {
             let groups = Int(clamping: header >> 1)
@@ -94,13 +102,39 @@ func decodeHybrid(_ cursor: inout ByteCursor, bitWidth: Int, count n: Int, into 
             let take = min(groups &* 8, n &- filled)
             guard take &* bitWidth <= bytes &* 8 else { throw EncodingFailure(message: "bit-packed run past the end of the page") }
             let p = cursor.base + cursor.position
-            for j in 0..<take {
-                out[filled &+ j] = Int32(truncatingIfNeeded: loadBits(p, bytes, j &* bitWidth, bitWidth))
+            let target = out + filled
+            // Values whose 8 bytes from their first byte lie inside the run: one unaligned load,
+            // a shift and a mask each; the few at the run's end go through loadBits.
+            let direct = bitWidth == 0 ? 0 : min(take, bytes >= 8 ? (bytes &- 8) &* 8 / bitWidth &+ 1 : 0)
+            for j in 0..<direct {
+                let bit = j &* bitWidth
+                let word = UnsafeRawPointer(p + (bit >> 3)).loadUnaligned(as: UInt64.self).littleEndian
+                let value = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                guard value < limit else { return value }
+                (target + j).initialize(to: element(value))
+            }
+            for j in direct..<take {
+                let value = UInt32(truncatingIfNeeded: loadBits(p, bytes, j &* bitWidth, bitWidth))
+                guard value < limit else { return value }
+                (target + j).initialize(to: element(value))
             }
             filled &+= take
             cursor.position &+= bytes
         }
     }
+    return nil
+}
+
+/// Whether hybrid-encoded levels start with one RLE run of `value` covering `n` levels: the
+/// definition levels of a page without nulls, which then need no per-value work.
+func isSingleRun(_ levels: ByteCursor, bitWidth: Int, value: Int, count n: Int) -> Bool {
+    var cursor = levels
+    guard let header = try? cursor.varint(), header & 1 == 0, header >> 1 >= UInt64(n) else { return false }
+    let valueBytes = (bitWidth &+ 7) >> 3
+    guard let raw = try? cursor.take(valueBytes) else { return false }
+    var stored = 0
+    for k in 0..<valueBytes { stored |= Int(raw[k]) << (k &* 8) }
+    return stored == value
 }
 
 /// DELTA_BINARY_PACKED: at most `limit` values (the page's count, which bounds a hostile header).

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 import TRQFrame
 
 /// A bad or unreadable Parquet file: names the file and, where known, the column and row group.
@@ -122,100 +123,73 @@ final class ParquetFile: Sendable {
         let groups = groups(passing: predicates)
         var offsets = [0]
         for g in groups { offsets.append(offsets[offsets.count &- 1] &+ Int(metadata.rowGroups[g].rowCount)) }
+        let rows = offsets[offsets.count &- 1]
+        let outputs = selected.map { schema.columns[$0] }
+        let types = selected.map { schema.types[$0] }
 
-        // Several row groups: each column's groups are decoded in parallel into one array.
-        // One row group: the columns are decoded in parallel instead.
-        let byGroup = groups.count > 1
-        var results = [Result<Column, ParquetError>?](repeating: nil, count: selected.count)
-        let decodeColumn = { (k: Int) -> Result<Column, ParquetError> in
-            Result { () throws(ParquetError) -> Column in
-                try self.readColumn(self.schema.columns[selected[k]], groups: groups, offsets: offsets, parallel: byGroup, cancel: cancel)
+        // Every column's storage is allocated first; then each (row group, column) is a task that
+        // decodes into its rows, so the tasks spread over the cores whatever the file's shape.
+        let tasks = groups.count &* outputs.count
+        var parts = [Result<GroupPart, ParquetError>?](repeating: nil, count: tasks)
+        var dictionaries = [StringDictionary?](repeating: nil, count: outputs.count)
+        let scratches = ScratchPool()
+        let storage = allocateStorage(types, rows: rows) { addresses in
+            parts.withUnsafeMutableBufferPointer { slots in
+                parallelFor(tasks) { t in
+                    let k = t % outputs.count, j = t / outputs.count
+                    let scratch = scratches.take()
+                    defer { scratches.give(scratch) }
+                    slots[t] = Result { () throws(ParquetError) -> GroupPart in
+                        try self.decodeGroup(outputs[k], group: groups[j], type: types[k], out: addresses[k], row: offsets[j],
+                                             rows: offsets[j &+ 1] &- offsets[j], scratch: scratch, cancel: cancel)
+                    }
+                }
+            }
+            // A string column's row groups each interned their own values: one dictionary for
+            // the column, the codes renumbered where they differ (columns on all cores).
+            dictionaries.withUnsafeMutableBufferPointer { dictionaries in
+                parallelFor(outputs.count) { k in
+                    guard types[k] == .string else { return }
+                    var interners: [StringInterner] = []
+                    for j in groups.indices {
+                        guard case .success(let part)? = parts[j &* outputs.count &+ k], let interner = part.interner else { return }
+                        interners.append(interner)
+                    }
+                    var dictionary = mergeDictionaries(interners, offsets: offsets, codes: addresses[k].assumingMemoryBound(to: Int32.self))
+                    // Null rows hold code 0, which must exist even when no row has a value.
+                    if dictionary.count == 0 { dictionary = StringDictionary([""]) }
+                    dictionaries[k] = dictionary
+                }
             }
         }
-        if byGroup {
-            for k in selected.indices { results[k] = decodeColumn(k) }
-        } else {
-            results.withUnsafeMutableBufferPointer { slots in
-                parallelFor(selected.count) { k in slots[k] = decodeColumn(k) }
-            }
-        }
+
         var table = Table()
-        for (k, result) in results.enumerated() {
-            switch result! {
-            case .success(let column):
-                do { try table.append(schema.columns[selected[k]].name, column) } catch { throw ParquetError(file: path, message: error.message) }
-            case .failure(let error): throw error
+        for k in outputs.indices {
+            var decoded: [GroupPart] = []
+            for j in groups.indices {
+                switch parts[j &* outputs.count &+ k]! {
+                case .success(let part): decoded.append(part)
+                case .failure(let error): throw error
+                }
             }
+            let data: ColumnData
+            switch (storage[k], types[k]) {
+            case (.int64(let values), .int): data = .int(values)
+            case (.int64(let values), _): data = .timestamp(values)
+            case (.double(let values), _): data = .float(values)
+            case (.bool(let values), _): data = .bool(values)
+            case (.int32(let values), .date): data = .date(values)
+            case (.int32(let codes), _): data = .string(codes: codes, dictionary: dictionaries[k] ?? StringDictionary([""]))
+            }
+            let column = Column(data, validity: mergeValidity(decoded, offsets: offsets, rows: rows))
+            do { try table.append(outputs[k].name, column) } catch { throw ParquetError(file: path, message: error.message) }
         }
         return table
     }
 
-    private func readColumn(_ output: OutputColumn, groups: [Int], offsets: [Int], parallel: Bool, cancel: CancellationToken) throws(ParquetError) -> Column {
-        let rows = offsets[offsets.count &- 1]
-        let type = output.isNested ? DataType.string : schema.leaves[output.leaves[0]].mapping.dataType
-        var parts = [Result<GroupPart, ParquetError>?](repeating: nil, count: groups.count)
-        func decodeGroups(_ out: UnsafeMutableRawPointer) {
-            parts.withUnsafeMutableBufferPointer { slots in
-                let slots = slots
-                parallelFor(parallel ? groups.count : 1) { part in
-                    for j in (parallel ? part..<(part &+ 1) : groups.indices) {
-                        slots[j] = Result { () throws(ParquetError) -> GroupPart in
-                            try self.decodeGroup(output, group: groups[j], type: type, out: out, row: offsets[j], rows: offsets[j &+ 1] &- offsets[j], cancel: cancel)
-                        }
-                    }
-                }
-            }
-        }
-        let data: ColumnData
-        switch type {
-        case .int, .timestamp:
-            let values = [Int64](unsafeUninitializedCapacity: rows) { buffer, count in
-                decodeGroups(UnsafeMutableRawPointer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!))
-                count = rows
-            }
-            data = type == .int ? .int(values) : .timestamp(values)
-        case .float:
-            data = .float([Double](unsafeUninitializedCapacity: rows) { buffer, count in
-                decodeGroups(UnsafeMutableRawPointer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!))
-                count = rows
-            })
-        case .bool:
-            data = .bool([Bool](unsafeUninitializedCapacity: rows) { buffer, count in
-                decodeGroups(UnsafeMutableRawPointer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!))
-                count = rows
-            })
-        case .date, .string:
-            var codes = [Int32](unsafeUninitializedCapacity: rows) { buffer, count in
-                decodeGroups(UnsafeMutableRawPointer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!))
-                count = rows
-            }
-            if type == .date {
-                data = .date(codes)
-            } else {
-                var dictionary = mergeDictionaries(try collect(parts), offsets: offsets, codes: &codes)
-                // Null rows hold code 0, which must exist even when no row has a value.
-                if dictionary.values.isEmpty { dictionary = StringDictionary([""]) }
-                data = .string(codes: codes, dictionary: dictionary)
-            }
-        }
-        let decoded = try collect(parts)
-        return Column(data, validity: mergeValidity(decoded, offsets: offsets, rows: rows))
-    }
-
-    private func collect(_ parts: [Result<GroupPart, ParquetError>?]) throws(ParquetError) -> [GroupPart] {
-        var decoded: [GroupPart] = []
-        for part in parts {
-            switch part! {
-            case .success(let p): decoded.append(p)
-            case .failure(let error): throw error
-            }
-        }
-        return decoded
-    }
-
     /// One row group of one output column, written at `row` of `out`.
     private func decodeGroup(_ output: OutputColumn, group g: Int, type: DataType, out: UnsafeMutableRawPointer, row: Int, rows: Int,
-                             cancel: CancellationToken) throws(ParquetError) -> GroupPart {
+                             scratch: PageScratch, cancel: CancellationToken) throws(ParquetError) -> GroupPart {
         if cancel.isCancelled { throw ParquetError.cancelled(file: path) }
         var currentLeaf = output.leaves[0]
         do throws(EncodingFailure) {
@@ -224,7 +198,7 @@ final class ParquetFile: Sendable {
                 var streams: [LevelStream] = []
                 for leaf in output.leaves {
                     currentLeaf = leaf
-                    let decoder = ChunkDecoder(leaf: schema.leaves[leaf], chunk: metadata.rowGroups[g].columns[leaf].metadata!, file: bytes)
+                    let decoder = ChunkDecoder(leaf: schema.leaves[leaf], chunk: metadata.rowGroups[g].columns[leaf].metadata!, file: bytes, scratch: scratch)
                     streams.append(try LevelStream(decoder))
                 }
                 let texts = try assembleJSON(streams, rootDepth: output.rootDepth, rows: rows)
@@ -240,14 +214,9 @@ final class ParquetFile: Sendable {
                 }
                 return GroupPart(validity: validity.nullCount == 0 ? nil : validity, interner: interner)
             }
-            let leaf = schema.leaves[currentLeaf]
-            let decoder = ChunkDecoder(leaf: leaf, chunk: metadata.rowGroups[g].columns[currentLeaf].metadata!, file: bytes)
-            var sink = FlatSink(out: out, row: row, rows: rows, maxDefinition: leaf.maxDefinition)
-            try decoder.forEachPage { page throws(EncodingFailure) in try sink.append(page) }
-            guard sink.written == rows else {
-                throw EncodingFailure(message: "column chunk has \(sink.written) values, the row group has \(rows) rows")
-            }
-            return GroupPart(validity: sink.validity, interner: type == .string ? decoder.interner : nil)
+            let decoder = ChunkDecoder(leaf: schema.leaves[currentLeaf], chunk: metadata.rowGroups[g].columns[currentLeaf].metadata!, file: bytes, scratch: scratch)
+            let validity = try decoder.decodeFlat(into: out, at: row, rows: rows)
+            return GroupPart(validity: validity, interner: type == .string ? decoder.interner : nil)
         } catch {
             throw ParquetError(file: path, column: schema.leaves[currentLeaf].path.joined(separator: "."), rowGroup: g, message: error.message)
         }
@@ -269,58 +238,6 @@ struct GroupPart {
     var interner: StringInterner?
 }
 
-/// Writes a flat leaf's pages into the output column at consecutive rows, nulls as zero.
-struct FlatSink {
-    let out: UnsafeMutableRawPointer
-    let row: Int
-    let rows: Int
-    let maxDefinition: Int
-    var written = 0
-    var validity: Validity?
-
-    init(out: UnsafeMutableRawPointer, row: Int, rows: Int, maxDefinition: Int) {
-        self.out = out
-        self.row = row
-        self.rows = rows
-        self.maxDefinition = maxDefinition
-    }
-
-    mutating func append(_ page: DecodedPage) throws(EncodingFailure) {
-        guard page.levelCount <= rows &- written else {
-            throw EncodingFailure(message: "column chunk has more values than the row group's \(rows) rows")
-        }
-        let start = row &+ written
-        let definitions = page.values.count == page.levelCount ? nil : page.definitions
-        switch page.values {
-        case .int64(let v): place(v, definitions, start, zero: 0)
-        case .double(let v): place(v, definitions, start, zero: 0)
-        case .bool(let v): place(v, definitions, start, zero: false)
-        case .int32(let v): place(v, definitions, start, zero: 0)
-        }
-        written &+= page.levelCount
-    }
-
-    private mutating func place<T>(_ values: [T], _ definitions: [Int32]?, _ start: Int, zero: T) {
-        let target = out.assumingMemoryBound(to: T.self) + start
-        guard let definitions else {
-            values.withUnsafeBufferPointer { target.initialize(from: $0.baseAddress!, count: $0.count) }
-            return
-        }
-        if validity == nil { validity = Validity(count: rows, allValid: true) }
-        let full = Int32(maxDefinition)
-        var j = 0
-        for i in 0..<definitions.count {
-            if definitions[i] == full {
-                (target + i).initialize(to: values[j])
-                j &+= 1
-            } else {
-                (target + i).initialize(to: zero)
-                validity!.clear(written &+ i)
-            }
-        }
-    }
-}
-
 /// One validity for the whole column from the row groups' own.
 private func mergeValidity(_ parts: [GroupPart], offsets: [Int], rows: Int) -> Validity? {
     guard parts.contains(where: { $0.validity != nil }) else { return nil }
@@ -333,26 +250,73 @@ private func mergeValidity(_ parts: [GroupPart], offsets: [Int], rows: Int) -> V
     return merged
 }
 
-/// One dictionary from the row groups' interners, renumbering each group's codes. Only the
-/// groups' distinct values are hashed, not their rows.
-private func mergeDictionaries(_ parts: [GroupPart], offsets: [Int], codes: inout [Int32]) -> StringDictionary {
-    guard parts.count > 1 else { return StringDictionary(parts.first?.interner?.strings ?? []) }
+/// One dictionary from the row groups' interners, renumbering each group's codes in `codes`
+/// (the column). Only the groups' distinct values are hashed, not their rows.
+private func mergeDictionaries(_ interners: [StringInterner], offsets: [Int], codes: UnsafeMutablePointer<Int32>) -> StringDictionary {
+    guard interners.count > 1 else { return StringDictionary(interners.first?.strings ?? []) }
     let global = StringInterner()
-    codes.withUnsafeMutableBufferPointer { codes in
-        for (j, part) in parts.enumerated() {
-            guard let interner = part.interner, interner.count > 0 else { continue }
-            var mapping = [Int32](repeating: 0, count: interner.count)
-            var identity = true
-            for code in 0..<interner.count {
-                let bytes = interner.bytes(code)
-                mapping[code] = global.intern(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, bytes.count)
-                identity = identity && mapping[code] == Int32(code)
-            }
-            if identity { continue }
-            mapping.withUnsafeBufferPointer { mapping in
-                for i in offsets[j]..<offsets[j &+ 1] { codes[i] = mapping[Int(codes[i])] }
-            }
+    for (j, interner) in interners.enumerated() where interner.count > 0 {
+        var identity = true
+        let mapping = (0..<interner.count).map { code in
+            let bytes = interner.bytes(code)
+            let mapped = global.intern(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, bytes.count)
+            identity = identity && mapped == Int32(code)
+            return mapped
+        }
+        if identity { continue }
+        mapping.withUnsafeBufferPointer { mapping in
+            for i in offsets[j]..<offsets[j &+ 1] { codes[i] = mapping[Int(codes[i])] }
         }
     }
     return StringDictionary(global.strings)
+}
+
+/// Allocates each column's storage (`rows` values of its type, not initialized), lets `fill`
+/// write it through the addresses, and returns it.
+private func allocateStorage(_ types: [DataType], rows: Int, _ fill: ([UnsafeMutableRawPointer]) -> Void) -> [Values] {
+    var addresses: [UnsafeMutableRawPointer] = []
+    var made: [Values] = []
+    // Each array is made inside the initializer of the one before, so all of them are there
+    // while `fill` runs; the innermost (the last column) is finished first.
+    func allocate(_ k: Int) {
+        guard k < types.count else { return fill(addresses) }
+        func array<T>(_: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: rows) { buffer, count in
+                addresses.append(UnsafeMutableRawPointer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)!))
+                adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+                allocate(k &+ 1)
+                count = rows
+            }
+        }
+        switch types[k] {
+        case .int, .timestamp: made.append(.int64(array(Int64.self)))
+        case .float: made.append(.double(array(Double.self)))
+        case .bool: made.append(.bool(array(Bool.self)))
+        case .string, .date: made.append(.int32(array(Int32.self)))
+        }
+    }
+    allocate(0)
+    return made.reversed()
+}
+
+/// Asks for 2 MB pages over the part of a fresh buffer they fit in: a column of 10M values
+/// otherwise takes 20k-80k page faults of 4 KB when first written.
+private func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+    guard let base = buffer.baseAddress else { return }
+    let huge = 1 << 21
+    let start = (Int(bitPattern: base) &+ huge &- 1) & ~(huge &- 1)
+    let end = (Int(bitPattern: base) &+ buffer.count) & ~(huge &- 1)
+    if end > start { madvise(UnsafeMutableRawPointer(bitPattern: start), end &- start, MADV_HUGEPAGE) }
+    #endif
+}
+
+/// Scratch buffers for the decoding tasks: each task takes one and gives it back, so there are
+/// about as many as threads and each is reused.
+private final class ScratchPool: Sendable {
+    private let free = Mutex<[PageScratch]>([])
+
+    func take() -> PageScratch { free.withLock { $0.popLast() } ?? PageScratch() }
+
+    func give(_ scratch: PageScratch) { free.withLock { $0.append(scratch) } }
 }

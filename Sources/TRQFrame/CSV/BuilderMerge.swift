@@ -113,7 +113,7 @@ enum BuilderMerge {
         }
     }
 
-    private static func mergedValidity(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> Validity? {
+    static func mergedValidity(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> Validity? {
         guard parts.contains(where: { $0.pointee.nullCount > 0 }) else { return nil }
         var validity = Validity(count: total, allValid: true)
         var offset = 0

@@ -271,10 +271,7 @@ final class KeyInterner {
         // as new values come: sizing for all of other's values being new would, for two chunks
         // of one ID column that mostly share their values, allocate a table twice the size
         // needed at the load's memory peak.
-        let short = KeyInterner.capacity(for: Swift.max(shortCount, other.shortCount), from: shortTable == nil ? 64 : shortMask &+ 1)
-        if shortTable == nil || short > shortMask &+ 1 { resizeShort(to: short) }
-        let long = KeyInterner.capacity(for: Swift.max(longCount, other.longCount), from: longTable == nil ? 1024 : longMask &+ 1)
-        if longTable == nil || long > longMask &+ 1 { resizeLong(to: long) }
+        reserve(short: Swift.max(0, other.shortCount &- shortCount), long: Swift.max(0, other.longCount &- longCount))
         return [Int32](unsafeUninitializedCapacity: other.count) { out, initialized in
             withUnsafeTemporaryAllocation(of: PendingString.self, capacity: KeyInterner.batchSize) { batch in
                 var first = 0
@@ -291,6 +288,29 @@ final class KeyInterner {
             }
             initialized = other.count
         }
+    }
+
+    /// Adds `other`'s values after this one's, in their code order, without looking them up: for
+    /// interners that share no value (a column's values split by hash, see `DeferredStrings`)
+    /// and whose lookup tables are released.
+    func append(disjoint other: KeyInterner) {
+        precondition(shortTable == nil && longTable == nil, "appending without lookups to an interner that still looks up")
+        arena.reserve(arena.count &+ other.arena.count)
+        starts.reserve(count &+ other.count)
+        for code in 0..<other.count {
+            let value = other.value(code)
+            _ = add(KeyInterner.start(of: value), value.count)
+        }
+    }
+
+    /// Sizes the lookup tables so that `short` more values of up to 8 bytes and `long` longer
+    /// ones are added without growing them (for an interner that is about to take in a known
+    /// number of values: each growth re-slots every entry into fresh memory).
+    func reserve(short: Int, long: Int) {
+        let shortSlots = KeyInterner.capacity(for: shortCount &+ short, from: shortTable == nil ? 64 : shortMask &+ 1)
+        if shortTable == nil || shortSlots > shortMask &+ 1 { resizeShort(to: shortSlots) }
+        let longSlots = KeyInterner.capacity(for: longCount &+ long, from: longTable == nil ? 1024 : longMask &+ 1)
+        if longTable == nil || longSlots > longMask &+ 1 { resizeLong(to: longSlots) }
     }
 
     /// The table size, doubled from `capacity`, that holds `count` entries without growing.
