@@ -260,6 +260,50 @@ struct JSONChunkTests {
         }
     }
 
+    /// Past 2^16 distinct values, most rows new, a chunk keeps a column's values as references
+    /// and they are interned after the parse, split by hash: every row keeps its value (escaped
+    /// strings, a bool, an array's text and nulls after the switch too), each distinct value is
+    /// in the dictionary once, also when only some chunks switched (the last 40,000 rows repeat
+    /// 1,000 values: with 2 chunks only the first switches, with 3 none), and a value that is
+    /// not UTF-8 is still the error where it is.
+    @Test func highCardinalityStringsInternedAfterTheParse() throws {
+        let n = 140_000
+        func expected(_ i: Int) -> Value {
+            switch i {
+            case 100_001: .string("a\"b")
+            case 100_002: .string("true")
+            case 100_003: .string("[1,2]")
+            case 100_004: .null
+            default: .string("v\(i % (i < 100_000 ? 90_000 : 1000))")
+            }
+        }
+        let rows = (0..<n).map { i -> String in
+            switch i {
+            case 100_001: #"{"s": "a\"b", "k": 1}"#
+            case 100_002: #"{"s": true, "k": 1}"#
+            case 100_003: #"{"s": [1, 2], "k": 1}"#
+            case 100_004: #"{"k": 1}"#
+            default: "{\"s\": \"v\(i % (i < 100_000 ? 90_000 : 1000))\", \"k\": \(i % 3)}"
+            }
+        }
+        let text = rows.joined(separator: "\n")
+        for chunks in [1, 2, 3] {
+            let table = try #require(json(text, .ndjson, chunks: chunks))
+            #expect(table.rowCount == n)
+            let column = table.columns[0]
+            #expect((0..<n).allSatisfy { column[$0] == expected($0) })
+            guard case .string(_, let dictionary) = column.data else { Issue.record("not a string column"); continue }
+            // 90,000 ids, the escaped string, "true" and the array's text.
+            #expect(dictionary.count == 90_003)
+            #expect(Set(dictionary.values).count == 90_003)
+        }
+        var bytes = Array(rows[0..<120_000].joined(separator: "\n").utf8)
+        bytes += Array("\n{\"s\": \"x".utf8) + [0xFF] + Array("\"}\n{\"s\": \"y\"}\n{\"s\": NaN}\n".utf8)
+        for chunks in [1, 2, 5] {
+            #expect(jsonError(bytes, .ndjson, chunks: chunks).hasPrefix("t.json:120001:9: invalid UTF-8"))
+        }
+    }
+
     @Test func conflictsInLaterChunksAreReadAgainAsText() throws {
         var rows = (0..<2000).map { "{\"v\": \($0), \"o\": {\"k\": \($0)}}" }
         rows[1900] = "{\"v\": \"text\", \"o\": 5}"

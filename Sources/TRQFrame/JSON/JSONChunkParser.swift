@@ -82,6 +82,13 @@ final class JSONChunkParser {
     let rules: JSONPathRules
     private(set) var nodes: [JSONNode] = []
     private(set) var builders: [UnsafeMutablePointer<ColumnBuilder>] = []
+    /// By builder: the references to a high-cardinality string column's values (see `DeferredStrings`).
+    private(set) var deferred: [UnsafeMutablePointer<GrowableBuffer<DeferredString>>?] = []
+    /// Copies of deferred values that are not in the input (unescaped strings, arrays' text),
+    /// in blocks that never move.
+    private var copyBlocks: [UnsafeMutablePointer<UInt8>] = []
+    private var copyUsed = 0
+    private var copyCapacity = 0
     /// Builders of paths that turned out to hold objects (only nulls before); not columns.
     private(set) var abandoned: Set<Int> = []
     private(set) var rowCount = 0
@@ -121,6 +128,8 @@ final class JSONChunkParser {
             builder.deinitialize(count: 1)
             builder.deallocate()
         }
+        for case let lists? in deferred { DeferredStrings.release(lists) }
+        for block in copyBlocks { block.deallocate() }
         scratch.release()
         minified.release()
     }
@@ -329,6 +338,7 @@ final class JSONChunkParser {
         nodes[node].builder = builders.count
         nodes[node].role = .leaf
         builders.append(b)
+        deferred.append(nil)
         return b
     }
 
@@ -436,8 +446,18 @@ final class JSONChunkParser {
             return
         }
         let p = text.baseAddress ?? base
+        let inInput = p >= base && p < base + end
+        if let lists = deferred[nodes[node].builder] {
+            if firstInvalidUTF8(p, text.count) != nil { throw invalidUTF8(in: p, text.count, near: offset) }
+            DeferredStrings.append(inInput ? p : stableCopy(p, text.count), text.count, row: b.pointee.rowCount, to: lists)
+            b.pointee.append(code: 0)
+            return
+        }
         // Text in the input stays valid, so it can wait for a batch of lookups (see `run`).
-        if b.pointee.batchesStrings, p >= base, p < base + end {
+        if b.pointee.batchesStrings, inInput {
+            if DeferredStrings.defers(distinct: b.pointee.strings.count, rows: b.pointee.rowCount), startDeferring(nodes[node].builder) {
+                return try appendText(node, b, text, at: offset)
+            }
             b.pointee.appendPending(p, text.count)
             return
         }
@@ -445,6 +465,36 @@ final class JSONChunkParser {
         let code = b.pointee.intern(p, text.count)
         guard code >= 0 else { throw invalidUTF8(in: p, text.count, near: offset) }
         b.pointee.append(code: code)
+    }
+
+    /// Keeps a string column's values from here on as references (see `DeferredStrings`), and
+    /// those so far, by their codes' bytes in its dictionary (which no longer changes); false
+    /// if a value read before is invalid (the parse then fails).
+    private func startDeferring(_ index: Int) -> Bool {
+        let b = builders[index]
+        b.pointee.flushPending()
+        guard b.pointee.invalidValue == nil else { return false }
+        let lists = DeferredStrings.makeLists()
+        let builder = b.pointee
+        for row in 0..<builder.rowCount where !builder.isNull(row) {
+            let value = builder.strings.value(Int(builder.codes[row]))
+            DeferredStrings.append(value.baseAddress ?? base, value.count, row: row, to: lists)
+        }
+        deferred[index] = lists
+        return true
+    }
+
+    /// A copy of `n` bytes that stays where it is until the parser is freed.
+    private func stableCopy(_ p: UnsafePointer<UInt8>, _ n: Int) -> UnsafePointer<UInt8> {
+        if copyUsed &+ n > copyCapacity {
+            copyCapacity = Swift.max(1 << 16, n)
+            copyBlocks.append(.allocate(capacity: copyCapacity))
+            copyUsed = 0
+        }
+        let target = copyBlocks[copyBlocks.count &- 1] + copyUsed
+        target.initialize(from: p, count: n)
+        copyUsed &+= n
+        return UnsafePointer(target)
     }
 
     /// A value of a kind the column's earlier values cannot widen to without their text.

@@ -269,48 +269,63 @@ public enum JSONReader {
     private static func build(_ parsers: [JSONChunkParser], _ leaves: [(path: String, parts: [(chunk: Int, builder: Int)])],
                               name: String) throws(CSVError) -> Table {
         let total = parsers.reduce(0) { $0 &+ $1.rowCount }
+        // Each column's part in every chunk; a chunk without the key gets a part of nulls.
+        var padding: [UnsafeMutablePointer<ColumnBuilder>] = []
+        let columns: [[DeferredStrings.Part]] = leaves.map { leaf in
+            var parts: [DeferredStrings.Part] = []
+            var next = 0
+            for (k, parser) in parsers.enumerated() {
+                if next < leaf.parts.count, leaf.parts[next].chunk == k {
+                    let index = leaf.parts[next].builder
+                    parts.append(DeferredStrings.Part(builder: parser.builders[index], deferred: parser.deferred[index]))
+                    next &+= 1
+                } else {
+                    let b = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: 1)
+                    b.initialize(to: ColumnBuilder(forced: nil, validatesUTF8: false))
+                    for _ in 0..<parser.rowCount { b.pointee.appendNull() }
+                    padding.append(b)
+                    parts.append(DeferredStrings.Part(builder: b, deferred: nil))
+                }
+            }
+            return parts
+        }
+        defer {
+            for b in padding {
+                b.deinitialize(count: 1)
+                b.deallocate()
+            }
+        }
         let results = UnsafeMutableBufferPointer<Column?>.allocate(capacity: leaves.count)
         results.initialize(repeating: nil)
         defer {
             results.deinitialize()
             results.deallocate()
         }
-        let box = UncheckedSendable((results, parsers, leaves))
-        let work: @Sendable (Int) -> Void = { c in
-            let (results, parsers, leaves) = box.value
-            var padding: [UnsafeMutablePointer<ColumnBuilder>] = []
-            var parts: [UnsafeMutablePointer<ColumnBuilder>] = []
-            var next = 0
-            for (k, parser) in parsers.enumerated() {
-                let leafParts = leaves[c].parts
-                if next < leafParts.count, leafParts[next].chunk == k {
-                    parts.append(parser.builders[leafParts[next].builder])
-                    next &+= 1
-                } else {
-                    // A chunk without the key: all null there.
-                    let b = UnsafeMutablePointer<ColumnBuilder>.allocate(capacity: 1)
-                    b.initialize(to: ColumnBuilder(forced: nil, validatesUTF8: false))
-                    for _ in 0..<parser.rowCount { b.pointee.appendNull() }
-                    padding.append(b)
-                    parts.append(b)
-                }
+        // Deferred string columns first, each interned on all cores.
+        var others: [Int] = []
+        for (c, parts) in columns.enumerated() {
+            if parts.contains(where: { $0.deferred != nil }) {
+                results[c] = DeferredStrings.column(parts)
+            } else {
+                others.append(c)
             }
+        }
+        let box = UncheckedSendable((results, columns, others))
+        let work: @Sendable (Int) -> Void = { i in
+            let (results, columns, others) = box.value
+            let parts = columns[others[i]].map(\.builder)
             var kind = ValueKind.unknown
             for part in parts { kind = kind.joined(with: part.pointee.kind) }
             if kind == .unknown { kind = .string }
             if kind == .string {
                 for part in parts where part.pointee.kind == .unknown { part.pointee.widen(to: .string) }
             }
-            results[c] = BuilderMerge.column(parts, kind: kind)
-            for b in padding {
-                b.deinitialize(count: 1)
-                b.deallocate()
-            }
+            results[others[i]] = BuilderMerge.column(parts, kind: kind)
         }
-        if leaves.count > 1, total > 100_000 {
-            parallelFor(leaves.count, work)
+        if others.count > 1, total > 100_000 {
+            parallelFor(others.count, work)
         } else {
-            for c in 0..<leaves.count { work(c) }
+            for i in 0..<others.count { work(i) }
         }
         do {
             return try Table(names: leaves.map(\.path), columns: results.map { $0! })
