@@ -59,39 +59,45 @@ struct DecodedPage {
 }
 
 /// Buffers one decoding thread reuses from page to page and from chunk to chunk (fresh buffers
-/// for each page cost page faults): the decompressed page and its definition levels. Sendable
-/// because one task at a time uses it (see `ScratchPool`).
+/// for each page cost page faults): the decompressed page, the decompressed dictionary page and
+/// the page's definition levels. Sendable because one task at a time uses it (see `ScratchPool`).
 final class PageScratch: @unchecked Sendable {
-    private var bytes = UnsafeMutableRawPointer.allocate(byteCount: 0, alignment: 16)
-    private var byteCapacity = 0
-    private var levels = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-    private var levelCapacity = 0
+    private var page = ScratchBuffer()
+    private var dictionary = ScratchBuffer()
+    private var levelBuffer = ScratchBuffer()
 
     deinit {
-        bytes.deallocate()
-        levels.deallocate()
+        page.release()
+        dictionary.release()
+        levelBuffer.release()
     }
 
     /// Room for `count` bytes, not zeroed: every codec checks it wrote exactly the page's size,
     /// and a header that lies about a huge size then costs untouched address space.
-    func bytes(_ count: Int) -> UnsafeMutableRawBufferPointer {
-        if count > byteCapacity {
-            bytes.deallocate()
-            // A quarter more, for the next page being a little larger.
-            byteCapacity = count &+ count >> 2
-            bytes = UnsafeMutableRawPointer.allocate(byteCount: byteCapacity, alignment: 16)
-        }
-        return UnsafeMutableRawBufferPointer(start: bytes, count: count)
+    func bytes(_ count: Int, dictionary isDictionary: Bool = false) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: isDictionary ? dictionary.room(count) : page.room(count), count: count)
     }
 
     func levels(_ count: Int) -> UnsafeMutablePointer<Int32> {
-        if count > levelCapacity {
-            levels.deallocate()
-            levelCapacity = count &+ count >> 2
-            levels = UnsafeMutablePointer<Int32>.allocate(capacity: levelCapacity)
-        }
-        return levels
+        levelBuffer.room(count &* 4).assumingMemoryBound(to: Int32.self)
     }
+}
+
+private struct ScratchBuffer {
+    private var base = UnsafeMutableRawPointer.allocate(byteCount: 0, alignment: 16)
+    private var capacity = 0
+
+    mutating func room(_ count: Int) -> UnsafeMutableRawPointer {
+        if count > capacity {
+            base.deallocate()
+            // A quarter more, for the next page being a little larger.
+            capacity = count &+ count >> 2
+            base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        }
+        return base
+    }
+
+    func release() { base.deallocate() }
 }
 
 /// Decodes the pages of one column chunk. String values are interned into `interner`, so a
@@ -105,6 +111,9 @@ final class ChunkDecoder {
     let file: UnsafeRawBufferPointer
     let interner: StringInterner
     private var dictionary: Values?
+    /// The dictionary's entries as they are stored, when that is trq's storage (ints, floats,
+    /// dates): in the file or the scratch buffer, not copied.
+    private var storedDictionary: UnsafeRawBufferPointer?
     /// The chunk's first page, decoded already, when it is its dictionary.
     private let givenDictionary: Values?
     /// Whether `dictionary` holds codes of `interner` (not the given ones of the column's).
@@ -270,18 +279,42 @@ final class ChunkDecoder {
     }
 
     private func decodeDictionary(_ payload: UnsafeRawBufferPointer, _ header: PageHeader) throws(EncodingFailure) {
-        try withPageBytes(payload, header, levels: 0) { bytes throws(EncodingFailure) in
-            var cursor = ByteCursor(bytes)
-            guard header.valueCount >= 0 else { throw EncodingFailure(message: "negative dictionary size") }
-            dictionary = try decodeValues(&cursor, encoding: .plain, count: Int(header.valueCount))
+        guard header.valueCount >= 0 else { throw EncodingFailure(message: "negative dictionary size") }
+        let n = Int(header.valueCount)
+        dictionary = nil
+        storedDictionary = nil
+        try withPageBytes(payload, header, levels: 0, dictionary: true) { bytes throws(EncodingFailure) in
+            guard let size = storedSize else {
+                var cursor = ByteCursor(bytes)
+                dictionary = try decodeValues(&cursor, encoding: .plain, count: n)
+                return
+            }
+            guard n &* size <= bytes.count else { throw EncodingFailure(message: "needs \(n &* size) bytes, \(bytes.count) left") }
+            var entries = UnsafeRawBufferPointer(rebasing: bytes[0..<(n &* size)])
+            // An uncompressed page in the file may be unaligned for its values.
+            if n > 0, Int(bitPattern: entries.baseAddress!) % size != 0 {
+                let copy = scratch.bytes(entries.count, dictionary: true)
+                copy.copyMemory(from: entries)
+                entries = UnsafeRawBufferPointer(copy)
+            }
+            storedDictionary = entries
         }
         dictionaryIsLocal = true
+    }
+
+    /// The size of a value when PLAIN stores values as trq does (the same bytes), else nil.
+    private var storedSize: Int? {
+        switch (leaf.type, leaf.mapping) {
+        case (.int64, .int), (.int64, .timestamp(.micros)), (.double, _): 8
+        case (.int32, .date): 4
+        default: nil
+        }
     }
 
     /// The page's bytes after decompression; for v2 pages the first `levels` bytes are stored
     /// uncompressed and copied in front.
     private func withPageBytes(
-        _ payload: UnsafeRawBufferPointer, _ header: PageHeader, levels: Int,
+        _ payload: UnsafeRawBufferPointer, _ header: PageHeader, levels: Int, dictionary isDictionary: Bool = false,
         _ body: (UnsafeRawBufferPointer) throws(EncodingFailure) -> Void
     ) throws(EncodingFailure) {
         let compressed = header.type == .dataV2 ? header.isCompressed : true
@@ -294,7 +327,7 @@ final class ChunkDecoder {
         guard levels <= payload.count, levels <= Int(header.uncompressedSize) else {
             throw EncodingFailure(message: "page levels (\(levels) bytes) are longer than the page")
         }
-        let out = scratch.bytes(Int(header.uncompressedSize))
+        let out = scratch.bytes(Int(header.uncompressedSize), dictionary: isDictionary)
         if levels > 0 { out.baseAddress!.copyMemory(from: payload.baseAddress!, byteCount: levels) }
         try chunk.codec.decompress(
             UnsafeRawBufferPointer(rebasing: payload[levels...]),
@@ -370,16 +403,21 @@ final class ChunkDecoder {
     private func decodeDense<T>(_ cursor: inout ByteCursor, encoding: Encoding, count n: Int, into out: UnsafeMutablePointer<T>) throws(EncodingFailure) {
         switch (encoding, leaf.type, leaf.mapping) {
         case (.plainDictionary, _, _), (.rleDictionary, _, _):
-            guard let dictionary else { throw EncodingFailure(message: "dictionary-encoded page without a dictionary page") }
             let width = n == 0 && cursor.remaining == 0 ? 0 : Int(try cursor.take(1)[0])
-            try dictionary.withBuffer(of: T.self) { entries throws(EncodingFailure) in
+            func gather(_ entries: UnsafeBufferPointer<T>) throws(EncodingFailure) {
                 let base = entries.baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<T>.alignment)!
                 if let index = try decodeHybrid(&cursor, bitWidth: width, count: n, limit: UInt32(clamping: entries.count), into: out, { base[Int($0)] }) {
                     throw EncodingFailure(message: "dictionary index \(index) is past the dictionary's \(entries.count) entries")
                 }
             }
+            if let storedDictionary {
+                try gather(storedDictionary.assumingMemoryBound(to: T.self))
+            } else {
+                guard let dictionary else { throw EncodingFailure(message: "dictionary-encoded page without a dictionary page") }
+                try dictionary.withBuffer(of: T.self, gather)
+            }
         // Stored as trq stores them: copied.
-        case (.plain, .int64, .int), (.plain, .int64, .timestamp(.micros)), (.plain, .double, _), (.plain, .int32, .date):
+        case (.plain, _, _) where storedSize != nil:
             let raw = try cursor.take(n &* MemoryLayout<T>.size)
             if n > 0 { UnsafeMutableRawPointer(out).copyMemory(from: raw.baseAddress!, byteCount: raw.count) }
         case (.plain, .int32, .int):
