@@ -241,6 +241,13 @@ def reader_cases(rng):
     cases.append(("byte-stream-split", floats, dict(base, use_dictionary=False, column_encoding="BYTE_STREAM_SPLIT")))
     cases.append(("bool-rle-page2", flat.select(["flag"]), dict(base, use_dictionary=False, data_page_version="2.0")))
     cases.append(("empty", flat.slice(0, 0), dict(base)))
+    # Dictionary indices of 17 bits (100k distinct values), past what the small tables reach.
+    many = 200_000
+    order = list(range(many))
+    rng.shuffle(order)
+    wide = pa.table({"id": pa.array([i % 100_003 for i in order], pa.int64()),
+                     "name": pa.array([None if i % 97 == 0 else f"v{i % 70_001}" for i in order], pa.string())})
+    cases.append(("wide-dictionary-indices", wide, dict(row_group_size=many, dictionary_pagesize_limit=1 << 23)))
     return cases
 
 

@@ -103,23 +103,95 @@ func decodeHybrid<T>(
             guard take &* bitWidth <= bytes &* 8 else { throw EncodingFailure(message: "bit-packed run past the end of the page") }
             let p = cursor.base + cursor.position
             let target = out + filled
-            // Values whose 8 bytes from their first byte lie inside the run: one unaligned load,
-            // a shift and a mask each; the few at the run's end go through loadBits.
+            // Whole groups of 8 values whose loads stay inside the run, by a loop made for the
+            // width; then values whose 8 bytes from their first byte lie inside the run, one
+            // unaligned load, shift and mask each; the few at the run's end go through loadBits.
+            let groupReach = (bitWidth &* 7) >> 3 &+ 8
+            let fast = bitWidth == 0 || bytes < groupReach ? 0 : min(take >> 3, (bytes &- groupReach) / bitWidth &+ 1)
+            if fast > 0, let value = unpackGroups(p, groups: fast, bitWidth: bitWidth, limit: limit, into: target, element) {
+                return value
+            }
             let direct = bitWidth == 0 ? 0 : min(take, bytes >= 8 ? (bytes &- 8) &* 8 / bitWidth &+ 1 : 0)
-            for j in 0..<direct {
+            for j in (fast &* 8)..<max(direct, fast &* 8) {
                 let bit = j &* bitWidth
                 let word = UnsafeRawPointer(p + (bit >> 3)).loadUnaligned(as: UInt64.self).littleEndian
                 let value = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
                 guard value < limit else { return value }
                 (target + j).initialize(to: element(value))
             }
-            for j in direct..<take {
+            for j in max(direct, fast &* 8)..<take {
                 let value = UInt32(truncatingIfNeeded: loadBits(p, bytes, j &* bitWidth, bitWidth))
                 guard value < limit else { return value }
                 (target + j).initialize(to: element(value))
             }
             filled &+= take
             cursor.position &+= bytes
+        }
+    }
+    return nil
+}
+
+/// `groups` groups of 8 bit-packed values (`bitWidth` bytes each) as `element(v)` into `out`;
+/// the first value not below `limit`, or nil. Each width has its own copy of the loop, in which
+/// every value's byte offset, shift and mask are constants. The caller has checked that every
+/// group's last 8-byte load stays inside the data.
+@inline(__always)
+func unpackGroups<T>(
+    _ p: UnsafePointer<UInt8>, groups: Int, bitWidth: Int, limit: UInt32, into out: UnsafeMutablePointer<T>,
+    _ element: (UInt32) -> T
+) -> UInt32? {
+    switch bitWidth {
+    case 1: unpackGroups(p, groups: groups, width: 1, limit: limit, into: out, element)
+    case 2: unpackGroups(p, groups: groups, width: 2, limit: limit, into: out, element)
+    case 3: unpackGroups(p, groups: groups, width: 3, limit: limit, into: out, element)
+    case 4: unpackGroups(p, groups: groups, width: 4, limit: limit, into: out, element)
+    case 5: unpackGroups(p, groups: groups, width: 5, limit: limit, into: out, element)
+    case 6: unpackGroups(p, groups: groups, width: 6, limit: limit, into: out, element)
+    case 7: unpackGroups(p, groups: groups, width: 7, limit: limit, into: out, element)
+    case 8: unpackGroups(p, groups: groups, width: 8, limit: limit, into: out, element)
+    case 9: unpackGroups(p, groups: groups, width: 9, limit: limit, into: out, element)
+    case 10: unpackGroups(p, groups: groups, width: 10, limit: limit, into: out, element)
+    case 11: unpackGroups(p, groups: groups, width: 11, limit: limit, into: out, element)
+    case 12: unpackGroups(p, groups: groups, width: 12, limit: limit, into: out, element)
+    case 13: unpackGroups(p, groups: groups, width: 13, limit: limit, into: out, element)
+    case 14: unpackGroups(p, groups: groups, width: 14, limit: limit, into: out, element)
+    case 15: unpackGroups(p, groups: groups, width: 15, limit: limit, into: out, element)
+    case 16: unpackGroups(p, groups: groups, width: 16, limit: limit, into: out, element)
+    case 17: unpackGroups(p, groups: groups, width: 17, limit: limit, into: out, element)
+    case 18: unpackGroups(p, groups: groups, width: 18, limit: limit, into: out, element)
+    case 19: unpackGroups(p, groups: groups, width: 19, limit: limit, into: out, element)
+    case 20: unpackGroups(p, groups: groups, width: 20, limit: limit, into: out, element)
+    case 21: unpackGroups(p, groups: groups, width: 21, limit: limit, into: out, element)
+    case 22: unpackGroups(p, groups: groups, width: 22, limit: limit, into: out, element)
+    case 23: unpackGroups(p, groups: groups, width: 23, limit: limit, into: out, element)
+    case 24: unpackGroups(p, groups: groups, width: 24, limit: limit, into: out, element)
+    case 25: unpackGroups(p, groups: groups, width: 25, limit: limit, into: out, element)
+    case 26: unpackGroups(p, groups: groups, width: 26, limit: limit, into: out, element)
+    case 27: unpackGroups(p, groups: groups, width: 27, limit: limit, into: out, element)
+    case 28: unpackGroups(p, groups: groups, width: 28, limit: limit, into: out, element)
+    case 29: unpackGroups(p, groups: groups, width: 29, limit: limit, into: out, element)
+    case 30: unpackGroups(p, groups: groups, width: 30, limit: limit, into: out, element)
+    case 31: unpackGroups(p, groups: groups, width: 31, limit: limit, into: out, element)
+    case 32: unpackGroups(p, groups: groups, width: 32, limit: limit, into: out, element)
+    default: preconditionFailure("bit width \(bitWidth) is not 1...32")
+    }
+}
+
+@inline(__always)
+private func unpackGroups<T>(
+    _ p: UnsafePointer<UInt8>, groups: Int, width: Int, limit: UInt32, into out: UnsafeMutablePointer<T>,
+    _ element: (UInt32) -> T
+) -> UInt32? {
+    let mask: UInt64 = (1 << UInt64(width)) &- 1
+    for g in 0..<groups {
+        let group = UnsafeRawPointer(p + g &* width)
+        let target = out + g &* 8
+        for k in 0..<8 {
+            let bit = k &* width
+            let word = group.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self).littleEndian
+            let value = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            guard value < limit else { return value }
+            (target + k).initialize(to: element(value))
         }
     }
     return nil
