@@ -150,9 +150,16 @@ final class ParquetFile: Sendable {
                                                  rows: offsets[j &+ 1] &- offsets[j], dictionary: given[t], scratch: scratch, cancel: cancel)
                         }
                     }
+                    // The larger chunks first, so that the last tasks of each pass are short and
+                    // a core waits little for the other at its end.
+                    func size(_ t: Int) -> Int64 {
+                        let chunks = self.metadata.rowGroups[groups[t / outputs.count]].columns
+                        return outputs[t % outputs.count].leaves.reduce(0) { $0 &+ (chunks[$1].metadata?.compressedSize ?? 0) }
+                    }
+                    let order = (0..<tasks).sorted { size($0) > size($1) }
                     // First the dictionaries (each column's in row-group order) with the other
                     // columns' tasks, then the string columns' tasks.
-                    let others = (0..<tasks).filter { !strings.contains($0 % outputs.count) }
+                    let others = order.filter { !strings.contains($0 % outputs.count) }
                     parallelFor(strings.count &+ others.count) { i in
                         guard i < strings.count else { return decode(others[i &- strings.count]) }
                         let k = strings[i]
@@ -167,7 +174,7 @@ final class ParquetFile: Sendable {
                             given[j &* outputs.count &+ k] = try? decoder.readDictionary()
                         }
                     }
-                    let stringTasks = (0..<tasks).filter { strings.contains($0 % outputs.count) }
+                    let stringTasks = order.filter { strings.contains($0 % outputs.count) }
                     parallelFor(stringTasks.count) { decode(stringTasks[$0]) }
                 }
             }
