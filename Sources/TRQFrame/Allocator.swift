@@ -21,13 +21,17 @@ let hugePageBytes = 2 << 20
 /// page rounds their memory up.
 func adviseHugePages(_ block: UnsafeMutableRawPointer, bytes: Int) {
     #if os(Linux)
-    if bytes >= hugePageBytes { madvise(block, bytes, MADV_HUGEPAGE) }
+    // The 2 MB-aligned part, the only part huge pages can back: madvise refuses (EINVAL) a start
+    // that is not page-aligned, as an array's storage is not.
+    let start = (Int(bitPattern: block) &+ hugePageBytes &- 1) & ~(hugePageBytes &- 1)
+    let end = (Int(bitPattern: block) &+ bytes) & ~(hugePageBytes &- 1)
+    if end > start { madvise(UnsafeMutableRawPointer(bitPattern: start), end &- start, MADV_HUGEPAGE) }
     #endif
 }
 
 /// `adviseHugePages` for the storage of an array being filled (its writes would each fault a
 /// fresh 4 KB page: about 90,000 faults for a 10M-row, 7-column load).
-func adviseHugePages<T>(_ storage: UnsafeMutableBufferPointer<T>) {
+package func adviseHugePages<T>(_ storage: UnsafeMutableBufferPointer<T>) {
     guard let base = storage.baseAddress else { return }
     adviseHugePages(UnsafeMutableRawPointer(base), bytes: storage.count &* MemoryLayout<T>.stride)
 }

@@ -318,7 +318,8 @@ private func allocateStorage(_ types: [DataType], rows: Int, _ fill: ([UnsafeMut
         func array<T>(_: T.Type) -> [T] {
             [T](unsafeUninitializedCapacity: rows) { buffer, count in
                 addresses.append(UnsafeMutableRawPointer(buffer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)!))
-                adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+                // A column of 10M values otherwise takes 20k-80k faults of 4 KB pages.
+                adviseHugePages(buffer)
                 allocate(k &+ 1)
                 count = rows
             }
@@ -332,18 +333,6 @@ private func allocateStorage(_ types: [DataType], rows: Int, _ fill: ([UnsafeMut
     }
     allocate(0)
     return made.reversed()
-}
-
-/// Asks for 2 MB pages over the part of a fresh buffer they fit in: a column of 10M values
-/// otherwise takes 20k-80k page faults of 4 KB when first written.
-private func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
-    #if os(Linux)
-    guard let base = buffer.baseAddress else { return }
-    let huge = 1 << 21
-    let start = (Int(bitPattern: base) &+ huge &- 1) & ~(huge &- 1)
-    let end = (Int(bitPattern: base) &+ buffer.count) & ~(huge &- 1)
-    if end > start { madvise(UnsafeMutableRawPointer(bitPattern: start), end &- start, MADV_HUGEPAGE) }
-    #endif
 }
 
 /// Scratch buffers for the decoding tasks: each task takes one and gives it back, so there are
