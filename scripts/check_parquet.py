@@ -225,6 +225,8 @@ def reader_cases(rng):
         for version in ["1.0", "2.0"]:
             cases.append((f"{codec}-page{version}", flat, dict(base, compression=codec, data_page_version=version)))
     cases.append(("plain-no-dictionary", flat, dict(base, use_dictionary=False)))
+    # Dictionaries that fill up part-way through a chunk: dictionary and plain pages mixed.
+    cases.append(("dictionary-fallback", flat, dict(base, dictionary_pagesize_limit=300)))
     cases.append(("checksums", flat, dict(base, write_page_checksum=True)))
     cases.append(("int96", flat.select(["ts_us", "ts_ns", "day"]), dict(base, use_deprecated_int96_timestamps=True)))
     cases.append(("nested", nested, dict(base)))

@@ -95,20 +95,43 @@ final class PageScratch: @unchecked Sendable {
 }
 
 /// Decodes the pages of one column chunk. String values are interned into `interner`, so a
-/// dictionary page's entries are interned once and its data pages map indices to codes.
+/// dictionary page's entries are interned once and its data pages map indices to codes. A
+/// string column's dictionary pages can be read first, into the column's interner
+/// (`readDictionary`), and given to the decoder of the chunk's data pages: they then yield the
+/// column's codes and only values stored outside the dictionary are interned in `interner`.
 final class ChunkDecoder {
     let leaf: Leaf
     let chunk: ColumnMetadata
     let file: UnsafeRawBufferPointer
-    let interner = StringInterner()
+    let interner: StringInterner
     private var dictionary: Values?
+    /// The chunk's first page, decoded already, when it is its dictionary.
+    private let givenDictionary: Values?
+    /// Whether `dictionary` holds codes of `interner` (not the given ones of the column's).
+    private var dictionaryIsLocal = true
+    /// The rows (from the chunk's first) whose string codes are `interner`'s.
+    private(set) var localRows: [Range<Int>] = []
     private let scratch: PageScratch
 
-    init(leaf: Leaf, chunk: ColumnMetadata, file: UnsafeRawBufferPointer, scratch: PageScratch = PageScratch()) {
+    init(leaf: Leaf, chunk: ColumnMetadata, file: UnsafeRawBufferPointer, scratch: PageScratch = PageScratch(),
+         interner: StringInterner = StringInterner(), dictionary: Values? = nil) {
         self.leaf = leaf
         self.chunk = chunk
         self.file = file
         self.scratch = scratch
+        self.interner = interner
+        givenDictionary = dictionary
+    }
+
+    /// The chunk's dictionary when its first page is one, strings interned in `interner`; nil
+    /// when it has none.
+    func readDictionary() throws(EncodingFailure) -> Values? {
+        guard chunk.valueCount > 0 else { return nil }
+        let (start, end) = try bounds()
+        let page = try pageAt(start, end: end)
+        guard page.header.type == .dictionary else { return nil }
+        try decodeDictionary(page.payload, page.header)
+        return dictionary
     }
 
     /// Calls `body` with each data page in order (the nested columns' way: levels and values
@@ -140,6 +163,13 @@ final class ChunkDecoder {
             }
             try withPageSections(payload, header) { _, definitionData, cursor throws(EncodingFailure) in
                 let encoding = try valueEncoding(header)
+                if leaf.mapping.dataType == .string, dictionaryIsLocal || (encoding != .plainDictionary && encoding != .rleDictionary) {
+                    if let last = localRows.last, last.upperBound == written {
+                        localRows[localRows.count &- 1] = last.lowerBound..<(written &+ n)
+                    } else {
+                        localRows.append(written..<(written &+ n))
+                    }
+                }
                 let target = out + written
                 // Pages without nulls (levels one run of the maximum) need no per-value level work.
                 guard var levelData = definitionData, !isSingleRun(levelData, bitWidth: bitWidth(full), value: full, count: n) else {
@@ -179,50 +209,73 @@ final class ChunkDecoder {
     /// dictionary page on the way.
     private func forEachDataPage(_ body: (UnsafeRawBufferPointer, PageHeader) throws(EncodingFailure) -> Void) throws(EncodingFailure) {
         if chunk.valueCount == 0 { return }
-        var start = Int(chunk.dataPageOffset)
-        if let d = chunk.dictionaryPageOffset, d > 0, d < start { start = Int(d) }
-        let size = Int(chunk.compressedSize)
-        guard start >= 4, size >= 0, start <= file.count, size <= file.count &- start else {
-            throw EncodingFailure(message: "column chunk at byte \(start), \(size) bytes, is outside the file (\(file.count) bytes)")
-        }
-        let end = start &+ size
+        let (start, end) = try bounds()
         var position = start
         var levelsRead = 0
         while levelsRead < chunk.valueCount {
             guard position < end else {
                 throw EncodingFailure(message: "column chunk ends after \(levelsRead) of \(chunk.valueCount) values")
             }
-            var reader = ThriftReader(UnsafeRawBufferPointer(rebasing: file[position..<end]))
-            let header: PageHeader
-            do { header = try PageHeader(&reader) } catch { throw EncodingFailure(message: "corrupt page header at byte \(position)") }
-            position &+= reader.position
-            let compressedSize = Int(header.compressedSize), uncompressedSize = Int(header.uncompressedSize)
-            guard compressedSize >= 0, uncompressedSize >= 0, compressedSize <= end &- position, uncompressedSize <= 1 << 31 else {
-                throw EncodingFailure(message: "page at byte \(position) claims \(compressedSize) bytes, past the end of the column chunk")
-            }
-            let payload = UnsafeRawBufferPointer(rebasing: file[position..<(position &+ compressedSize)])
-            position &+= compressedSize
-            if let crc = header.crc {
-                let actual = UInt32(crc32(0, payload.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(payload.count)))
-                guard actual == UInt32(bitPattern: crc) else {
-                    throw EncodingFailure(message: "page checksum mismatch (CRC32 \(actual), the header says \(UInt32(bitPattern: crc)))")
-                }
-            }
-            switch header.type {
+            let page = try pageAt(position, end: end)
+            switch page.header.type {
             case .dictionary?:
-                try withPageBytes(payload, header, levels: 0) { bytes throws(EncodingFailure) in
-                    var cursor = ByteCursor(bytes)
-                    guard header.valueCount >= 0 else { throw EncodingFailure(message: "negative dictionary size") }
-                    dictionary = try decodeValues(&cursor, encoding: .plain, count: Int(header.valueCount))
+                if position == start, let givenDictionary {
+                    dictionary = givenDictionary
+                    dictionaryIsLocal = false
+                } else {
+                    try decodeDictionary(page.payload, page.header)
                 }
             case .data?, .dataV2?:
+                let header = page.header
                 guard header.valueCount >= 0, header.valueCount <= 1 << 28 else { throw EncodingFailure(message: "page claims \(header.valueCount) values") }
-                try body(payload, header)
+                try body(page.payload, header)
                 levelsRead &+= Int(header.valueCount)
             case .index?, nil:
-                continue
+                break
+            }
+            position = page.next
+        }
+    }
+
+    /// The chunk's first and end byte in the file.
+    private func bounds() throws(EncodingFailure) -> (start: Int, end: Int) {
+        var start = Int(chunk.dataPageOffset)
+        if let d = chunk.dictionaryPageOffset, d > 0, d < start { start = Int(d) }
+        let size = Int(chunk.compressedSize)
+        guard start >= 4, size >= 0, start <= file.count, size <= file.count &- start else {
+            throw EncodingFailure(message: "column chunk at byte \(start), \(size) bytes, is outside the file (\(file.count) bytes)")
+        }
+        return (start, start &+ size)
+    }
+
+    /// The page whose header is at `position`: the header, the stored bytes (checksum checked)
+    /// and where the next page starts.
+    private func pageAt(_ position: Int, end: Int) throws(EncodingFailure) -> (header: PageHeader, payload: UnsafeRawBufferPointer, next: Int) {
+        var reader = ThriftReader(UnsafeRawBufferPointer(rebasing: file[position..<end]))
+        let header: PageHeader
+        do { header = try PageHeader(&reader) } catch { throw EncodingFailure(message: "corrupt page header at byte \(position)") }
+        let first = position &+ reader.position
+        let compressedSize = Int(header.compressedSize), uncompressedSize = Int(header.uncompressedSize)
+        guard compressedSize >= 0, uncompressedSize >= 0, compressedSize <= end &- first, uncompressedSize <= 1 << 31 else {
+            throw EncodingFailure(message: "page at byte \(first) claims \(compressedSize) bytes, past the end of the column chunk")
+        }
+        let payload = UnsafeRawBufferPointer(rebasing: file[first..<(first &+ compressedSize)])
+        if let crc = header.crc {
+            let actual = UInt32(crc32(0, payload.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(payload.count)))
+            guard actual == UInt32(bitPattern: crc) else {
+                throw EncodingFailure(message: "page checksum mismatch (CRC32 \(actual), the header says \(UInt32(bitPattern: crc)))")
             }
         }
+        return (header, payload, first &+ compressedSize)
+    }
+
+    private func decodeDictionary(_ payload: UnsafeRawBufferPointer, _ header: PageHeader) throws(EncodingFailure) {
+        try withPageBytes(payload, header, levels: 0) { bytes throws(EncodingFailure) in
+            var cursor = ByteCursor(bytes)
+            guard header.valueCount >= 0 else { throw EncodingFailure(message: "negative dictionary size") }
+            dictionary = try decodeValues(&cursor, encoding: .plain, count: Int(header.valueCount))
+        }
+        dictionaryIsLocal = true
     }
 
     /// The page's bytes after decompression; for v2 pages the first `levels` bytes are stored

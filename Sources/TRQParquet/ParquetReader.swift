@@ -129,36 +129,61 @@ final class ParquetFile: Sendable {
 
         // Every column's storage is allocated first; then each (row group, column) is a task that
         // decodes into its rows, so the tasks spread over the cores whatever the file's shape.
+        // A flat string column's dictionary pages are read before its data pages, into one
+        // interner for the column, so its data pages give the column's codes straight away.
         let tasks = groups.count &* outputs.count
+        let strings = outputs.indices.filter { types[$0] == .string && !outputs[$0].isNested }
+        let interners = outputs.indices.map { types[$0] == .string ? StringInterner() : nil }
         var parts = [Result<GroupPart, ParquetError>?](repeating: nil, count: tasks)
         var dictionaries = [StringDictionary?](repeating: nil, count: outputs.count)
+        var given = [Values?](repeating: nil, count: tasks)
         let scratches = ScratchPool()
         let storage = allocateStorage(types, rows: rows) { addresses in
-            parts.withUnsafeMutableBufferPointer { slots in
-                parallelFor(tasks) { t in
-                    let k = t % outputs.count, j = t / outputs.count
-                    let scratch = scratches.take()
-                    defer { scratches.give(scratch) }
-                    slots[t] = Result { () throws(ParquetError) -> GroupPart in
-                        try self.decodeGroup(outputs[k], group: groups[j], type: types[k], out: addresses[k], row: offsets[j],
-                                             rows: offsets[j &+ 1] &- offsets[j], scratch: scratch, cancel: cancel)
+            parts.withUnsafeMutableBufferPointer { parts in
+                given.withUnsafeMutableBufferPointer { given in
+                    func decode(_ t: Int) {
+                        let k = t % outputs.count, j = t / outputs.count
+                        let scratch = scratches.take()
+                        defer { scratches.give(scratch) }
+                        parts[t] = Result { () throws(ParquetError) -> GroupPart in
+                            try self.decodeGroup(outputs[k], group: groups[j], type: types[k], out: addresses[k], row: offsets[j],
+                                                 rows: offsets[j &+ 1] &- offsets[j], dictionary: given[t], scratch: scratch, cancel: cancel)
+                        }
                     }
+                    // First the dictionaries (each column's in row-group order) with the other
+                    // columns' tasks, then the string columns' tasks.
+                    let others = (0..<tasks).filter { !strings.contains($0 % outputs.count) }
+                    parallelFor(strings.count &+ others.count) { i in
+                        guard i < strings.count else { return decode(others[i &- strings.count]) }
+                        let k = strings[i]
+                        let scratch = scratches.take()
+                        defer { scratches.give(scratch) }
+                        let leaf = outputs[k].leaves[0]
+                        for j in groups.indices where !cancel.isCancelled {
+                            // A dictionary that fails here is read again with its data pages,
+                            // whose decoding reports the error with its place.
+                            let decoder = ChunkDecoder(leaf: self.schema.leaves[leaf], chunk: self.metadata.rowGroups[groups[j]].columns[leaf].metadata!,
+                                                       file: self.bytes, scratch: scratch, interner: interners[k]!)
+                            given[j &* outputs.count &+ k] = try? decoder.readDictionary()
+                        }
+                    }
+                    let stringTasks = (0..<tasks).filter { strings.contains($0 % outputs.count) }
+                    parallelFor(stringTasks.count) { decode(stringTasks[$0]) }
                 }
             }
-            // A string column's row groups each interned their own values: one dictionary for
-            // the column, the codes renumbered where they differ (columns on all cores).
+            // Codes some row groups gave from their own interner (values outside the
+            // dictionary, nested columns' JSON) renumbered into the column's (columns on all cores).
             dictionaries.withUnsafeMutableBufferPointer { dictionaries in
                 parallelFor(outputs.count) { k in
-                    guard types[k] == .string else { return }
-                    var interners: [StringInterner] = []
+                    guard let column = interners[k] else { return }
+                    var locals: [GroupPart] = []
                     for j in groups.indices {
-                        guard case .success(let part)? = parts[j &* outputs.count &+ k], let interner = part.interner else { return }
-                        interners.append(interner)
+                        guard case .success(let part)? = parts[j &* outputs.count &+ k] else { return }
+                        locals.append(part)
                     }
-                    var dictionary = mergeDictionaries(interners, offsets: offsets, codes: addresses[k].assumingMemoryBound(to: Int32.self))
+                    mergeLocalCodes(locals, into: column, offsets: offsets, codes: addresses[k].assumingMemoryBound(to: Int32.self))
                     // Null rows hold code 0, which must exist even when no row has a value.
-                    if dictionary.count == 0 { dictionary = StringDictionary([""]) }
-                    dictionaries[k] = dictionary
+                    dictionaries[k] = StringDictionary(column.count == 0 ? [""] : column.strings)
                 }
             }
         }
@@ -179,7 +204,7 @@ final class ParquetFile: Sendable {
             case (.double(let values), _): data = .float(values)
             case (.bool(let values), _): data = .bool(values)
             case (.int32(let values), .date): data = .date(values)
-            case (.int32(let codes), _): data = .string(codes: codes, dictionary: dictionaries[k] ?? StringDictionary([""]))
+            case (.int32(let codes), _): data = .string(codes: codes, dictionary: dictionaries[k]!)
             }
             let column = Column(data, validity: mergeValidity(decoded, offsets: offsets, rows: rows))
             do { try table.append(outputs[k].name, column) } catch { throw ParquetError(file: path, message: error.message) }
@@ -188,8 +213,9 @@ final class ParquetFile: Sendable {
     }
 
     /// One row group of one output column, written at `row` of `out`.
+    /// `dictionary`: the chunk's dictionary page, already read into the column's interner.
     private func decodeGroup(_ output: OutputColumn, group g: Int, type: DataType, out: UnsafeMutableRawPointer, row: Int, rows: Int,
-                             scratch: PageScratch, cancel: CancellationToken) throws(ParquetError) -> GroupPart {
+                             dictionary: Values?, scratch: PageScratch, cancel: CancellationToken) throws(ParquetError) -> GroupPart {
         if cancel.isCancelled { throw ParquetError.cancelled(file: path) }
         var currentLeaf = output.leaves[0]
         do throws(EncodingFailure) {
@@ -212,11 +238,12 @@ final class ParquetFile: Sendable {
                     }
                     codes[i] = text.withUTF8 { interner.intern($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, $0.count) }
                 }
-                return GroupPart(validity: validity.nullCount == 0 ? nil : validity, interner: interner)
+                return GroupPart(validity: validity.nullCount == 0 ? nil : validity, interner: interner, localRows: [0..<rows])
             }
-            let decoder = ChunkDecoder(leaf: schema.leaves[currentLeaf], chunk: metadata.rowGroups[g].columns[currentLeaf].metadata!, file: bytes, scratch: scratch)
+            let decoder = ChunkDecoder(leaf: schema.leaves[currentLeaf], chunk: metadata.rowGroups[g].columns[currentLeaf].metadata!,
+                                       file: bytes, scratch: scratch, dictionary: dictionary)
             let validity = try decoder.decodeFlat(into: out, at: row, rows: rows)
-            return GroupPart(validity: validity, interner: type == .string ? decoder.interner : nil)
+            return GroupPart(validity: validity, interner: decoder.interner, localRows: decoder.localRows)
         } catch {
             throw ParquetError(file: path, column: schema.leaves[currentLeaf].path.joined(separator: "."), rowGroup: g, message: error.message)
         }
@@ -235,7 +262,9 @@ final class ParquetFile: Sendable {
 /// The parts of a column one row group produced besides its values.
 struct GroupPart {
     var validity: Validity?
-    var interner: StringInterner?
+    /// For string columns, the interner whose codes `localRows` (from the group's first row) hold.
+    var interner: StringInterner
+    var localRows: [Range<Int>]
 }
 
 /// One validity for the whole column from the row groups' own.
@@ -250,25 +279,24 @@ private func mergeValidity(_ parts: [GroupPart], offsets: [Int], rows: Int) -> V
     return merged
 }
 
-/// One dictionary from the row groups' interners, renumbering each group's codes in `codes`
-/// (the column). Only the groups' distinct values are hashed, not their rows.
-private func mergeDictionaries(_ interners: [StringInterner], offsets: [Int], codes: UnsafeMutablePointer<Int32>) -> StringDictionary {
-    guard interners.count > 1 else { return StringDictionary(interners.first?.strings ?? []) }
-    let global = StringInterner()
-    for (j, interner) in interners.enumerated() where interner.count > 0 {
+/// Adds the values of the row groups' own interners to the column's, and renumbers the rows
+/// that hold their codes in `codes` (the column). Only distinct values are hashed, not rows.
+private func mergeLocalCodes(_ parts: [GroupPart], into column: StringInterner, offsets: [Int], codes: UnsafeMutablePointer<Int32>) {
+    for (j, part) in parts.enumerated() where part.interner.count > 0 && !part.localRows.isEmpty {
         var identity = true
-        let mapping = (0..<interner.count).map { code in
-            let bytes = interner.bytes(code)
-            let mapped = global.intern(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, bytes.count)
+        let mapping = (0..<part.interner.count).map { code in
+            let bytes = part.interner.bytes(code)
+            let mapped = column.intern(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, bytes.count)
             identity = identity && mapped == Int32(code)
             return mapped
         }
         if identity { continue }
         mapping.withUnsafeBufferPointer { mapping in
-            for i in offsets[j]..<offsets[j &+ 1] { codes[i] = mapping[Int(codes[i])] }
+            for rows in part.localRows {
+                for i in rows { codes[offsets[j] &+ i] = mapping[Int(codes[offsets[j] &+ i])] }
+            }
         }
     }
-    return StringDictionary(global.strings)
 }
 
 /// Allocates each column's storage (`rows` values of its type, not initialized), lets `fill`

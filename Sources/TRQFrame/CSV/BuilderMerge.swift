@@ -30,6 +30,7 @@ enum BuilderMerge {
     private static func mergedValues<T>(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int, as kind: ValueKind,
                                         _ convert: (UInt64) -> T) -> [T] {
         [T](unsafeUninitializedCapacity: total) { out, initialized in
+            adviseHugePages(out)
             var target = out.baseAddress!
             for part in parts {
                 let builder = part.pointee
@@ -53,6 +54,7 @@ enum BuilderMerge {
 
     private static func mergedBooleans(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> [Bool] {
         [Bool](unsafeUninitializedCapacity: total) { out, initialized in
+            adviseHugePages(out)
             var target = out.baseAddress!
             for part in parts {
                 let builder = part.pointee
@@ -84,6 +86,7 @@ enum BuilderMerge {
         var offsets = [0]
         for part in parts { offsets.append(offsets[offsets.count &- 1] &+ part.pointee.rowCount) }
         let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
+            adviseHugePages(out)
             func task(_ t: Int) {
                 copyCodes(parts[t].pointee, t == 0 ? nil : remaps[t &- 1], to: out.baseAddress! + offsets[t])
                 parts[t].pointee.release()

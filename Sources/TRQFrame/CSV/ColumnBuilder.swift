@@ -75,12 +75,13 @@ struct ColumnBuilder {
     /// enough (here 2^14 values) that its lookups miss the caches; smaller ones answer at once.
     @inline(__always) var batchesStrings: Bool { strings.count >= 1 << 14 }
 
-    /// Appends a row whose code `flushPending()` fills in, batched with up to 15 others.
+    /// Appends a row whose code `flushPending()` fills in, batched with others (see
+    /// `KeyInterner.batchSize`).
     @inline(__always) mutating func appendPending(_ p: UnsafePointer<UInt8>, _ n: Int) {
         pending.append(PendingString(bytes: p, count: n, row: codes.count))
         codes.append(0)
         rowCount &+= 1
-        if pending.count == 16 { flushPending() }
+        if pending.count == KeyInterner.batchSize { flushPending() }
     }
 
     /// Interns the waiting values. The first that is new and not valid UTF-8 is kept in

@@ -201,6 +201,9 @@ final class KeyInterner {
     private var longCount = 0
 
     private static let tagMask: UInt64 = 0xFFFF_FF00_0000_0000
+    /// How many values a batched lookup takes (see `intern(batch:codes:)`): enough that the
+    /// first value's cache misses are answered before its probe needs them.
+    static let batchSize = 16
     private static let headerSize = 8
 
     init(validatesUTF8: Bool = false) { self.validatesUTF8 = validatesUTF8 }
@@ -270,10 +273,10 @@ final class KeyInterner {
         // needed at the load's memory peak.
         reserve(short: Swift.max(0, other.shortCount &- shortCount), long: Swift.max(0, other.longCount &- longCount))
         return [Int32](unsafeUninitializedCapacity: other.count) { out, initialized in
-            withUnsafeTemporaryAllocation(of: PendingString.self, capacity: 16) { batch in
+            withUnsafeTemporaryAllocation(of: PendingString.self, capacity: KeyInterner.batchSize) { batch in
                 var first = 0
                 while first < other.count {
-                    let n = Swift.min(16, other.count &- first)
+                    let n = Swift.min(KeyInterner.batchSize, other.count &- first)
                     for i in 0..<n {
                         let value = other.value(first &+ i)
                         batch[i] = PendingString(bytes: KeyInterner.start(of: value), count: value.count, row: first &+ i)
@@ -394,9 +397,10 @@ final class KeyInterner {
 
     /// Codes for a batch of values, written to `codes[rows[i]]`; returns the index of the first
     /// value that is new and not valid UTF-8 (its code and the later ones are not written), or
-    /// nil. All the batch's table slots are hashed and prefetched first, so once the tables
-    /// outgrow the caches the lookups' memory waits overlap instead of queuing; values are added
-    /// in batch order, so codes stay in order of first appearance.
+    /// nil. All the batch's table slots are hashed and prefetched first, then the records those
+    /// slots name, so once the tables outgrow the caches the lookups' memory waits overlap
+    /// instead of queuing; values are added in batch order, so codes stay in order of first
+    /// appearance.
     func intern(batch values: UnsafeMutableBufferPointer<PendingString>, codes: UnsafeMutablePointer<Int32>) -> Int? {
         if shortTable == nil { resizeShort(to: 64) }
         if longTable == nil { resizeLong(to: 1024) }
@@ -410,6 +414,18 @@ final class KeyInterner {
                 let h = hashBytes(p, n)
                 values[i].key = h
                 trq_prefetch(longTable.unsafelyUnwrapped + (Int(truncatingIfNeeded: h) & longMask))
+            }
+        }
+        // A long value's slot names its record in the arena, a second miss that the probe would
+        // wait for: with the slots now (mostly) in cache, the records are asked for in turn.
+        if let arena = arena.base {
+            let table = longTable.unsafelyUnwrapped
+            for i in 0..<values.count where values[i].count > 8 {
+                let h = values[i].key
+                let entry = table[Int(truncatingIfNeeded: h) & longMask]
+                if entry & KeyInterner.tagMask == h & KeyInterner.tagMask, entry != 0 {
+                    trq_prefetch(arena + (Int(truncatingIfNeeded: entry & ~KeyInterner.tagMask) &- 1))
+                }
             }
         }
         for i in 0..<values.count {
@@ -476,9 +492,11 @@ final class KeyInterner {
         // Zeroed by writing, not calloc: a large calloc maps the shared zero page, so each page
         // would fault twice (the probe's read, then the first write). aligned_alloc, because the
         // compiler turns malloc and memset into calloc.
-        guard let raw = aligned_alloc(64, Swift.max(words &* MemoryLayout<UInt64>.stride, 64)) else {
+        let bytes = Swift.max(words &* MemoryLayout<UInt64>.stride, 64)
+        guard let raw = aligned_alloc(bytes >= hugePageBytes ? hugePageBytes : 64, bytes) else {
             fatalError("out of memory growing a string dictionary")
         }
+        adviseHugePages(raw, bytes: bytes)
         memset(raw, 0, words &* MemoryLayout<UInt64>.stride)
         return raw.bindMemory(to: UInt64.self, capacity: words)
     }
@@ -503,19 +521,37 @@ final class KeyInterner {
         if let old { free(old) }
     }
 
-    /// Re-slots every long value into a table of `capacity` slots (a power of two).
+    /// Re-slots every long value into a table of `capacity` slots (a power of two). Values are
+    /// hashed a batch at a time and their slots prefetched before any is written, so the writes'
+    /// cache misses overlap.
     private func resizeLong(to capacity: Int) {
         if let longTable { free(longTable) }
         let table = KeyInterner.allocateTable(words: capacity)
         longTable = table
         longMask = capacity &- 1
-        for code in 0..<starts.count {
-            let bytes = value(code)
-            guard bytes.count > 8, let p = bytes.baseAddress else { continue }
-            let h = hashBytes(p, bytes.count)
-            var slot = Int(truncatingIfNeeded: h) & longMask
-            while table[slot] != 0 { slot = (slot &+ 1) & longMask }
-            table[slot] = (h & KeyInterner.tagMask) | UInt64(starts[code] &- KeyInterner.headerSize &+ 1)
+        guard let arena = arena.base, let starts = starts.base else { return }
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: KeyInterner.batchSize &* 2) { batch in
+            var first = 0
+            while first < count {
+                let n = Swift.min(KeyInterner.batchSize, count &- first)
+                var pending = 0
+                for code in first..<(first &+ n) {
+                    let bytes = KeyInterner.value(at: starts[code], in: arena)
+                    guard bytes.count > 8 else { continue }
+                    let h = hashBytes(KeyInterner.start(of: bytes), bytes.count)
+                    trq_prefetch(table + (Int(truncatingIfNeeded: h) & longMask))
+                    batch[pending &* 2] = h
+                    batch[pending &* 2 &+ 1] = UInt64(starts[code] &- KeyInterner.headerSize &+ 1)
+                    pending &+= 1
+                }
+                for i in 0..<pending {
+                    let h = batch[i &* 2]
+                    var slot = Int(truncatingIfNeeded: h) & longMask
+                    while table[slot] != 0 { slot = (slot &+ 1) & longMask }
+                    table[slot] = (h & KeyInterner.tagMask) | batch[i &* 2 &+ 1]
+                }
+                first &+= n
+            }
         }
     }
 }
