@@ -14,6 +14,7 @@
         return bits;                                                                              \
     }
 PORTABLE_WORD(int64_t, word_i64_portable)
+PORTABLE_WORD(int32_t, word_i32_portable)
 PORTABLE_WORD(double, word_f64_portable)
 
 #if TRQ_X86
@@ -30,6 +31,19 @@ __attribute__((target("avx2"))) static inline uint64_t lanes_i64(__m256i x, __m2
     return (uint64_t)_mm256_movemask_pd(_mm256_castsi256_pd(m));
 }
 
+__attribute__((target("avx2"))) static inline uint64_t lanes_i32(__m256i x, __m256i c, int op) {
+    __m256i m;
+    switch (op) {
+    case TRQ_EQ: m = _mm256_cmpeq_epi32(x, c); break;
+    case TRQ_NE: m = ~_mm256_cmpeq_epi32(x, c); break;
+    case TRQ_LT: m = _mm256_cmpgt_epi32(c, x); break;
+    case TRQ_LE: m = ~_mm256_cmpgt_epi32(x, c); break;
+    case TRQ_GT: m = _mm256_cmpgt_epi32(x, c); break;
+    default: m = ~_mm256_cmpgt_epi32(c, x); break;
+    }
+    return (uint64_t)_mm256_movemask_ps(_mm256_castsi256_ps(m));
+}
+
 __attribute__((target("avx2"))) static inline uint64_t lanes_f64(__m256d x, __m256d c, int op) {
     __m256d m;
     switch (op) {
@@ -44,8 +58,9 @@ __attribute__((target("avx2"))) static inline uint64_t lanes_f64(__m256d x, __m2
 }
 
 // One scan serves counting (out == NULL) and selecting (one bit word per 64 rows into out).
-// The operator is a constant inside each instantiation, so the switch folds away.
-#define AVX2_SCAN(NAME, T, VEC, LOAD, SPLAT, LANES)                                               \
+// The operator is a constant inside each instantiation, so the switch folds away. N: values per
+// vector.
+#define AVX2_SCAN(NAME, T, N, VEC, LOAD, SPLAT, LANES)                                            \
     __attribute__((target("avx2,popcnt"))) static inline int64_t NAME##_op(                       \
         const T *v, const uint64_t *validity, int64_t words, const int op, T constant,            \
         uint64_t *out) {                                                                          \
@@ -54,7 +69,7 @@ __attribute__((target("avx2"))) static inline uint64_t lanes_f64(__m256d x, __m2
         for (int64_t w = 0; w < words; w++) {                                                     \
             const T *row = v + w * 64;                                                            \
             uint64_t bits = 0;                                                                    \
-            for (int j = 0; j < 16; j++) bits |= LANES(LOAD(row + 4 * j), c, op) << (4 * j);      \
+            for (int j = 0; j < 64 / N; j++) bits |= LANES(LOAD(row + N * j), c, op) << (N * j);  \
             if (validity) bits &= validity[w];                                                    \
             if (out) out[w] = bits;                                                               \
             count += __builtin_popcountll(bits);                                                  \
@@ -73,9 +88,10 @@ __attribute__((target("avx2"))) static inline uint64_t lanes_f64(__m256d x, __m2
         }                                                                                         \
     }
 
-#define LOAD_I64(p) _mm256_loadu_si256((const __m256i *)(p))
-AVX2_SCAN(scan_i64_avx2, int64_t, __m256i, LOAD_I64, _mm256_set1_epi64x, lanes_i64)
-AVX2_SCAN(scan_f64_avx2, double, __m256d, _mm256_loadu_pd, _mm256_set1_pd, lanes_f64)
+#define LOAD_I256(p) _mm256_loadu_si256((const __m256i *)(p))
+AVX2_SCAN(scan_i64_avx2, int64_t, 4, __m256i, LOAD_I256, _mm256_set1_epi64x, lanes_i64)
+AVX2_SCAN(scan_i32_avx2, int32_t, 8, __m256i, LOAD_I256, _mm256_set1_epi32, lanes_i32)
+AVX2_SCAN(scan_f64_avx2, double, 4, __m256d, _mm256_loadu_pd, _mm256_set1_pd, lanes_f64)
 #endif
 
 
@@ -99,6 +115,7 @@ AVX2_SCAN(scan_f64_avx2, double, __m256d, _mm256_loadu_pd, _mm256_set1_pd, lanes
         return count;                                                                             \
     }
 SCAN(scan_i64, int64_t, scan_i64_avx2, word_i64_portable)
+SCAN(scan_i32, int32_t, scan_i32_avx2, word_i32_portable)
 SCAN(scan_f64, double, scan_f64_avx2, word_f64_portable)
 
 int64_t trq_count_matching_i64(const int64_t *values, const uint64_t *validity, int64_t rows,
@@ -119,4 +136,9 @@ int64_t trq_select_matching_i64(const int64_t *values, const uint64_t *validity,
 int64_t trq_select_matching_f64(const double *values, const uint64_t *validity, int64_t rows,
                                 int op, double constant, uint64_t *out) {
     return scan_f64(values, validity, rows, op, constant, out);
+}
+
+int64_t trq_select_matching_i32(const int32_t *values, const uint64_t *validity, int64_t rows,
+                                int op, int32_t constant, uint64_t *out) {
+    return scan_i32(values, validity, rows, op, constant, out);
 }

@@ -71,28 +71,15 @@ extension Evaluator {
         if case .scalar = column { (column, constant) = (constant, column) }
         guard case .column(let c) = column, case .scalar(.string(let text)) = constant,
               case .string(let codes, let dictionary) = c.data else { return nil }
-        let hits = dictionary.codes(equalTo: text)
         let rows = codes.count
-        var words = [UInt64](repeating: 0, count: (rows &+ 63) >> 6)
-        codes.withUnsafeBufferPointer { codes in
-            words.withUnsafeMutableBufferPointer { out in
-                for hit in hits {
-                    var w = 0
-                    while w << 6 < rows {
-                        let base = w << 6, n = Swift.min(64, rows &- base)
-                        var bits: UInt64 = 0
-                        for j in 0..<n { bits |= UInt64(truncatingIfNeeded: codes[base &+ j] == hit ? 1 : 0) << UInt64(j) }
-                        out[w] |= bits
-                        w &+= 1
-                    }
-                }
-                if op == .ne {
-                    for w in 0..<out.count { out[w] = ~out[w] }
-                    if rows & 63 != 0 { out[out.count &- 1] &= (1 << UInt64(rows & 63)) &- 1 }
-                }
-                if let validity = c.validity {
-                    for w in 0..<out.count { out[w] &= validity.words[w] }
-                }
+        var words = rowsWithCode(codes, in: dictionary.codes(equalTo: text))
+        words.withUnsafeMutableBufferPointer { out in
+            if op == .ne {
+                for w in 0..<out.count { out[w] = ~out[w] }
+                if rows & 63 != 0 { out[out.count &- 1] &= (1 << UInt64(rows & 63)) &- 1 }
+            }
+            if let validity = c.validity {
+                for w in 0..<out.count { out[w] &= validity.words[w] }
             }
         }
         return words

@@ -51,6 +51,20 @@ import TestSupport
         }
     }
 
+    /// The rows holding any of some dictionary codes, as bit words, against a loop.
+    @Test(arguments: [0, 1, 63, 64, 65, 1_000, 250_037])
+    func codeWordsAgainstALoop(n: Int) {
+        var rng = SplitMix64(seed: UInt64(n) &+ 29)
+        let codes: [Int32] = (0..<n).map { _ in Int32.random(in: 0..<9, using: &rng) }
+        for hits: [Int32] in [[], [4], [0, 8], [2, 2, 7], [Int32.max]] {
+            let words = rowsWithCode(codes, in: hits)
+            #expect(words.count == (n + 63) / 64)
+            let found = (0..<n).filter { words[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }
+            #expect(found == codes.indices.filter { hits.contains(codes[$0]) }, "\(hits)")
+            #expect(words.last.map { n % 64 == 0 || $0 >> UInt64(n % 64) == 0 } ?? true, "bits past the last row")
+        }
+    }
+
     @Test func integerExtremesDoNotWrap() throws {
         let raw: [Int64] = [.min, -1, 0, 1, .max] + [Int64](repeating: .max, count: 70)
         #expect(rows(try selectMatching(raw, validity: nil, .greater, .min)) == Array(1..<75))
@@ -80,6 +94,7 @@ import TestSupport
         trq_use_portable_kernels(1)
         defer { trq_use_portable_kernels(0) }
         try integersAgainstALoop(n: 1_000)
+        codeWordsAgainstALoop(n: 1_000)
         try floatsWithNaNAgainstALoop(n: 130)
         try boolMasksAgainstALoop(n: 1_001)
         try filterTakesTheSelectedRowsOfEveryType(n: 250_037)

@@ -30,6 +30,9 @@ int64_t trq_select_matching_i64(const int64_t *values, const uint64_t *validity,
                                 int op, int64_t constant, uint64_t *out);
 int64_t trq_select_matching_f64(const double *values, const uint64_t *validity, int64_t rows,
                                 int op, double constant, uint64_t *out);
+/// As above for 32-bit values (a string column's dictionary codes).
+int64_t trq_select_matching_i32(const int32_t *values, const uint64_t *validity, int64_t rows,
+                                int op, int32_t constant, uint64_t *out);
 
 /// Bytes (0 false, else true) packed into bits as above, cleared where `validity` (may be NULL)
 /// is; returns the number of set bits. `out` may be NULL to only count.

@@ -250,6 +250,30 @@ public func selectedRowCount(_ mask: Column) -> Int {
     }
 }
 
+/// The rows whose code is one of `hits` (the dictionary entries equal to a value), as bit words:
+/// bit i & 63 of word i >> 6 is set when row i matches. 64 codes are compared per word (SIMD);
+/// nulls are not cleared.
+public func rowsWithCode(_ codes: [Int32], in hits: [Int32]) -> [UInt64] {
+    let rows = codes.count
+    var words = [UInt64](repeating: 0, count: (rows &+ 63) >> 6)
+    guard let first = hits.first else { return words }
+    codes.withUnsafeBufferPointer { codes in
+        words.withUnsafeMutableBufferPointer { out in
+            _ = trq_select_matching_i32(codes.baseAddress, nil, Int64(rows), Comparison.equal.kernelCode, first, out.baseAddress)
+            guard hits.count > 1 else { return }
+            // Entries may repeat a value (a dictionary built from given strings).
+            var more = [UInt64](repeating: 0, count: out.count)
+            more.withUnsafeMutableBufferPointer { more in
+                for hit in hits.dropFirst() {
+                    _ = trq_select_matching_i32(codes.baseAddress, nil, Int64(rows), Comparison.equal.kernelCode, hit, more.baseAddress)
+                    for w in 0..<out.count { out[w] |= more[w] }
+                }
+            }
+        }
+    }
+    return words
+}
+
 /// A comparison with a constant, for kernels that filter without building a mask.
 public enum Comparison: Sendable {
     case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
