@@ -1,7 +1,9 @@
-/// A string value of a high-cardinality column kept as where its bytes are, to be interned once
-/// the whole input is read (see `DeferredStrings`): its bytes, their length and the chunk's row.
+/// A string value of a high-cardinality column kept to be interned once the whole input is read
+/// (see `DeferredStrings`): a value of up to 8 bytes as those bytes (the interner's packed word,
+/// so that the merge does not go back to the input for it, long out of cache), a longer one as
+/// the address of its bytes; their length and the chunk's row.
 struct DeferredString {
-    var bytes: UnsafePointer<UInt8>
+    var bits: UInt64
     var count: UInt32
     var row: UInt32
 }
@@ -24,10 +26,14 @@ enum DeferredStrings {
         distinct >= threshold && distinct &* 2 >= rows
     }
 
-    /// The partition of a value: a hash of its bytes (the interner's packed word for short ones).
-    @inline(__always) static func partition(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        let h = n <= 8 ? (packShort(p, n) ^ UInt64(truncatingIfNeeded: n) << 59) &* 0x9E37_79B9_7F4A_7C15 : hashBytes(p, n)
-        return Int(truncatingIfNeeded: h >> 62)
+    /// A value's `DeferredString.bits` and its partition: a hash of its bytes (of the packed
+    /// word for short ones).
+    @inline(__always) static func key(_ p: UnsafePointer<UInt8>, _ n: Int) -> (bits: UInt64, partition: Int) {
+        if n <= 8 {
+            let word = packShort(p, n)
+            return (word, Int(truncatingIfNeeded: ((word ^ UInt64(truncatingIfNeeded: n) << 59) &* 0x9E37_79B9_7F4A_7C15) >> 62))
+        }
+        return (UInt64(UInt(bitPattern: p)), Int(truncatingIfNeeded: hashBytes(p, n) >> 62))
     }
 
     /// One chunk's part of the column: its builder and, if the chunk deferred the column, the
@@ -52,10 +58,12 @@ enum DeferredStrings {
         lists.deallocate()
     }
 
-    /// Adds a reference to the list of its value's partition.
+    /// Adds a value to the list of its partition; a value of more than 8 bytes must stay where
+    /// it is until the merge.
     @inline(__always) static func append(_ p: UnsafePointer<UInt8>, _ n: Int, row: Int,
                                          to lists: UnsafeMutablePointer<GrowableBuffer<DeferredString>>) {
-        lists[partition(p, n)].append(DeferredString(bytes: p, count: UInt32(truncatingIfNeeded: n), row: UInt32(truncatingIfNeeded: row)))
+        let (bits, t) = key(p, n)
+        lists[t].append(DeferredString(bits: bits, count: UInt32(truncatingIfNeeded: n), row: UInt32(truncatingIfNeeded: row)))
     }
 
     /// The column of `parts` (in row order; each a string column or without values). Frees each
@@ -95,16 +103,20 @@ enum DeferredStrings {
                     }
                     for (k, part) in parts.enumerated() {
                         let builder = part.builder.pointee
-                        if let refs = part.deferred?[t] {
+                        if let refs = part.deferred?[t], let first = refs.base {
                             for i in 0..<refs.count {
-                                let ref = refs[i]
-                                add(ref.bytes, Int(ref.count), row: offsets[k] &+ Int(ref.row))
+                                let ref = first + i
+                                let n = Int(ref.pointee.count)
+                                // A short value's bytes are its word, in the list.
+                                let p = n <= 8 ? UnsafeRawPointer(ref).assumingMemoryBound(to: UInt8.self)
+                                    : UnsafePointer<UInt8>(bitPattern: UInt(ref.pointee.bits)).unsafelyUnwrapped
+                                add(p, n, row: offsets[k] &+ Int(ref.pointee.row))
                             }
                         } else if builder.kind == .string {
                             for row in 0..<builder.rowCount where !builder.isNull(row) {
                                 let value = builder.strings.value(Int(builder.codes[row]))
                                 let p = value.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped
-                                if partition(p, value.count) == t { add(p, value.count, row: offsets[k] &+ row) }
+                                if key(p, value.count).partition == t { add(p, value.count, row: offsets[k] &+ row) }
                             }
                         }
                     }

@@ -84,8 +84,8 @@ final class JSONChunkParser {
     private(set) var builders: [UnsafeMutablePointer<ColumnBuilder>] = []
     /// By builder: the references to a high-cardinality string column's values (see `DeferredStrings`).
     private(set) var deferred: [UnsafeMutablePointer<GrowableBuffer<DeferredString>>?] = []
-    /// Copies of deferred values that are not in the input (unescaped strings, arrays' text),
-    /// in blocks that never move.
+    /// Copies of deferred values of more than 8 bytes that are not in the input (unescaped
+    /// strings, arrays' text), in blocks that never move.
     private var copyBlocks: [UnsafeMutablePointer<UInt8>] = []
     private var copyUsed = 0
     private var copyCapacity = 0
@@ -449,7 +449,7 @@ final class JSONChunkParser {
         let inInput = p >= base && p < base + end
         if let lists = deferred[nodes[node].builder] {
             if firstInvalidUTF8(p, text.count) != nil { throw invalidUTF8(in: p, text.count, near: offset) }
-            DeferredStrings.append(inInput ? p : stableCopy(p, text.count), text.count, row: b.pointee.rowCount, to: lists)
+            DeferredStrings.append(inInput || text.count <= 8 ? p : stableCopy(p, text.count), text.count, row: b.pointee.rowCount, to: lists)
             b.pointee.append(code: 0)
             return
         }
