@@ -146,6 +146,10 @@ func scanBool(_ base: UnsafePointer<UInt8>, _ p: Int, _ end: Int) -> (value: Boo
 /// else (other forms are left to `parseISO8601`, which gives the same value for these).
 @inline(__always)
 func scanISO8601Fast(_ base: UnsafePointer<UInt8>, _ p: Int, _ end: Int) -> (value: ParsedTime, next: Int)? {
+    if end &- p >= 19, let timestamp = scanDateTimeWords(base + p) {
+        let next = p &+ 19
+        return (timestamp, next < end && base[next] == UInt8(ascii: "Z") ? next &+ 1 : next)
+    }
     guard end &- p >= 10, base[p &+ 4] == asciiMinus, base[p &+ 7] == asciiMinus else { return nil }
     @inline(__always) func digit(_ i: Int) -> Int { Int(base[p &+ i] &- asciiZero) }
     @inline(__always) func twoDigits(_ i: Int) -> Int? {
@@ -170,6 +174,50 @@ func scanISO8601Fast(_ base: UnsafePointer<UInt8>, _ p: Int, _ end: Int) -> (val
     if next < end, base[next] == UInt8(ascii: "Z") { next &+= 1 }
     let seconds = Int64(days) &* 86_400 &+ Int64(hour &* 3600 &+ minute &* 60 &+ second)
     return (.timestamp(seconds &* microsPerSecond), next)
+}
+
+/// Whether the bytes of `word` where `digits` has 0xFF are all ASCII digits: each such byte's
+/// high half is 3, and stays 3 when 6 is added (0x3A...0x3F become 0x40...).
+@inline(__always) private func allDigits(_ word: UInt64, _ digits: UInt64) -> Bool {
+    let highs = 0xF0F0_F0F0_F0F0_F0F0 & digits, threes = 0x3030_3030_3030_3030 & digits
+    return word & highs == threes && (word &+ 0x0606_0606_0606_0606) & highs == threes
+}
+
+/// Days from 1970-01-01 to the first of each month from January `monthStartsFirstYear` on, one
+/// entry past the last month: a timestamp's date is then a lookup (and its month's length the next
+/// entry's difference), not the civil-calendar arithmetic with its divisions.
+private let monthStartsFirstYear = 1900
+private let monthStarts: [Int32] = (0...(200 &* 12)).map { i in
+    Int32(daysFromCivil(year: monthStartsFirstYear &+ i / 12, month: i % 12 &+ 1, day: 1))
+}
+
+/// The 19 bytes at `p` as `YYYY-MM-DD[T| ]HH:MM:SS`, checked and read as three overlapping
+/// words (the form of nearly every timestamp in listening logs) instead of byte by byte; nil
+/// for anything else (or years outside `monthStarts`), which `scanISO8601Fast` then reads its
+/// general way.
+@inline(__always) private func scanDateTimeWords(_ p: UnsafePointer<UInt8>) -> ParsedTime? {
+    let raw = UnsafeRawPointer(p)
+    // Little-endian: byte i of the text is bits 8i..8i+7 of the word.
+    let date = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))                    // YYYY-MM-
+    let dayAndT = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) // DDTHH:MM
+    let time = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 11, as: UInt64.self))   // HH:MM:SS
+    let separator = (dayAndT >> 16) & 0xFF
+    guard date & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000, time & 0x0000_FF00_00FF_0000 == 0x0000_3A00_003A_0000,
+          separator == UInt64(UInt8(ascii: "T")) || separator == UInt64(asciiSpace),
+          allDigits(date, 0x00FF_FF00_FFFF_FFFF), allDigits(dayAndT, 0xFFFF), allDigits(time, 0xFFFF_00FF_FF00_FFFF)
+    else { return nil }
+    @inline(__always) func digit(_ word: UInt64, _ i: Int) -> Int { Int(truncatingIfNeeded: (word >> UInt64(i &* 8)) & 0x0F) }
+    let year = digit(date, 0) &* 1000 &+ digit(date, 1) &* 100 &+ digit(date, 2) &* 10 &+ digit(date, 3)
+    let month = digit(date, 5) &* 10 &+ digit(date, 6), day = digit(dayAndT, 0) &* 10 &+ digit(dayAndT, 1)
+    let hour = digit(time, 0) &* 10 &+ digit(time, 1), minute = digit(time, 3) &* 10 &+ digit(time, 4)
+    let second = digit(time, 6) &* 10 &+ digit(time, 7)
+    let monthIndex = (year &- monthStartsFirstYear) &* 12 &+ month &- 1
+    guard month >= 1, month <= 12, monthIndex >= 0, monthIndex &+ 1 < monthStarts.count, hour < 24, minute < 60, second < 61
+    else { return nil }
+    let first = Int(monthStarts[monthIndex])
+    guard day >= 1, day <= Int(monthStarts[monthIndex &+ 1]) &- first else { return nil }
+    let days = first &+ day &- 1
+    return .timestamp((Int64(days) &* 86_400 &+ Int64(hour &* 3600 &+ minute &* 60 &+ second)) &* microsPerSecond)
 }
 
 /// The type a column of values has; `unknown` is a column that has only seen nulls so far.

@@ -76,6 +76,7 @@ enum DeferredStrings {
         for b in builders { offsets.append(offsets[offsets.count &- 1] &+ b.pointee.rowCount) }
         let interners = (0..<partitions).map { _ in KeyInterner(validatesUTF8: false) }
         let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
+            adviseHugePages(out)
             let target = out.baseAddress!
             // Null rows keep code 0 (partition 0's first value, or the empty dictionary's "").
             target.initialize(repeating: 0, count: total)
@@ -89,12 +90,12 @@ enum DeferredStrings {
                     for i in 0..<refs.count { if refs[i].count <= 8 { short &+= 1 } else { long &+= 1 } }
                 }
                 interner.reserve(short: short, long: long)
-                withUnsafeTemporaryAllocation(of: PendingString.self, capacity: 16) { batch in
+                withUnsafeTemporaryAllocation(of: PendingString.self, capacity: KeyInterner.batchSize) { batch in
                     var n = 0
                     @inline(__always) func add(_ p: UnsafePointer<UInt8>, _ count: Int, row: Int) {
                         batch[n] = PendingString(bytes: p, count: count, row: row)
                         n &+= 1
-                        if n == 16 { flush() }
+                        if n == KeyInterner.batchSize { flush() }
                     }
                     func flush() {
                         _ = interner.intern(batch: UnsafeMutableBufferPointer(rebasing: batch[0..<n]), codes: target)
