@@ -30,7 +30,6 @@ enum BuilderMerge {
     private static func mergedValues<T>(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int, as kind: ValueKind,
                                         _ convert: (UInt64) -> T) -> [T] {
         [T](unsafeUninitializedCapacity: total) { out, initialized in
-            adviseHugePages(out)
             var target = out.baseAddress!
             for part in parts {
                 let builder = part.pointee
@@ -42,6 +41,12 @@ enum BuilderMerge {
                     for i in 0..<n { (target + i).initialize(to: convert(Double(Int64(bitPattern: builder.bits(at: i))).bitPattern)) }
                 case (.date, .timestamp):
                     for i in 0..<n { (target + i).initialize(to: convert(UInt64(bitPattern: Int64(bitPattern: builder.bits(at: i)) &* microsPerDay))) }
+                case (.int, .int) where !builder.wideInts:
+                    // Read straight from the 32-bit buffer: per-value `bits(at:)` checks which
+                    // buffer holds the values and does not vectorize.
+                    if let narrow = builder.narrowInts.base {
+                        for i in 0..<n { (target + i).initialize(to: convert(UInt64(bitPattern: Int64(narrow[i])))) }
+                    }
                 default:
                     for i in 0..<n { (target + i).initialize(to: convert(builder.bits(at: i))) }
                 }
@@ -54,7 +59,6 @@ enum BuilderMerge {
 
     private static func mergedBooleans(_ parts: [UnsafeMutablePointer<ColumnBuilder>], total: Int) -> [Bool] {
         [Bool](unsafeUninitializedCapacity: total) { out, initialized in
-            adviseHugePages(out)
             var target = out.baseAddress!
             for part in parts {
                 let builder = part.pointee
@@ -86,7 +90,6 @@ enum BuilderMerge {
         var offsets = [0]
         for part in parts { offsets.append(offsets[offsets.count &- 1] &+ part.pointee.rowCount) }
         let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
-            adviseHugePages(out)
             func task(_ t: Int) {
                 copyCodes(parts[t].pointee, t == 0 ? nil : remaps[t &- 1], to: out.baseAddress! + offsets[t])
                 parts[t].pointee.release()

@@ -51,7 +51,6 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
         guard let raw = realloc(base.map { UnsafeMutableRawPointer($0) }, bytes) else {
             fatalError("out of memory growing a column buffer to \(bytes) bytes")
         }
-        adviseHugePages(raw, bytes: bytes)
         base = raw.bindMemory(to: Element.self, capacity: newCapacity)
         capacity = newCapacity
     }

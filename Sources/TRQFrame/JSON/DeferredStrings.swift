@@ -76,7 +76,6 @@ enum DeferredStrings {
         for b in builders { offsets.append(offsets[offsets.count &- 1] &+ b.pointee.rowCount) }
         let interners = (0..<partitions).map { _ in KeyInterner(validatesUTF8: false) }
         let codes = [Int32](unsafeUninitializedCapacity: total) { out, initialized in
-            adviseHugePages(out)
             let target = out.baseAddress!
             // Null rows keep code 0 (partition 0's first value, or the empty dictionary's "").
             target.initialize(repeating: 0, count: total)
