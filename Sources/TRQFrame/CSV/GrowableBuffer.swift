@@ -10,7 +10,10 @@ import Darwin
 struct GrowableBuffer<Element: BitwiseCopyable> {
     private(set) var base: UnsafeMutablePointer<Element>?
     private(set) var count = 0
+    /// How many elements fit before `grow`: the block's size, or for a large block the end of
+    /// its prefaulted part (see `grow`).
     private(set) var capacity = 0
+    private var allocated = 0
 
     init() {}
 
@@ -46,14 +49,27 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
     }
 
     private mutating func grow(minimum: Int) {
-        let newCapacity = Swift.max(minimum, capacity &* 2, 16)
-        let bytes = newCapacity &* MemoryLayout<Element>.stride
-        guard let raw = realloc(base.map { UnsafeMutableRawPointer($0) }, bytes) else {
-            fatalError("out of memory growing a column buffer to \(bytes) bytes")
+        let stride = MemoryLayout<Element>.stride
+        if minimum > allocated {
+            let newCapacity = Swift.max(minimum, allocated &* 2, 16)
+            let bytes = newCapacity &* stride
+            guard let raw = realloc(base.map { UnsafeMutableRawPointer($0) }, bytes) else {
+                fatalError("out of memory growing a column buffer to \(bytes) bytes")
+            }
+            base = raw.bindMemory(to: Element.self, capacity: newCapacity)
+            allocated = newCapacity
         }
-        base = raw.bindMemory(to: Element.self, capacity: newCapacity)
-        capacity = newCapacity
+        capacity = allocated
+        // A large block's fresh pages are faulted in a stretch at a time, one system call
+        // each, ahead of the appends, rather than one page fault per 4 KB page.
+        guard allocated &* stride >= GrowableBuffer.prefaultedBlockBytes, let base else { return }
+        let end = Swift.min(allocated, Swift.max(minimum, count &+ GrowableBuffer.prefaultBytes / stride))
+        prefault(base + count, bytes: (end &- count) &* stride)
+        capacity = end
     }
+
+    private static var prefaultedBlockBytes: Int { 4 << 20 }
+    private static var prefaultBytes: Int { 2 << 20 }
 
     @inline(__always) subscript(i: Int) -> Element {
         get { base.unsafelyUnwrapped[i] }
@@ -69,5 +85,6 @@ struct GrowableBuffer<Element: BitwiseCopyable> {
         base = nil
         count = 0
         capacity = 0
+        allocated = 0
     }
 }
