@@ -6,7 +6,11 @@ import TestSupport
 /// Parses in-memory text with a fixed number of parallel chunks (1 = serial).
 func parseChunked(_ text: String, chunks: Int, _ options: CSVOptions = CSVOptions(),
                   columns: Set<String>? = nil) throws(CSVError) -> Table {
-    let bytes = Array(text.utf8)
+    try parseChunked(Array(text.utf8), chunks: chunks, options, columns: columns)
+}
+
+func parseChunked(_ bytes: [UInt8], chunks: Int, _ options: CSVOptions = CSVOptions(),
+                  columns: Set<String>? = nil) throws(CSVError) -> Table {
     var result: Result<Table, CSVError>!
     bytes.withUnsafeBytes { raw in
         result = Result { () throws(CSVError) -> Table in

@@ -7,6 +7,7 @@ enum BuilderMerge {
     /// freed as soon as it is copied, so a column's chunks and its merged copy are not all held
     /// at the load's memory peak.
     static func column(_ parts: [UnsafeMutablePointer<ColumnBuilder>], kind: ValueKind) -> Column {
+        if parts.contains(where: { $0.pointee.staged != nil }) { return StagedStrings.column(parts) }
         let total = parts.reduce(0) { $0 &+ $1.pointee.rowCount }
         let validity = mergedValidity(parts, total: total)
         let data: ColumnData

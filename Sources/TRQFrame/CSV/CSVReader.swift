@@ -358,17 +358,19 @@ public enum CSVReader {
             results.deinitialize()
             results.deallocate()
         }
+        // A staged column is merged on all cores by itself (see `StagedStrings`), before the others.
+        let isStaged = columns.map { c in chunks.contains { $0.builders[c].staged != nil } }
         let isString = columns.map { c in chunks.contains { $0.builders[c].kind == .string } }
-        let stringsFirst = columns.indices.filter { isString[$0] } + columns.indices.filter { !isString[$0] }
+        let stringsFirst = columns.indices.filter { isString[$0] && !isStaged[$0] } + columns.indices.filter { !isString[$0] }
         let box = UncheckedSendable((results, chunks))
-        let work: @Sendable (Int) -> Void = { k in
-            let c = stringsFirst[k]
+        let merge: @Sendable (Int) -> Void = { c in
             box.value.0[c] = Result { () throws(ErrorWrapper) -> Column in try mergeColumn(columns[c], box.value.1) }
         }
-        if columnCount > 1, chunks.reduce(0, { $0 &+ $1.rowCount }) > 100_000 {
-            parallelFor(columnCount, work)
+        for c in columns.indices where isStaged[c] { merge(c) }
+        if stringsFirst.count > 1, chunks.reduce(0, { $0 &+ $1.rowCount }) > 100_000 {
+            parallelFor(stringsFirst.count) { merge(stringsFirst[$0]) }
         } else {
-            for c in 0..<columnCount { work(c) }
+            for c in stringsFirst { merge(c) }
         }
         var columns: [Column] = []
         for result in results {

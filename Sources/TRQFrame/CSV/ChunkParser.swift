@@ -51,7 +51,7 @@ struct ChunkParser {
         stop = start
         builders = .allocate(capacity: columnCount)
         for c in 0..<columnCount {
-            (builders.baseAddress! + c).initialize(to: ColumnBuilder(forced: forcedTypes[c], validatesUTF8: validatesUTF8))
+            (builders.baseAddress! + c).initialize(to: ColumnBuilder(forced: forcedTypes[c], validatesUTF8: validatesUTF8, stagesStrings: true))
         }
     }
 
@@ -230,6 +230,8 @@ struct ChunkParser {
                 b.pointee.appendNull()
             } else if b.pointee.batchesStrings {
                 b.pointee.appendPending(base + p, n)
+            } else if b.pointee.staged != nil {
+                if !b.pointee.appendStaged(base + p, n) { return false }
             } else {
                 let code = b.pointee.intern(base + p, n)
                 if code < 0 { return false }
@@ -308,7 +310,15 @@ struct ChunkParser {
                                        _ text: UnsafeBufferPointer<UInt8>, _ field: FieldBounds) -> Bool {
         // Earlier rows' values first, so codes stay in order of first appearance.
         b.pointee.flushPending()
-        let code = b.pointee.intern(text.baseAddress ?? scanner.base, text.count)
+        let bytes = text.baseAddress ?? scanner.base
+        if b.pointee.staged != nil {
+            guard b.pointee.appendStaged(bytes, text.count) else {
+                failure = invalidUTF8(column, text, field)
+                return false
+            }
+            return true
+        }
+        let code = b.pointee.intern(bytes, text.count)
         guard code >= 0 else {
             failure = invalidUTF8(column, text, field)
             return false

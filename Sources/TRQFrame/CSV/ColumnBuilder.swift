@@ -23,6 +23,11 @@ struct ColumnBuilder {
     private var pending = GrowableBuffer<PendingString>()
     /// The first batched value found to be invalid UTF-8 (see `flushPending()`).
     private(set) var invalidValue: PendingString?
+    /// Whether a high-cardinality string column moves to `staged` (the CSV reader's choice).
+    private let stagesStrings: Bool
+    /// A high-cardinality string column's values from some row on, all of them, for the merge
+    /// to intern (`codes` and `strings` are then empty).
+    private(set) var staged: StagedStrings?
     /// Bit i set = row i is null; grown lazily, so a column without nulls has no words.
     private(set) var nullBits = GrowableBuffer<UInt64>()
     private(set) var nullCount = 0
@@ -30,7 +35,8 @@ struct ColumnBuilder {
     /// null, but reads as "" if the column ends up a string column.
     var sawQuotedEmpty = false
 
-    init(forced: DataType?, validatesUTF8: Bool) {
+    init(forced: DataType?, validatesUTF8: Bool, stagesStrings: Bool = false) {
+        self.stagesStrings = stagesStrings
         self.forced = forced.map(ValueKind.init)
         kind = self.forced ?? .unknown
         strings = KeyInterner(validatesUTF8: validatesUTF8)
@@ -94,6 +100,28 @@ struct ColumnBuilder {
         }
         if let failed, invalidValue == nil { invalidValue = batch[failed] }
         pending.removeAll()
+        if stagesStrings, invalidValue == nil, StagedStrings.stages(strings, rows: rowCount) { startStaging() }
+    }
+
+    /// Moves the values so far to `staged`, which takes every value from here on.
+    private mutating func startStaging() {
+        let staged = StagedStrings()
+        for row in 0..<rowCount where !isNull(row) {
+            let value = strings.value(Int(codes[row]))
+            staged.append(value.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped, value.count, row: row)
+        }
+        codes.release()
+        releaseDictionary()
+        self.staged = staged
+    }
+
+    /// Appends a value to `staged`; false, appending nothing, if it is not valid UTF-8 (and
+    /// the column is checked).
+    @inline(__always) mutating func appendStaged(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        if strings.validatesUTF8, !isASCII(p, n), firstInvalidUTF8(p, n) != nil { return false }
+        staged.unsafelyUnwrapped.append(p, n, row: rowCount)
+        rowCount &+= 1
+        return true
     }
 
     @inline(__always) mutating func append(code: Int32) {
@@ -112,7 +140,7 @@ struct ColumnBuilder {
         nullCount &+= 1
         switch kind {
         case .unknown: break
-        case .string: codes.append(0)
+        case .string: if staged == nil { codes.append(0) }
         case .bool: booleans.append(0)
         case .int where !wideInts: narrowInts.append(0)
         default: values.append(0)
@@ -174,6 +202,8 @@ struct ColumnBuilder {
         codes.release()
         nullBits.release()
         pending.release()
+        staged?.release()
+        staged = nil
         // Drops the values now (if no one else holds them), not when the builder is deinitialized.
         releaseDictionary()
     }

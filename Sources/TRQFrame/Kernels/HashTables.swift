@@ -204,7 +204,7 @@ final class KeyInterner {
     /// How many values a batched lookup takes (see `intern(batch:codes:)`): enough that the
     /// first value's cache misses are answered before its probe needs them.
     static let batchSize = 16
-    private static let headerSize = 8
+    static let headerSize = 8
 
     init(validatesUTF8: Bool = false) { self.validatesUTF8 = validatesUTF8 }
 
@@ -294,13 +294,24 @@ final class KeyInterner {
     /// interners that share no value (a column's values split by hash, see `DeferredStrings`)
     /// and whose lookup tables are released.
     func append(disjoint other: KeyInterner) {
+        reserve(values: other.count, bytes: other.byteCount)
+        for code in 0..<other.count { appendDistinct(other.value(code)) }
+    }
+
+    /// Adds a value known to be absent, without looking it up: for an interner without lookup
+    /// tables that takes values in an order decided elsewhere (see `StagedStrings`).
+    func appendDistinct(_ value: UnsafeBufferPointer<UInt8>) {
         precondition(shortTable == nil && longTable == nil, "appending without lookups to an interner that still looks up")
-        arena.reserve(arena.count &+ other.arena.count)
-        starts.reserve(count &+ other.count)
-        for code in 0..<other.count {
-            let value = other.value(code)
-            _ = add(KeyInterner.start(of: value), value.count)
-        }
+        _ = add(KeyInterner.start(of: value), value.count)
+    }
+
+    /// The bytes the values take in the arena, their headers included.
+    var byteCount: Int { arena.count }
+
+    /// Makes room for `values` more values taking `bytes` more bytes of arena (see `byteCount`).
+    func reserve(values: Int, bytes: Int) {
+        arena.reserve(arena.count &+ bytes)
+        starts.reserve(count &+ values)
     }
 
     /// Sizes the lookup tables so that `short` more values of up to 8 bytes and `long` longer
