@@ -1,3 +1,4 @@
+import CFrameKernels
 import CParquetCodecs
 import CZlib
 
@@ -18,15 +19,10 @@ extension Codec {
             dst.copyMemory(from: src, byteCount: expected)
             return
         case .snappy:
-            var length = 0
-            guard snappy_uncompressed_length(src.assumingMemoryBound(to: CChar.self), source.count, &length) == SNAPPY_OK, length == expected else {
-                throw EncodingFailure(message: "snappy data is corrupt")
+            guard trq_snappy_decompress(src.assumingMemoryBound(to: UInt8.self), source.count, dst.assumingMemoryBound(to: UInt8.self), expected) == 0 else {
+                throw EncodingFailure(message: "snappy data is corrupt or does not decompress to the page's \(expected) bytes")
             }
-            length = expected
-            guard snappy_uncompress(src.assumingMemoryBound(to: CChar.self), source.count, dst.assumingMemoryBound(to: CChar.self), &length) == SNAPPY_OK else {
-                throw EncodingFailure(message: "snappy data is corrupt")
-            }
-            produced = length
+            produced = expected
         case .gzip:
             produced = try inflate(source, into: destination)
         case .zstd:
