@@ -19,6 +19,12 @@ public enum ParquetWriter {
 
     /// The file's bytes. Row groups hold `rowGroupSize` rows; pages `pageRows`.
     public static func encode(_ table: Table, compression: Compression = .snappy, rowGroupSize: Int = 1 << 20, pageRows: Int = 1 << 16) -> [UInt8] {
+        Array(encodeParts(table, compression: compression, rowGroupSize: rowGroupSize, pageRows: pageRows).joined())
+    }
+
+    /// The file's bytes as parts to write one after another (the column chunks, then the
+    /// footer), not joined: see `saveAtomically(parts:to:overwrite:)`.
+    public static func encodeParts(_ table: Table, compression: Compression = .snappy, rowGroupSize: Int = 1 << 20, pageRows: Int = 1 << 16) -> [[UInt8]] {
         let groupCount = max(1, (table.rowCount &+ rowGroupSize &- 1) / rowGroupSize)
         let columnCount = table.columnCount
         // Each chunk is encoded on its own (in parallel); offsets are fixed when they are joined.
@@ -34,16 +40,16 @@ public enum ParquetWriter {
                 slots[job] = ChunkEncoder(column: table.columns[c], rows: rows, codec: compression.codec, pageRows: pageRows).encode()
             }
         }
-        var out: [UInt8] = Array("PAR1".utf8)
-        // Sized once: grown by doubling, a 250 MB file was copied and its fresh pages zeroed twice.
-        out.reserveCapacity(chunks.reduce(0) { $0 &+ ($1?.bytes.count ?? 0) } &+ 64 &* columnCount &* groupCount &+ 4096)
+        var parts: [[UInt8]] = [Array("PAR1".utf8)]
+        var size = 4
         var groups: [(rows: Int, chunks: [(EncodedChunk, Int)])] = []
         for g in 0..<groupCount {
             var placed: [(EncodedChunk, Int)] = []
             for c in 0..<columnCount {
                 let chunk = chunks[g &* columnCount &+ c]!
-                placed.append((chunk, out.count))
-                out.append(contentsOf: chunk.bytes)
+                placed.append((chunk, size))
+                parts.append(chunk.bytes)
+                size &+= chunk.bytes.count
             }
             let start = g &* rowGroupSize
             groups.append((min(table.rowCount, start &+ rowGroupSize) &- start, placed))
@@ -93,11 +99,12 @@ public enum ParquetWriter {
             }
             w.field(6, string: "trq")
         }
-        out.append(contentsOf: footer.bytes)
+        var tail = footer.bytes
         let length = UInt32(footer.bytes.count)
-        out.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)])
-        out.append(contentsOf: Array("PAR1".utf8))
-        return out
+        tail.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)])
+        tail.append(contentsOf: Array("PAR1".utf8))
+        parts.append(tail)
+        return parts
     }
 }
 
