@@ -575,18 +575,27 @@ final class JSONChunkParser {
                 i &+= 1
             }
         }
+        // Fraction digits go on into `magnitude` while it has room, for the fast path below.
+        var fractionDigits = 0
         if i < end, base[i] == asciiDot {
             integral = false
             i &+= 1
             let fractionStart = i
-            while i < end, base[i] &- asciiZero <= 9 { i &+= 1 }
+            while i < end {
+                let d = base[i] &- asciiZero
+                if d > 9 { break }
+                magnitude = magnitude &* 10 &+ UInt64(d)
+                i &+= 1
+            }
             guard i > fractionStart else { throw badNumber(numberStart) }
+            fractionDigits = i &- fractionStart
         }
+        var exponentStart = -1
         if i < end, base[i] | 0x20 == UInt8(ascii: "e") {
             integral = false
             i &+= 1
             if i < end, base[i] == asciiPlus || base[i] == asciiMinus { i &+= 1 }
-            let exponentStart = i
+            exponentStart = i
             while i < end, base[i] &- asciiZero <= 9 { i &+= 1 }
             guard i > exponentStart else { throw badNumber(numberStart) }
         }
@@ -611,8 +620,17 @@ final class JSONChunkParser {
             }
             return
         }
-        // Fractions, exponents and integers beyond Int64 are floats.
-        guard let (d, _) = scanDouble(base, numberStart, i) else { throw badNumber(numberStart) }
+        // Fractions, exponents and integers beyond Int64 are floats. A short decimal without an
+        // exponent is its digits over a power of ten, both exact doubles (Clinger's fast path, as
+        // in `scanDouble`, without scanning the digits again).
+        let d: Double
+        if exponentStart < 0, digits &+ fractionDigits <= 19, fractionDigits <= 22, magnitude <= 1 << 53 {
+            let value = Double(magnitude) / exactPowersOfTen[fractionDigits]
+            d = negative ? -value : value
+        } else {
+            guard let (scanned, _) = scanDouble(base, numberStart, i) else { throw badNumber(numberStart) }
+            d = scanned
+        }
         switch b.pointee.kind {
         case .float: break
         case .int, .unknown: b.pointee.widen(to: .float)
