@@ -405,7 +405,7 @@ final class JSONChunkParser {
             b.pointee.appendNull()
         case UInt8(ascii: "["):
             let valueStart = pos
-            try walk(depth: depth, emit: true)
+            if !stringArray(depth: depth) { try walk(depth: depth, emit: true) }
             try appendText(node, b, minified.buffer, at: valueStart)
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw notJSONNumber()
@@ -742,6 +742,40 @@ final class JSONChunkParser {
             throw expected("a value (true, false, null, a number, a string, an object or an array)")
         }
         pos &+= n
+    }
+
+    /// An array of strings without escapes (tags, genres) minified into `minified` without
+    /// `walk`'s stack; false, with `pos` unmoved, for any other value, which `walk` then reads
+    /// (and reports, if it is wrong).
+    private func stringArray(depth: Int) -> Bool {
+        let open = pos
+        guard depth < jsonMaximumDepth else { return false }
+        minified.removeAll()
+        minified.append(UInt8(ascii: "["))
+        pos &+= 1
+        skipWhitespace()
+        if pos < end, base[pos] == UInt8(ascii: "]") {
+            pos &+= 1
+            minified.append(UInt8(ascii: "]"))
+            return true
+        }
+        while pos < end, base[pos] == UInt8(ascii: "\"") {
+            let close = jsonStringStop(base, pos &+ 1, end)
+            guard close < end, base[close] == UInt8(ascii: "\""),
+                  firstInvalidUTF8(base + (pos &+ 1), close &- pos &- 1) == nil else { break }
+            minified.append(contentsOf: UnsafeBufferPointer(start: base + pos, count: close &+ 1 &- pos))
+            pos = close &+ 1
+            skipWhitespace()
+            guard pos < end else { break }
+            let c = base[pos]
+            pos &+= 1
+            minified.append(c)
+            if c == UInt8(ascii: "]") { return true }
+            guard c == UInt8(ascii: ",") else { break }
+            skipWhitespace()
+        }
+        pos = open
+        return false
     }
 
     /// Checks the value at `pos` (with `depth` enclosing levels) and moves past it, without
