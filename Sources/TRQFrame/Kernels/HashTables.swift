@@ -295,11 +295,17 @@ final class KeyInterner {
     /// and whose lookup tables are released.
     func append(disjoint other: KeyInterner) {
         precondition(shortTable == nil && longTable == nil, "appending without lookups to an interner that still looks up")
-        arena.reserve(arena.count &+ other.arena.count)
+        guard let records = other.arena.base, let otherStarts = other.starts.base else { return }
+        // The records are copied in one piece (they are laid out alike); only their codes and
+        // offsets move.
+        let shift = arena.count, firstCode = count
+        arena.append(contentsOf: UnsafeBufferPointer(start: records, count: other.arena.count))
         starts.reserve(count &+ other.count)
+        let target = UnsafeMutableRawPointer(arena.base.unsafelyUnwrapped)
         for code in 0..<other.count {
-            let value = other.value(code)
-            _ = add(KeyInterner.start(of: value), value.count)
+            let start = otherStarts[code] &+ shift
+            target.storeBytes(of: UInt32(truncatingIfNeeded: firstCode &+ code), toByteOffset: start &- KeyInterner.headerSize, as: UInt32.self)
+            starts.append(start)
         }
     }
 
