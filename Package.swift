@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "CModelKernels", exclude: ["generate_gemm_blocks.py"], linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "TRQFrame", dependencies: ["CFrameKernels", "CZlib"], swiftSettings: unchecked),
         .target(name: "TRQLanguage"),
-        .target(name: "TRQParquet", dependencies: ["TRQFrame", "CZlib", "CParquetCodecs"], swiftSettings: unchecked),
+        .target(name: "TRQParquet", dependencies: ["TRQFrame", "CFrameKernels", "CZlib", "CParquetCodecs"], swiftSettings: unchecked),
         // Seeded generators shared by the models, trq-datagen (which links no other library target), tests and benchmarks.
         .target(name: "TRQRandom"),
         .target(name: "TRQModels", dependencies: ["TRQFrame", "TRQRandom", "CModelKernels"], swiftSettings: unchecked),

@@ -241,6 +241,20 @@ def reader_cases(rng):
     cases.append(("byte-stream-split", floats, dict(base, use_dictionary=False, column_encoding="BYTE_STREAM_SPLIT")))
     cases.append(("bool-rle-page2", flat.select(["flag"]), dict(base, use_dictionary=False, data_page_version="2.0")))
     cases.append(("empty", flat.slice(0, 0), dict(base)))
+    # PLAIN pages that trq decompresses straight into the column: several pages a chunk, of
+    # optional columns without nulls, a required column, and a column with a null every 300
+    # rows (its pages with one null look like pages without nulls until their levels are read).
+    dense = pa.table({
+        "req": pa.array([rng.randint(-2**62, 2**62) for _ in range(ROWS)], pa.int64()),
+        "i64": pa.array([rng.randint(-2**62, 2**62) for _ in range(ROWS)], pa.int64()),
+        "f64": pa.array([rng.uniform(-1e6, 1e6) for _ in range(ROWS)], pa.float64()),
+        "ts_us": pa.array([rng.randint(-2**55, 2**55) for _ in range(ROWS)], pa.timestamp("us", tz="UTC")),
+        "rare": pa.array([None if i % 300 == 7 else rng.randint(0, 2**40) for i in range(ROWS)], pa.int64()),
+    }, schema=pa.schema([pa.field("req", pa.int64(), nullable=False), ("i64", pa.int64()), ("f64", pa.float64()),
+                         ("ts_us", pa.timestamp("us", tz="UTC")), ("rare", pa.int64())]))
+    for codec in ["snappy", "zstd"]:
+        for version in ["1.0", "2.0"]:
+            cases.append((f"plain-dense-{codec}-page{version}", dense, dict(base, use_dictionary=False, compression=codec, data_page_version=version)))
     # Dictionary indices of 17 bits (100k distinct values), past what the small tables reach.
     many = 200_000
     order = list(range(many))

@@ -6,17 +6,17 @@ extension Session {
     /// `save "PATH" [with overwrite = false, compression = ...]`: the format follows the extension.
     func save(_ table: Table, to path: String, options: [Option], at: SourceLocation) throws(Diagnostic) {
         let saving = try SaveOptions(options, path: path)
-        let bytes: [UInt8]
+        let parts: [[UInt8]]
         if saving.isParquet {
-            bytes = ParquetWriter.encode(table, compression: saving.compression)
+            parts = ParquetWriter.encodeParts(table, compression: saving.compression)
         } else {
             guard let format = TableFormat(path: path) else {
                 throw Diagnostic("cannot tell the format of \"\(path)\" from its extension; use .csv, .tsv, .json, .ndjson, .md or .parquet", at: at)
             }
-            bytes = TableWriter.encode(table, as: format)
+            parts = [TableWriter.encode(table, as: format)]
         }
         do {
-            try saveAtomically(bytes, to: path, overwrite: saving.overwrite)
+            try saveAtomically(parts: parts, to: path, overwrite: saving.overwrite)
         } catch {
             throw Diagnostic("\(error)", at: at)
         }

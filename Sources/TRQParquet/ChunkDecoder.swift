@@ -118,6 +118,9 @@ final class ChunkDecoder {
     private let givenDictionary: Values?
     /// Whether `dictionary` holds codes of `interner` (not the given ones of the column's).
     private var dictionaryIsLocal = true
+    /// Whether PLAIN pages are still decompressed straight into the column (see
+    /// `decompressInPlace`); off after a page whose level bytes were not one run.
+    private var inPlace = true
     /// The rows (from the chunk's first) whose string codes are `interner`'s.
     private(set) var localRows: [Range<Int>] = []
     private let scratch: PageScratch
@@ -170,6 +173,10 @@ final class ChunkDecoder {
             guard n <= rows &- written else {
                 throw EncodingFailure(message: "column chunk has more values than the row group's \(rows) rows")
             }
+            if try decompressInPlace(payload, header, count: n, into: out + written, room: written &* MemoryLayout<T>.stride) {
+                written &+= n
+                return
+            }
             try withPageSections(payload, header) { _, definitionData, cursor throws(EncodingFailure) in
                 let encoding = try valueEncoding(header)
                 if leaf.mapping.dataType == .string, dictionaryIsLocal || (encoding != .plainDictionary && encoding != .rleDictionary) {
@@ -212,6 +219,55 @@ final class ChunkDecoder {
             throw EncodingFailure(message: "column chunk has \(written) values, the row group has \(rows) rows")
         }
         return validity
+    }
+
+    /// Decompresses a PLAIN page without nulls, whose values are stored as trq stores them,
+    /// straight into the column at `target` (not into the scratch buffer and copied from there).
+    /// A v1 page's level bytes come first in the same compressed block: it is decompressed
+    /// `prefix` bytes before `target`, into the `room` bytes this chunk has written already,
+    /// which are saved first and put back. False (and nothing changed in the column) when the
+    /// page is not such a page; when its levels turn out not to be one run of "present", the
+    /// page's own rows were written and the caller decodes it again the usual way.
+    private func decompressInPlace<T>(
+        _ payload: UnsafeRawBufferPointer, _ header: PageHeader, count n: Int, into target: UnsafeMutablePointer<T>, room: Int
+    ) throws(EncodingFailure) -> Bool {
+        guard inPlace, chunk.codec != .uncompressed, leaf.maxRepetition == 0, storedSize == MemoryLayout<T>.stride,
+              header.encoding == Encoding.plain.rawValue else { return false }
+        let valueBytes = n &* MemoryLayout<T>.stride
+        let total = Int(header.uncompressedSize)
+        let full = leaf.maxDefinition
+        let values = UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(target), count: valueBytes)
+        if header.type == .dataV2 {
+            // Levels are stored uncompressed in front of the values.
+            let levelBytes = Int(header.definitionLength)
+            guard header.isCompressed, header.repetitionLength == 0, levelBytes >= 0, levelBytes <= payload.count,
+                  total &- levelBytes == valueBytes else { return false }
+            let levels = ByteCursor(UnsafeRawBufferPointer(rebasing: payload[0..<levelBytes]))
+            if full > 0, !isSingleRun(levels, bitWidth: bitWidth(full), value: full, count: n) { return false }
+            try chunk.codec.decompress(UnsafeRawBufferPointer(rebasing: payload[levelBytes...]), into: values)
+            return true
+        }
+        // v1: a page without nulls has a length and one run (a few bytes) before its values.
+        let prefix = total &- valueBytes
+        if full == 0 {
+            guard prefix == 0 else { return false }
+            try chunk.codec.decompress(payload, into: values)
+            return true
+        }
+        guard prefix > 0, prefix <= 32, prefix <= room, header.definitionEncoding == Encoding.rle.rawValue else { return false }
+        let start = UnsafeMutableRawPointer(target) - prefix
+        return try withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { (saved) throws(EncodingFailure) -> Bool in
+            saved.baseAddress!.copyMemory(from: start, byteCount: prefix)
+            defer { start.copyMemory(from: saved.baseAddress!, byteCount: prefix) }
+            try chunk.codec.decompress(payload, into: UnsafeMutableRawBufferPointer(start: start, count: total))
+            var cursor = ByteCursor(UnsafeRawBufferPointer(start: start, count: prefix))
+            guard let definitions = try? cursor.lengthPrefixed(), cursor.remaining == 0,
+                  isSingleRun(ByteCursor(definitions), bitWidth: bitWidth(full), value: full, count: n) else {
+                inPlace = false
+                return false
+            }
+            return true
+        }
     }
 
     /// Calls `body` with each data page's stored bytes and header, in order, decoding the

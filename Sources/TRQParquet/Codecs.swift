@@ -1,3 +1,4 @@
+import CFrameKernels
 import CParquetCodecs
 import CZlib
 
@@ -18,15 +19,10 @@ extension Codec {
             dst.copyMemory(from: src, byteCount: expected)
             return
         case .snappy:
-            var length = 0
-            guard snappy_uncompressed_length(src.assumingMemoryBound(to: CChar.self), source.count, &length) == SNAPPY_OK, length == expected else {
-                throw EncodingFailure(message: "snappy data is corrupt")
+            guard trq_snappy_decompress(src.assumingMemoryBound(to: UInt8.self), source.count, dst.assumingMemoryBound(to: UInt8.self), expected) == 0 else {
+                throw EncodingFailure(message: "snappy data is corrupt or does not decompress to the page's \(expected) bytes")
             }
-            length = expected
-            guard snappy_uncompress(src.assumingMemoryBound(to: CChar.self), source.count, dst.assumingMemoryBound(to: CChar.self), &length) == SNAPPY_OK else {
-                throw EncodingFailure(message: "snappy data is corrupt")
-            }
-            produced = length
+            produced = expected
         case .gzip:
             produced = try inflate(source, into: destination)
         case .zstd:
@@ -123,8 +119,10 @@ extension Codec {
             }
         case .gzip:
             var stream = z_stream()
-            // 15 + 16: a gzip header, as Parquet's GZIP codec expects.
-            precondition(deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+            // 15 + 16: a gzip header, as Parquet's GZIP codec expects. The calls are not inside
+            // `precondition`: release builds are -Ounchecked, which does not evaluate its condition.
+            let initialized = deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+            precondition(initialized == Z_OK, "deflateInit2 failed")
             defer { deflateEnd(&stream) }
             let capacity = Int(deflateBound(&stream, uLong(source.count)))
             return [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
@@ -132,7 +130,8 @@ extension Codec {
                 stream.avail_in = uInt(source.count)
                 stream.next_out = out.baseAddress!
                 stream.avail_out = uInt(capacity)
-                precondition(deflate(&stream, Z_FINISH) == Z_STREAM_END, "deflate failed")
+                let status = deflate(&stream, Z_FINISH)
+                precondition(status == Z_STREAM_END, "deflate failed")
                 count = capacity &- Int(stream.avail_out)
             }
         default:

@@ -19,31 +19,37 @@ public enum ParquetWriter {
 
     /// The file's bytes. Row groups hold `rowGroupSize` rows; pages `pageRows`.
     public static func encode(_ table: Table, compression: Compression = .snappy, rowGroupSize: Int = 1 << 20, pageRows: Int = 1 << 16) -> [UInt8] {
+        Array(encodeParts(table, compression: compression, rowGroupSize: rowGroupSize, pageRows: pageRows).joined())
+    }
+
+    /// The file's bytes as parts to write one after another (the column chunks, then the
+    /// footer), not joined: see `saveAtomically(parts:to:overwrite:)`.
+    public static func encodeParts(_ table: Table, compression: Compression = .snappy, rowGroupSize: Int = 1 << 20, pageRows: Int = 1 << 16) -> [[UInt8]] {
         let groupCount = max(1, (table.rowCount &+ rowGroupSize &- 1) / rowGroupSize)
         let columnCount = table.columnCount
         // Each chunk is encoded on its own (in parallel); offsets are fixed when they are joined.
         var chunks = [EncodedChunk?](repeating: nil, count: groupCount &* columnCount)
         chunks.withUnsafeMutableBufferPointer { slots in
             let slots = slots
-            parallelFor(min(2, slots.count)) { worker in
-                var job = worker
-                while job < slots.count {
-                    let g = job / columnCount, c = job % columnCount
-                    let start = g &* rowGroupSize
-                    let rows = start..<min(table.rowCount, start &+ rowGroupSize)
-                    slots[job] = ChunkEncoder(column: table.columns[c], rows: rows, codec: compression.codec, pageRows: pageRows).encode()
-                    job &+= 2
-                }
+            // One task a chunk, handed to whichever core is free (chunks differ in cost by 10x:
+            // a fixed share per core left one core idle for a third of a save).
+            parallelFor(slots.count) { job in
+                let g = job / columnCount, c = job % columnCount
+                let start = g &* rowGroupSize
+                let rows = start..<min(table.rowCount, start &+ rowGroupSize)
+                slots[job] = ChunkEncoder(column: table.columns[c], rows: rows, codec: compression.codec, pageRows: pageRows).encode()
             }
         }
-        var out: [UInt8] = Array("PAR1".utf8)
+        var parts: [[UInt8]] = [Array("PAR1".utf8)]
+        var size = 4
         var groups: [(rows: Int, chunks: [(EncodedChunk, Int)])] = []
         for g in 0..<groupCount {
             var placed: [(EncodedChunk, Int)] = []
             for c in 0..<columnCount {
                 let chunk = chunks[g &* columnCount &+ c]!
-                placed.append((chunk, out.count))
-                out.append(contentsOf: chunk.bytes)
+                placed.append((chunk, size))
+                parts.append(chunk.bytes)
+                size &+= chunk.bytes.count
             }
             let start = g &* rowGroupSize
             groups.append((min(table.rowCount, start &+ rowGroupSize) &- start, placed))
@@ -93,11 +99,12 @@ public enum ParquetWriter {
             }
             w.field(6, string: "trq")
         }
-        out.append(contentsOf: footer.bytes)
+        var tail = footer.bytes
         let length = UInt32(footer.bytes.count)
-        out.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)])
-        out.append(contentsOf: Array("PAR1".utf8))
-        return out
+        tail.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)])
+        tail.append(contentsOf: Array("PAR1".utf8))
+        parts.append(tail)
+        return parts
     }
 }
 
@@ -171,29 +178,34 @@ struct ChunkEncoder {
     func encode() -> EncodedChunk {
         var chunk = EncodedChunk()
         chunk.valueCount = rows.count
+        // About the uncompressed size: the chunk is not copied as it grows page by page.
+        chunk.bytes.reserveCapacity(rows.count &* (column.type == .string ? 4 : 8) &+ 65_536)
         chunk.nullCount = column.validity == nil ? 0 : rows.reduce(0) { $0 &+ (column.isNull($1) ? 1 : 0) }
-        var localCodes: [Int32] = []
         if case .string(let codes, let dictionary) = column.data {
             // The chunk's own dictionary: the strings its rows use, in order of first use.
-            var local = [Int32](repeating: -1, count: dictionary.values.count)
+            let strings = dictionary.values
+            var local = [Int32](repeating: -1, count: strings.count)
             var entries: [Int32] = []
-            localCodes.reserveCapacity(rows.count)
-            for i in rows {
-                if column.isNull(i) {
-                    localCodes.append(0)
-                    continue
+            // Null rows keep 0 (they are skipped when the indices are written).
+            var localCodes = [Int32](repeating: 0, count: rows.count)
+            codes.withUnsafeBufferPointer { codes in
+                local.withUnsafeMutableBufferPointer { local in
+                    localCodes.withUnsafeMutableBufferPointer { localCodes in
+                        for i in rows where column.validity == nil || column.validity.unsafelyUnwrapped.isValid(i) {
+                            let code = Int(codes[i])
+                            if local[code] < 0 {
+                                local[code] = Int32(truncatingIfNeeded: entries.count)
+                                entries.append(Int32(truncatingIfNeeded: code))
+                            }
+                            localCodes[i &- rows.lowerBound] = local[code]
+                        }
+                    }
                 }
-                let code = Int(codes[i])
-                if local[code] < 0 {
-                    local[code] = Int32(entries.count)
-                    entries.append(Int32(code))
-                }
-                localCodes.append(local[code])
             }
             var page: [UInt8] = []
             var minEntry: String?, maxEntry: String?
             for entry in entries {
-                let text = dictionary.values[Int(entry)]
+                let text = strings[Int(entry)]
                 appendLength(&page, text.utf8.count)
                 page.append(contentsOf: text.utf8)
                 if minEntry.map({ text.utf8.lexicographicallyPrecedes($0.utf8) }) ?? true { minEntry = text }
@@ -201,7 +213,6 @@ struct ChunkEncoder {
             }
             chunk.min = minEntry.map { Array($0.utf8) }
             chunk.max = maxEntry.map { Array($0.utf8) }
-            if entries.isEmpty { localCodes = [] }
             chunk.hasDictionary = true
             appendPage(&chunk, page, type: .dictionary, header: { w in
                 w.field(7, structure: { w in
@@ -210,11 +221,11 @@ struct ChunkEncoder {
                 })
             })
             let width = max(1, bitWidth(max(0, entries.count &- 1)))
-            forEachPage(&chunk) { page, range in
-                page.append(UInt8(width))
-                appendBitPacked(&page, count: range.count, width: width, { j in
-                    localCodes.isEmpty ? 0 : UInt64(localCodes[range.lowerBound &+ j &- rows.lowerBound])
-                }, skipping: { column.isNull(range.lowerBound &+ $0) })
+            localCodes.withUnsafeBufferPointer { localCodes in
+                forEachPage(&chunk) { page, range in
+                    page.append(UInt8(width))
+                    appendPresent(&page, range, width: width) { UInt64(UInt32(bitPattern: localCodes[$0 &- rows.lowerBound])) }
+                }
             }
             return chunk
         }
@@ -226,12 +237,31 @@ struct ChunkEncoder {
             case .date(let v): appendPlain(&page, v, range)
             case .bool(let v):
                 // PLAIN booleans: one bit each, no run header.
-                let present = range.filter { !column.isNull($0) }
-                packBits(&page, present.count, 1) { v[present[$0]] ? 1 : 0 }
+                v.withUnsafeBufferPointer { v in
+                    let present = column.validity == nil ? range.count : range.reduce(0) { $0 &+ (column.isNull($1) ? 0 : 1) }
+                    var rows = range.makeIterator()
+                    packBits(&page, present, 1) { _ in
+                        var i = rows.next().unsafelyUnwrapped
+                        while column.isNull(i) { i = rows.next().unsafelyUnwrapped }
+                        return v[i] ? 1 : 0
+                    }
+                }
             case .string: break
             }
         }
         return chunk
+    }
+
+    /// The values of the rows in `range` that are not null, as one bit-packed run (dictionary
+    /// indices): `value(row)` for each.
+    private func appendPresent(_ out: inout [UInt8], _ range: Range<Int>, width: Int, _ value: (Int) -> UInt64) {
+        guard let validity = column.validity else {
+            return appendHybridRun(&out, range.count, width) { value(range.lowerBound &+ $0) }
+        }
+        var kept: [UInt64] = []
+        kept.reserveCapacity(range.count)
+        for i in range where validity.isValid(i) { kept.append(value(i)) }
+        appendHybridRun(&out, kept.count, width) { kept[$0] }
     }
 
     /// The non-null values of the rows, each as PLAIN little-endian bytes.
@@ -250,12 +280,24 @@ struct ChunkEncoder {
     private func setStatistics(_ chunk: inout EncodedChunk) {
         func bytes<T>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v) { Array($0) } }
         func range<T: Comparable>(_ values: [T], _ ok: (T) -> Bool = { _ in true }) -> (T, T)? {
-            var result: (T, T)?
-            for i in rows where !column.isNull(i) && ok(values[i]) {
-                let v = values[i]
-                result = result.map { (Swift.min($0.0, v), Swift.max($0.1, v)) } ?? (v, v)
+            values.withUnsafeBufferPointer { values in
+                var i = rows.lowerBound
+                while i < rows.upperBound, column.isNull(i) || !ok(values[i]) { i &+= 1 }
+                guard i < rows.upperBound else { return nil }
+                var lo = values[i], hi = lo
+                if let validity = column.validity {
+                    for i in i..<rows.upperBound where validity.isValid(i) && ok(values[i]) {
+                        lo = Swift.min(lo, values[i])
+                        hi = Swift.max(hi, values[i])
+                    }
+                } else {
+                    for i in i..<rows.upperBound where ok(values[i]) {
+                        lo = Swift.min(lo, values[i])
+                        hi = Swift.max(hi, values[i])
+                    }
+                }
+                return (lo, hi)
             }
-            return result
         }
         switch column.data {
         case .int(let v), .timestamp(let v):
@@ -265,7 +307,15 @@ struct ChunkEncoder {
         case .date(let v):
             if let (lo, hi) = range(v) { (chunk.min, chunk.max) = (bytes(lo), bytes(hi)) }
         case .bool(let v):
-            if let (lo, hi) = range(v.map { $0 ? UInt8(1) : 0 }) { (chunk.min, chunk.max) = ([lo], [hi]) }
+            // Over the chunk's rows only (mapping the whole column made 10M values per chunk).
+            var seen: (Bool, Bool) = (false, false)
+            v.withUnsafeBufferPointer { v in
+                for i in rows where !column.isNull(i) {
+                    if v[i] { seen.1 = true } else { seen.0 = true }
+                    if seen.0 && seen.1 { break }
+                }
+            }
+            if seen.0 || seen.1 { (chunk.min, chunk.max) = ([seen.0 ? 0 : 1], [seen.1 ? 1 : 0]) }
         case .string: break
         }
     }
@@ -280,7 +330,7 @@ struct ChunkEncoder {
             var page: [UInt8] = []
             if column.validity != nil {
                 var levels: [UInt8] = []
-                appendBitPacked(&levels, count: range.count, width: 1, { column.isNull(range.lowerBound &+ $0) ? 0 : 1 }, skipping: { _ in false })
+                appendHybridRun(&levels, range.count, 1) { column.isNull(range.lowerBound &+ $0) ? 0 : 1 }
                 appendLength(&page, levels.count)
                 page.append(contentsOf: levels)
             }
@@ -318,17 +368,11 @@ private func appendLength(_ out: inout [UInt8], _ n: Int) {
     out.append(contentsOf: [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)])
 }
 
-/// The values of the rows not skipped as one bit-packed run of the RLE/bit-packed hybrid
-/// (levels and dictionary indices): a run header, then `width` bits per value in groups of 8.
-private func appendBitPacked(_ out: inout [UInt8], count: Int, width: Int, _ value: (Int) -> UInt64, skipping: (Int) -> Bool) {
-    var kept: [UInt64] = []
-    kept.reserveCapacity(count)
-    for j in 0..<count where !skipping(j) { kept.append(value(j)) }
-    appendHybridRun(&out, kept.count, width) { kept[$0] }
-}
-
+/// `n` values as one bit-packed run of the RLE/bit-packed hybrid (levels and dictionary
+/// indices): a run header, then `width` bits per value in groups of 8.
 private func appendHybridRun(_ out: inout [UInt8], _ n: Int, _ width: Int, _ value: (Int) -> UInt64) {
     let groups = (n &+ 7) / 8
+    out.reserveCapacity(out.count &+ 10 &+ groups &* width)
     var header = UInt64(groups) << 1 | 1
     while header >= 0x80 {
         out.append(UInt8(truncatingIfNeeded: header) | 0x80)

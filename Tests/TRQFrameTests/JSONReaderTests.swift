@@ -81,6 +81,22 @@ struct JSONValueTests {
         ])
     }
 
+    @Test func arraysOfStringsLoadMinifiedWhateverTheirSpacing() {
+        // Plain strings take a path of their own; an escape, a number or a nested value falls
+        // back to the general one part-way through the array.
+        let table = json("""
+        {"tags": ["chill", "focus"]}
+        {"tags": [ "a" ,\t"b" ]}
+        {"tags": ["a", "b\\"c"]}
+        {"tags": ["é", 1, ["x"]]}
+        {"tags": [ ]}
+        """, .ndjson)
+        expectTable(table, [
+            ("tags", .string, [.string("[\"chill\",\"focus\"]"), .string("[\"a\",\"b\"]"), .string("[\"a\",\"b\\\"c\"]"),
+                               .string("[\"é\",1,[\"x\"]]"), .string("[]")]),
+        ])
+    }
+
     @Test func kindsWidenAsInCSV() {
         let table = json("""
         {"n": 1, "s": 10, "t": "2023-01-01", "u": true}
@@ -136,6 +152,9 @@ struct JSONErrorTests {
         ("", "t.json:1:1: empty JSON document"),
         ("[{\"a\": 1},]", "t.json:1:11: trailing comma before ']'"),
         ("[{\"a\": 1,}]", "t.json:1:10: trailing comma before '}'"),
+        ("[{\"a\": [\"x\", ]}]", "t.json:1:14: trailing comma before ']'"),
+        ("[{\"a\": [\"x\" \"y\"]}]", "t.json:1:13: expected ',' or ']' after an array element, found '\"'"),
+        ("[{\"a\": [\"x\", \"y]}]", "t.json:1:14: string is never closed"),
         ("[{\"a\": NaN}]", "t.json:1:8: NaN and Infinity are not JSON values"),
         ("[{\"a\": 1},\n {\"a\": -Infinity}]", "t.json:2:8: NaN and Infinity are not JSON values"),
         ("[{\"a\": 1}, {\"a\": 2", "t.json:1:19: the document ends in the middle of a value"),

@@ -153,3 +153,40 @@ func firstPagePayload(_ column: String) throws -> Int {
         do { _ = try load(path) } catch let error as SourceError { #expect(error.file == path) }
     }
 }
+
+/// trq's Snappy decoder (snappy.c) gives back what libsnappy compressed, for data with long and
+/// short literals, near and far copies and overlapping runs; a truncated or damaged block is an
+/// error or, when it still decodes to the right length, no crash.
+@Test func snappyDecoderUndoesLibsnappy() throws {
+    var generator = SystemRandomNumberGenerator()
+    func sample(_ kind: Int, _ n: Int) -> [UInt8] {
+        (0..<n).map { i in
+            switch kind {
+            case 0: UInt8.random(in: 0...255, using: &generator)
+            case 1: UInt8(i % 3)
+            case 2: i % 8 < 3 ? UInt8.random(in: 0...255, using: &generator) : 0
+            case 3: Array("abcabcabdabc".utf8)[i % 12]
+            default: UInt8(truncatingIfNeeded: i / 7)
+            }
+        }
+    }
+    for n in [0, 1, 15, 16, 17, 64, 65, 1000, 70_000, 300_000] {
+        for kind in 0..<5 {
+            let original = sample(kind, n)
+            let compressed = original.withUnsafeBytes { Codec.snappy.compress($0) }
+            var out = [UInt8](repeating: 0, count: n)
+            try compressed.withUnsafeBytes { source in try out.withUnsafeMutableBytes { try Codec.snappy.decompress(source, into: $0) } }
+            #expect(out == original, "\(n) bytes of kind \(kind)")
+            guard compressed.count > 2 else { continue }
+            var damaged = compressed
+            damaged[Int.random(in: 1..<damaged.count, using: &generator)] ^= 0x3C
+            for block in [damaged, Array(compressed.dropLast())] {
+                _ = try? block.withUnsafeBytes { source in try out.withUnsafeMutableBytes { try Codec.snappy.decompress(source, into: $0) } }
+            }
+            let short = Array(compressed.dropLast())
+            #expect(throws: EncodingFailure.self) {
+                try short.withUnsafeBytes { source in try out.withUnsafeMutableBytes { try Codec.snappy.decompress(source, into: $0) } }
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 #ifndef TRQ_FRAME_KERNELS_H
 #define TRQ_FRAME_KERNELS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /// With a nonzero argument, every kernel takes its portable path from then on (for tests of
@@ -114,5 +115,10 @@ static inline void trq_prefetch(const void *p) { __builtin_prefetch(p); }
 /// Gives malloc'd blocks of `bytes` and more their own mappings, returned to the system when
 /// freed, with a fixed threshold (glibc's own rises as such blocks are freed). No-op elsewhere.
 void trq_map_large_blocks(int64_t bytes);
+
+/// Decompresses a raw Snappy block (`src`, `n` bytes) into exactly `dlen` bytes at `dst` (the
+/// Parquet reader's pages; see snappy.c for why not libsnappy). Returns 0, or -1 when the data is
+/// corrupt or its length is not `dlen`.
+int trq_snappy_decompress(const uint8_t *src, size_t n, uint8_t *dst, size_t dlen);
 
 #endif

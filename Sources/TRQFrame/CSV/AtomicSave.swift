@@ -28,6 +28,12 @@ public struct SaveError: Error, Sendable, Equatable, CustomStringConvertible {
 /// is removed and the old file stays as it was. A new file gets the default permissions; a
 /// replaced one keeps its permissions.
 public func saveAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool) throws(SaveError) {
+    try saveAtomically(parts: [bytes], to: path, overwrite: overwrite)
+}
+
+/// `saveAtomically(_:to:overwrite:)` of the parts one after another, without joining them into
+/// one array first (a Parquet file's column chunks: 250 MB fewer to copy into fresh memory).
+public func saveAtomically(parts: [[UInt8]], to path: String, overwrite: Bool) throws(SaveError) {
     var existing = stat()
     let exists = stat(path, &existing) == 0
     if exists, existing.st_mode & S_IFMT == S_IFDIR {
@@ -45,16 +51,18 @@ public func saveAtomically(_ bytes: [UInt8], to path: String, overwrite: Bool) t
     guard fd >= 0 else { throw saveError(path, errno, writing: false) }
     var failure: SaveError?
     if exists { fchmod(fd, existing.st_mode & 0o7777) }
-    bytes.withUnsafeBytes { buffer in
-        var written = 0
-        while written < buffer.count {
-            let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = saveError(path, errno, writing: true)
-                return
+    for bytes in parts where failure == nil {
+        bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = saveError(path, errno, writing: true)
+                    return
+                }
+                written += n
             }
-            written += n
         }
     }
     if failure == nil, fsync(fd) != 0 { failure = saveError(path, errno, writing: true) }

@@ -66,9 +66,18 @@ enum DeferredStrings {
         lists[t].append(DeferredString(bits: bits, count: UInt32(truncatingIfNeeded: n), row: UInt32(truncatingIfNeeded: row)))
     }
 
-    /// The column of `parts` (in row order; each a string column or without values). Frees each
-    /// part's builder and references.
-    static func column(_ parts: [Part]) -> Column {
+    /// A deferred column between `intern` and `column`: its final codes, the partitions'
+    /// dictionaries (to be joined in order) and the parts (to be freed).
+    struct Interned {
+        let codes: [Int32]
+        let validity: Validity?
+        let interners: [KeyInterner]
+        let parts: [Part]
+    }
+
+    /// The first step of the column of `parts` (in row order; each a string column or without
+    /// values): each partition's values interned, the partitions on all cores.
+    static func intern(_ parts: [Part]) -> Interned {
         let builders = parts.map(\.builder)
         let total = builders.reduce(0) { $0 &+ $1.pointee.rowCount }
         let validity = BuilderMerge.mergedValidity(builders, total: total)
@@ -134,15 +143,21 @@ enum DeferredStrings {
             }
             initialized = total
         }
-        for part in parts {
+        return Interned(codes: codes, validity: validity, interners: interners, parts: parts)
+    }
+
+    /// The second step, one task (the reader merges other columns meanwhile): frees each part's
+    /// builder and references, and joins the partitions' dictionaries into the column's.
+    static func column(_ interned: Interned) -> Column {
+        for part in interned.parts {
             part.builder.pointee.release()
             // The lists themselves are the chunk parser's to free.
             for t in 0..<partitions { part.deferred?[t].release() }
         }
-        let master = interners[0]
-        for t in 1..<partitions { master.append(disjoint: interners[t]) }
+        let master = interned.interners[0]
+        for t in 1..<partitions { master.append(disjoint: interned.interners[t]) }
         // Every code, null rows' included, must index the dictionary.
-        let dictionary = master.count == 0 && total > 0 ? StringDictionary([""]) : StringDictionary(interned: master)
-        return Column(.string(codes: codes, dictionary: dictionary), validity: validity)
+        let dictionary = master.count == 0 && !interned.codes.isEmpty ? StringDictionary([""]) : StringDictionary(interned: master)
+        return Column(.string(codes: interned.codes, dictionary: dictionary), validity: interned.validity)
     }
 }

@@ -405,7 +405,7 @@ final class JSONChunkParser {
             b.pointee.appendNull()
         case UInt8(ascii: "["):
             let valueStart = pos
-            try walk(depth: depth, emit: true)
+            if !stringArray(depth: depth) { try walk(depth: depth, emit: true) }
             try appendText(node, b, minified.buffer, at: valueStart)
         case UInt8(ascii: "N"), UInt8(ascii: "I"):
             throw notJSONNumber()
@@ -575,18 +575,27 @@ final class JSONChunkParser {
                 i &+= 1
             }
         }
+        // Fraction digits go on into `magnitude` while it has room, for the fast path below.
+        var fractionDigits = 0
         if i < end, base[i] == asciiDot {
             integral = false
             i &+= 1
             let fractionStart = i
-            while i < end, base[i] &- asciiZero <= 9 { i &+= 1 }
+            while i < end {
+                let d = base[i] &- asciiZero
+                if d > 9 { break }
+                magnitude = magnitude &* 10 &+ UInt64(d)
+                i &+= 1
+            }
             guard i > fractionStart else { throw badNumber(numberStart) }
+            fractionDigits = i &- fractionStart
         }
+        var exponentStart = -1
         if i < end, base[i] | 0x20 == UInt8(ascii: "e") {
             integral = false
             i &+= 1
             if i < end, base[i] == asciiPlus || base[i] == asciiMinus { i &+= 1 }
-            let exponentStart = i
+            exponentStart = i
             while i < end, base[i] &- asciiZero <= 9 { i &+= 1 }
             guard i > exponentStart else { throw badNumber(numberStart) }
         }
@@ -611,8 +620,17 @@ final class JSONChunkParser {
             }
             return
         }
-        // Fractions, exponents and integers beyond Int64 are floats.
-        guard let (d, _) = scanDouble(base, numberStart, i) else { throw badNumber(numberStart) }
+        // Fractions, exponents and integers beyond Int64 are floats. A short decimal without an
+        // exponent is its digits over a power of ten, both exact doubles (Clinger's fast path, as
+        // in `scanDouble`, without scanning the digits again).
+        let d: Double
+        if exponentStart < 0, digits &+ fractionDigits <= 19, fractionDigits <= 22, magnitude <= 1 << 53 {
+            let value = Double(magnitude) / exactPowersOfTen[fractionDigits]
+            d = negative ? -value : value
+        } else {
+            guard let (scanned, _) = scanDouble(base, numberStart, i) else { throw badNumber(numberStart) }
+            d = scanned
+        }
         switch b.pointee.kind {
         case .float: break
         case .int, .unknown: b.pointee.widen(to: .float)
@@ -724,6 +742,40 @@ final class JSONChunkParser {
             throw expected("a value (true, false, null, a number, a string, an object or an array)")
         }
         pos &+= n
+    }
+
+    /// An array of strings without escapes (tags, genres) minified into `minified` without
+    /// `walk`'s stack; false, with `pos` unmoved, for any other value, which `walk` then reads
+    /// (and reports, if it is wrong).
+    private func stringArray(depth: Int) -> Bool {
+        let open = pos
+        guard depth < jsonMaximumDepth else { return false }
+        minified.removeAll()
+        minified.append(UInt8(ascii: "["))
+        pos &+= 1
+        skipWhitespace()
+        if pos < end, base[pos] == UInt8(ascii: "]") {
+            pos &+= 1
+            minified.append(UInt8(ascii: "]"))
+            return true
+        }
+        while pos < end, base[pos] == UInt8(ascii: "\"") {
+            let close = jsonStringStop(base, pos &+ 1, end)
+            guard close < end, base[close] == UInt8(ascii: "\""),
+                  firstInvalidUTF8(base + (pos &+ 1), close &- pos &- 1) == nil else { break }
+            minified.append(contentsOf: UnsafeBufferPointer(start: base + pos, count: close &+ 1 &- pos))
+            pos = close &+ 1
+            skipWhitespace()
+            guard pos < end else { break }
+            let c = base[pos]
+            pos &+= 1
+            minified.append(c)
+            if c == UInt8(ascii: "]") { return true }
+            guard c == UInt8(ascii: ",") else { break }
+            skipWhitespace()
+        }
+        pos = open
+        return false
     }
 
     /// Checks the value at `pos` (with `depth` enclosing levels) and moves past it, without

@@ -301,18 +301,25 @@ public enum JSONReader {
             results.deinitialize()
             results.deallocate()
         }
-        // Deferred string columns first, each interned on all cores.
+        // Deferred string columns' values first, each column's partitions on all cores; their
+        // dictionaries are joined while the other columns merge (tasks as large as a column's merge).
         var others: [Int] = []
+        var deferred: [(column: Int, interned: DeferredStrings.Interned)] = []
         for (c, parts) in columns.enumerated() {
             if parts.contains(where: { $0.deferred != nil }) {
-                results[c] = DeferredStrings.column(parts)
+                deferred.append((c, DeferredStrings.intern(parts)))
             } else {
                 others.append(c)
             }
         }
-        let box = UncheckedSendable((results, columns, others))
+        let box = UncheckedSendable((results, columns, others, deferred))
         let work: @Sendable (Int) -> Void = { i in
-            let (results, columns, others) = box.value
+            let (results, columns, others, deferred) = box.value
+            if i < deferred.count {
+                results[deferred[i].column] = DeferredStrings.column(deferred[i].interned)
+                return
+            }
+            let i = i &- deferred.count
             let parts = columns[others[i]].map(\.builder)
             var kind = ValueKind.unknown
             for part in parts { kind = kind.joined(with: part.pointee.kind) }
@@ -322,10 +329,11 @@ public enum JSONReader {
             }
             results[others[i]] = BuilderMerge.column(parts, kind: kind)
         }
-        if others.count > 1, total > 100_000 {
-            parallelFor(others.count, work)
+        let tasks = deferred.count &+ others.count
+        if tasks > 1, total > 100_000 {
+            parallelFor(tasks, work)
         } else {
-            for i in 0..<others.count { work(i) }
+            for i in 0..<tasks { work(i) }
         }
         do {
             return try Table(names: leaves.map(\.path), columns: results.map { $0! })

@@ -294,15 +294,19 @@ final class KeyInterner {
     /// interners that share no value (a column's values split by hash, see `DeferredStrings`)
     /// and whose lookup tables are released.
     func append(disjoint other: KeyInterner) {
-        reserve(values: other.count, bytes: other.byteCount)
-        for code in 0..<other.count { appendDistinct(other.value(code)) }
-    }
-
-    /// Adds a value known to be absent, without looking it up: for an interner without lookup
-    /// tables that takes values in an order decided elsewhere (see `StagedStrings`).
-    func appendDistinct(_ value: UnsafeBufferPointer<UInt8>) {
         precondition(shortTable == nil && longTable == nil, "appending without lookups to an interner that still looks up")
-        _ = add(KeyInterner.start(of: value), value.count)
+        guard let records = other.arena.base, let otherStarts = other.starts.base else { return }
+        // The records are copied in one piece (they are laid out alike); only their codes and
+        // offsets move.
+        let shift = arena.count, firstCode = count
+        arena.append(contentsOf: UnsafeBufferPointer(start: records, count: other.arena.count))
+        starts.reserve(count &+ other.count)
+        let target = UnsafeMutableRawPointer(arena.base.unsafelyUnwrapped)
+        for code in 0..<other.count {
+            let start = otherStarts[code] &+ shift
+            target.storeBytes(of: UInt32(truncatingIfNeeded: firstCode &+ code), toByteOffset: start &- KeyInterner.headerSize, as: UInt32.self)
+            starts.append(start)
+        }
     }
 
     /// The bytes the values take in the arena, their headers included.
