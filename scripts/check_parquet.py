@@ -21,6 +21,7 @@ import sys
 import tempfile
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -317,6 +318,16 @@ def check_writer(trq, work, rng):
         actual_codec = meta.row_group(0).column(0).compression.lower() if meta.num_row_groups else codec
         if actual_codec != {"none": "uncompressed"}.get(codec, codec):
             problems.append(f"codec {actual_codec}, expected {codec}")
+        # pyarrow must see each column's min and max (it ignores them without column orders).
+        written = pq.read_table(path)
+        for i, name in enumerate(written.column_names if meta.num_row_groups else []):
+            column, stats = written.column(name), meta.row_group(0).column(i).statistics
+            if meta.num_row_groups != 1 or column.null_count == len(column):
+                continue
+            if stats is None or not stats.has_min_max:
+                problems.append(f"pyarrow sees no min/max statistics for {name}")
+            elif (stats.min, stats.max) != tuple(pc.min_max(column).as_py().values()):
+                problems.append(f"statistics of {name}: {stats.min!r}..{stats.max!r}, values {pc.min_max(column).as_py()}")
         for reader, read in readers.items():
             rows = read(path)
             if len(rows) != len(expected):

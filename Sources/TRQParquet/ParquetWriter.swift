@@ -98,6 +98,11 @@ public enum ParquetWriter {
                 }
             }
             w.field(6, string: "trq")
+            // Each column's TypeDefinedOrder: without it pyarrow ignores the min_value and
+            // max_value statistics (the only ones written) and prunes no row group by them.
+            w.field(7, listOf: .structure, count: columnCount) { w, _ in
+                w.structure { w in w.field(1, structure: { _ in }) }
+            }
         }
         var tail = footer.bytes
         let length = UInt32(footer.bytes.count)
