@@ -1,3 +1,5 @@
+import CFrameKernels
+
 /// One chunk's values of a high-cardinality string column (ids: most values new), copied aside
 /// to be interned once the whole input is parsed, instead of into a dictionary per chunk.
 /// Interning as the rows are read looks each value up in a table of millions of values, which
@@ -155,6 +157,9 @@ struct StagedStrings {
                 n = 0
             }
             @inline(__always) func add(_ p: UnsafePointer<UInt8>, _ count: Int, row: Int) {
+                // The row's code is written a batch later: its cache line is asked for now, as
+                // the partition's rows are spread over the whole column.
+                trq_prefetch(target + row)
                 batch[n] = PendingString(bytes: p, count: count, row: row)
                 n &+= 1
                 if n == KeyInterner.batchSize { flush() }
