@@ -44,12 +44,6 @@ func prefault(_ start: UnsafeMutableRawPointer, bytes: Int) {
     #endif
 }
 
-/// `prefault` for an array's storage, if large (a small one may share pages with others).
-func prefault<T>(_ storage: UnsafeMutableBufferPointer<T>) {
-    guard let base = storage.baseAddress, storage.count &* MemoryLayout<T>.stride >= 1 << 20 else { return }
-    prefault(UnsafeMutableRawPointer(base), bytes: storage.count &* MemoryLayout<T>.stride)
-}
-
 /// `adviseHugePages` for an array's storage (the Parquet reader's column buffers).
 package func adviseHugePages<T>(_ storage: UnsafeMutableBufferPointer<T>) {
     guard let base = storage.baseAddress else { return }

@@ -388,8 +388,6 @@ struct NullTokens: @unchecked Sendable {
     }
 }
 
-/// The index of the first byte that is not part of valid UTF-8 (RFC 3629: no overlong forms,
-/// no surrogates, nothing above U+10FFFF), or nil if all of it is valid.
 /// Whether the bytes are all ASCII (so valid UTF-8): a few words or'd together, inline, for the
 /// short values checked once per row.
 @inline(__always) func isASCII(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
@@ -407,6 +405,8 @@ struct NullTokens: @unchecked Sendable {
     return bits & 0x8080_8080_8080_8080 == 0
 }
 
+/// The index of the first byte that is not part of valid UTF-8 (RFC 3629: no overlong forms,
+/// no surrogates, nothing above U+10FFFF), or nil if all of it is valid.
 func firstInvalidUTF8(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
     var i = 0
     while i < n {
