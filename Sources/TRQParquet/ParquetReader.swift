@@ -124,6 +124,13 @@ final class ParquetFile: Sendable {
         var offsets = [0]
         for g in groups { offsets.append(offsets[offsets.count &- 1] &+ Int(metadata.rowGroups[g].rowCount)) }
         let rows = offsets[offsets.count &- 1]
+        // Every column is sized from the footer's row counts before any page is read: counts no
+        // memory could hold (a damaged footer) are an error, not an allocation that fails.
+        let memory = Int(sysconf(Int32(_SC_PHYS_PAGES))) &* Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard rows >= 0, groups.allSatisfy({ metadata.rowGroups[$0].rowCount >= 0 }), rows <= memory / 8 / max(1, selected.count) else {
+            throw ParquetError(file: path, message: "the footer gives \(rows) rows, more than this machine's memory could hold",
+                               hint: "the file may be damaged; check that pyarrow or DuckDB can read it")
+        }
         let outputs = selected.map { schema.columns[$0] }
         let types = selected.map { schema.types[$0] }
 
